@@ -1,0 +1,124 @@
+#include "cli/Cli.h"
+
+#include "cli/IntegrationCommand.h"
+#include "integrations/IntegrationService.h"
+#include "secrets/KeychainSecretStore.h"
+#include "store/Store.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace {
+
+const QStringList commands = {QStringLiteral("integration")};
+
+QCommandLineParser* globalParser(QCommandLineParser& parser)
+{
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    parser.addOption(Cli::databaseOption());
+    parser.addOption({{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")});
+    parser.addOption({{QStringLiteral("v"), QStringLiteral("version")}, QStringLiteral("Print the version.")});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The command to run."));
+    return &parser;
+}
+
+} // namespace
+
+Cli::Cli(QObject* parent)
+    : QObject(parent)
+{
+}
+
+Cli::~Cli() = default;
+
+QCommandLineOption Cli::databaseOption()
+{
+    return {QStringLiteral("db"),
+            QStringLiteral("The store: an SQLite file, or a postgresql:// URL. Default: $XAPI_COURIER_DB, else %1.")
+                .arg(QStringLiteral("~/.local/share/xapi-courier/courier.sqlite")),
+            QStringLiteral("PATH|URL")};
+}
+
+bool Cli::wantsCli(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    globalParser(parser);
+    if (!parser.parse(arguments))
+        return true; // let the CLI report the usage error
+    return !parser.positionalArguments().isEmpty() || parser.isSet(QStringLiteral("help")) ||
+           parser.isSet(QStringLiteral("version"));
+}
+
+QString Cli::guiDatabaseArgument(const QStringList& arguments, QString* error)
+{
+    QCommandLineParser parser;
+    globalParser(parser);
+    if (!parser.parse(arguments))
+        *error = parser.errorText();
+    return parser.value(QStringLiteral("db"));
+}
+
+QString Cli::helpText() const
+{
+    return QStringLiteral(
+        "Usage: xapi-courier [--db PATH|URL] [COMMAND ...]\n"
+        "\n"
+        "xAPI Courier delivers xAPI statements to the integrations you configure. Without a command it starts the\n"
+        "desktop application; with one it works headless on the same store.\n"
+        "\n"
+        "Commands:\n"
+        "  integration add|list|show|edit|delete|enable|disable\n"
+        "                  Manage integrations (see `xapi-courier integration --help`).\n"
+        "\n"
+        "Options:\n"
+        "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
+        "                  ~/.local/share/xapi-courier/courier.sqlite) or a postgresql:// URL.\n"
+        "  -h, --help      Show this help.\n"
+        "  -v, --version   Print the version.\n"
+        "\n"
+        "Exit codes: 0 success, 1 refused input or failed operation, 2 usage error.\n"
+        "Secrets are never read from the command line: use --client-secret-stdin or the prompt.\n");
+}
+
+void Cli::run(const QStringList& arguments, Finished finished)
+{
+    QCommandLineParser parser;
+    globalParser(parser);
+    if (!parser.parse(arguments)) {
+        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier --help)"));
+        return finished(ExitCode::Usage);
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        m_output.out() << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion()
+                       << Qt::endl;
+        return finished(ExitCode::Success);
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (parser.isSet(QStringLiteral("help")) || positional.isEmpty()) {
+        m_output.out() << helpText() << Qt::flush;
+        return finished(ExitCode::Success);
+    }
+    m_globalDatabase = parser.value(QStringLiteral("db"));
+    const QString command = positional.first();
+    if (command == QLatin1String("integration")) {
+        auto* integration = new IntegrationCommand(*this, this);
+        return integration->run(positional.mid(1), std::move(finished));
+    }
+    m_output.error(QStringLiteral("unknown command “%1”. Commands: %2 (see xapi-courier --help).")
+                       .arg(command, commands.join(QStringLiteral(", "))));
+    finished(ExitCode::Usage);
+}
+
+bool Cli::openStore(const QString& databaseArgument)
+{
+    const QString value = databaseArgument.isEmpty() ? m_globalDatabase : databaseArgument;
+    Store::OpenResult opened = Store::open(StoreLocation::resolve(value));
+    if (!opened.store) {
+        m_output.error(opened.error);
+        return false;
+    }
+    m_store = std::move(opened.store);
+    m_secrets = std::make_unique<KeychainSecretStore>();
+    m_integrations = std::make_unique<IntegrationService>(*m_store, *m_secrets);
+    return true;
+}

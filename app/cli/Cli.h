@@ -1,0 +1,49 @@
+#pragma once
+
+#include "cli/CliOutput.h"
+
+#include <QCommandLineOption>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+class IntegrationService;
+class KeychainSecretStore;
+class Store;
+
+// The headless face of xAPI Courier: `xapi-courier [--db PATH|URL] COMMAND ...`. Calls the same core functions as
+// the GUI. Runs inside the event loop and reports its exit code through finished.
+class Cli final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Finished = std::function<void(int exitCode)>;
+
+    explicit Cli(QObject* parent = nullptr);
+    ~Cli() override;
+
+    // True when the arguments ask for a command, --help or --version rather than the GUI.
+    static bool wantsCli(const QStringList& arguments);
+    // The --db value for the GUI (empty when not given).
+    static QString guiDatabaseArgument(const QStringList& arguments, QString* error);
+    static QCommandLineOption databaseOption();
+
+    void run(const QStringList& arguments, Finished finished);
+
+    // For subcommands.
+    CliOutput& output() { return m_output; }
+    bool openStore(const QString& databaseArgument);
+    IntegrationService& integrations() { return *m_integrations; }
+
+private:
+    QString helpText() const;
+
+    CliOutput m_output;
+    QString m_globalDatabase;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<KeychainSecretStore> m_secrets;
+    std::unique_ptr<IntegrationService> m_integrations;
+};

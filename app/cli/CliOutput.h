@@ -1,0 +1,30 @@
+#pragma once
+
+#include "common/FieldIssue.h"
+
+#include <QTextStream>
+
+// Exit codes shared by every subcommand.
+namespace ExitCode {
+constexpr int Success = 0;
+constexpr int Refused = 1; // refused input (the message names the field) or an operation that could not be done
+constexpr int Usage = 2;
+} // namespace ExitCode
+
+// stdout for results, stderr for messages, one place for their shape.
+class CliOutput final
+{
+public:
+    CliOutput();
+
+    QTextStream& out() { return m_out; }
+    void error(const QString& message);
+    void warning(const QString& message);
+    void info(const QString& message);
+    // Errors as "error: field: sentence", warnings as "warning: field: sentence".
+    void issues(const FieldIssues& issues);
+
+private:
+    QTextStream m_out;
+    QTextStream m_err;
+};

@@ -1,0 +1,405 @@
+#include "cli/IntegrationCommand.h"
+
+#include "cli/Terminal.h"
+#include "integrations/IntegrationRules.h"
+#include "integrations/IntegrationService.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace {
+
+const QString actions = QStringLiteral("add, list, show, edit, delete, enable, disable");
+
+QCommandLineOption valueOption(const QString& name, const QString& description, const QString& valueName)
+{
+    return {name, description, valueName};
+}
+
+void addFieldOptions(QCommandLineParser& parser, bool forEdit)
+{
+    parser.addOptions({
+        valueOption(QStringLiteral("name"), QStringLiteral("Name people will recognise (unique)."),
+                    QStringLiteral("NAME")),
+        valueOption(QStringLiteral("provider"), QStringLiteral("Provider (one integration per provider)."),
+                    QStringLiteral("PROVIDER")),
+        valueOption(QStringLiteral("emails"), QStringLiteral("Technical e-mails, comma separated."),
+                    QStringLiteral("\"a@x.com, b@y.org\"")),
+        valueOption(QStringLiteral("statement-url"), QStringLiteral("Where statements are sent (http/https)."),
+                    QStringLiteral("URL")),
+        valueOption(QStringLiteral("auth"), QStringLiteral("Authentication: oauth2 (default), basic or none."),
+                    QStringLiteral("oauth2|basic|none")),
+        valueOption(QStringLiteral("auth-url"), QStringLiteral("OAuth 2.0 token endpoint (Authentication URL)."),
+                    QStringLiteral("URL")),
+        valueOption(QStringLiteral("client-id"), QStringLiteral("OAuth 2.0 client id."), QStringLiteral("ID")),
+        {QStringLiteral("client-secret-stdin"),
+         QStringLiteral("Read the OAuth 2.0 client secret from standard input (kept in the OS keychain).")},
+        valueOption(QStringLiteral("username"), QStringLiteral("HTTP Basic user name."), QStringLiteral("USER")),
+        {QStringLiteral("password-stdin"),
+         QStringLiteral("Read the HTTP Basic password from standard input (kept in the OS keychain).")},
+        {QStringLiteral("disabled"), QStringLiteral("Status Disabled: statements are not sent.")},
+        {QStringLiteral("json"), QStringLiteral("Print the saved integration as JSON.")},
+    });
+    if (forEdit)
+        parser.addOption({QStringLiteral("enabled"), QStringLiteral("Status Enabled: statements are sent.")});
+    // Accepted only to explain why secrets never come from the command line.
+    for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {
+        QCommandLineOption refused(name, QString(), QStringLiteral("SECRET"));
+        refused.setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(refused);
+    }
+}
+
+QString padded(const QString& text, qsizetype width)
+{
+    return text.leftJustified(width, QLatin1Char(' '));
+}
+
+} // namespace
+
+IntegrationCommand::IntegrationCommand(Cli& cli, QObject* parent)
+    : QObject(parent)
+    , m_cli(cli)
+    , m_output(cli.output())
+{
+}
+
+QString IntegrationCommand::helpText() const
+{
+    return QStringLiteral(
+        "Usage: xapi-courier integration ACTION [options]\n"
+        "\n"
+        "Actions:\n"
+        "  add --name N --provider P --statement-url URL [--auth oauth2|basic|none] ...\n"
+        "  list [--json]\n"
+        "  show NAME|ID [--json]\n"
+        "  edit NAME|ID [--name N] [--provider P] [...]   (an empty secret keeps the stored one)\n"
+        "  delete NAME|ID [--yes]\n"
+        "  enable NAME|ID\n"
+        "  disable NAME|ID\n"
+        "\n"
+        "Run `xapi-courier integration ACTION --help` for the options of one action.\n");
+}
+
+void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finished)
+{
+    m_finished = std::move(finished);
+    if (arguments.isEmpty() || arguments.first() == QLatin1String("--help") || arguments.first() == QLatin1String("-h")) {
+        m_output.out() << helpText() << Qt::flush;
+        return finish(arguments.isEmpty() ? ExitCode::Usage : ExitCode::Success);
+    }
+    const QString action = arguments.first();
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("xapi-courier integration %1").arg(action));
+    parser.addOption(Cli::databaseOption());
+    parser.addHelpOption();
+    if (action == QLatin1String("add") || action == QLatin1String("edit")) {
+        addFieldOptions(parser, action == QLatin1String("edit"));
+    } else if (action == QLatin1String("list") || action == QLatin1String("show")) {
+        parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (never contains a secret).")});
+    } else if (action == QLatin1String("delete")) {
+        parser.addOption({QStringLiteral("yes"), QStringLiteral("Delete without asking (needed when not on a terminal).")});
+    } else if (action != QLatin1String("enable") && action != QLatin1String("disable")) {
+        m_output.error(QStringLiteral("unknown action “%1”. Actions: %2.").arg(action, actions));
+        return finish(ExitCode::Usage);
+    }
+    if (action != QLatin1String("add") && action != QLatin1String("list"))
+        parser.addPositionalArgument(QStringLiteral("integration"), QStringLiteral("Name or id of the integration."));
+
+    QStringList parserArguments = arguments;
+    parserArguments[0] = QStringLiteral("xapi-courier integration ") + action;
+    if (!parser.parse(parserArguments)) {
+        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier integration %1 --help)").arg(action));
+        return finish(ExitCode::Usage);
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_output.out() << parser.helpText() << Qt::flush;
+        return finish(ExitCode::Success);
+    }
+    for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {
+        if (parser.optionNames().contains(name) && parser.isSet(name)) {
+            m_output.error(QStringLiteral("--%1 is not accepted: a secret on the command line can be read by other "
+                                          "users and stays in shell history. Use --%1-stdin, or leave it out to be "
+                                          "prompted.")
+                               .arg(name));
+            return finish(ExitCode::Usage);
+        }
+    }
+    if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
+        return finish(ExitCode::Refused);
+
+    if (action == QLatin1String("add"))
+        add(parser);
+    else if (action == QLatin1String("list"))
+        list(parser);
+    else if (action == QLatin1String("show"))
+        show(parser);
+    else if (action == QLatin1String("edit"))
+        edit(parser);
+    else if (action == QLatin1String("delete"))
+        remove(parser);
+    else
+        setEnabled(parser, action == QLatin1String("enable"));
+}
+
+void IntegrationCommand::finish(int code)
+{
+    if (m_finished)
+        std::exchange(m_finished, nullptr)(code);
+}
+
+bool IntegrationCommand::applyFieldOptions(QCommandLineParser& parser, Integration& draft)
+{
+    if (parser.isSet(QStringLiteral("name")))
+        draft.name = parser.value(QStringLiteral("name"));
+    if (parser.isSet(QStringLiteral("provider")))
+        draft.provider = parser.value(QStringLiteral("provider"));
+    if (parser.isSet(QStringLiteral("emails")))
+        draft.emails = Integration::parseEmails(parser.value(QStringLiteral("emails")));
+    if (parser.isSet(QStringLiteral("statement-url")))
+        draft.statementUrl = QUrl(parser.value(QStringLiteral("statement-url")).trimmed(), QUrl::StrictMode);
+    if (parser.isSet(QStringLiteral("auth")) &&
+        !Integration::authFromName(parser.value(QStringLiteral("auth")), &draft.auth)) {
+        m_output.error(QStringLiteral("auth: “%1” is not an authentication kind; use oauth2, basic or none.")
+                           .arg(parser.value(QStringLiteral("auth"))));
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("auth-url")))
+        draft.authUrl = QUrl(parser.value(QStringLiteral("auth-url")).trimmed(), QUrl::StrictMode);
+    if (parser.isSet(QStringLiteral("client-id")))
+        draft.clientId = parser.value(QStringLiteral("client-id"));
+    if (parser.isSet(QStringLiteral("username")))
+        draft.username = parser.value(QStringLiteral("username"));
+    const bool enable = parser.optionNames().contains(QStringLiteral("enabled"));
+    if (parser.isSet(QStringLiteral("disabled")) && enable) {
+        m_output.error(QStringLiteral("--enabled and --disabled cannot be used together."));
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("disabled")))
+        draft.enabled = false;
+    if (enable)
+        draft.enabled = true;
+
+    const bool secretFromStdin = parser.isSet(QStringLiteral("client-secret-stdin"));
+    const bool passwordFromStdin = parser.isSet(QStringLiteral("password-stdin"));
+    if (secretFromStdin && draft.auth != Integration::Auth::OAuth2) {
+        m_output.error(QStringLiteral("--client-secret-stdin is for --auth oauth2; for basic use --password-stdin."));
+        return false;
+    }
+    if (passwordFromStdin && draft.auth != Integration::Auth::Basic) {
+        m_output.error(QStringLiteral("--password-stdin is for --auth basic; for oauth2 use --client-secret-stdin."));
+        return false;
+    }
+    return true;
+}
+
+bool IntegrationCommand::readSecret(QCommandLineParser& parser, const Integration& draft, bool required,
+                                    QString* secret)
+{
+    const bool oauth = draft.auth == Integration::Auth::OAuth2;
+    if (parser.isSet(QStringLiteral("client-secret-stdin")) || parser.isSet(QStringLiteral("password-stdin"))) {
+        *secret = Terminal::readAllStdin();
+        if (secret->isEmpty()) {
+            m_output.error(QStringLiteral("%1: standard input was empty; pipe the secret in, e.g. "
+                                          "`secret-tool lookup ... | xapi-courier integration ...`.")
+                               .arg(IntegrationRules::secretField(draft.auth)));
+            return false;
+        }
+        return true;
+    }
+    if (required && Terminal::stdinIsTerminal())
+        *secret = Terminal::readHidden(oauth ? QStringLiteral("Client secret for “%1”: ").arg(draft.name)
+                                             : QStringLiteral("Password for “%1”: ").arg(draft.name));
+    return true;
+}
+
+bool IntegrationCommand::target(QCommandLineParser& parser, Integration* integration)
+{
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        m_output.error(QStringLiteral("name the integration (by name or id), e.g. xapi-courier integration show "
+                                      "\"My LRS\"."));
+        finish(ExitCode::Usage);
+        return false;
+    }
+    QString error;
+    const auto found = m_cli.integrations().repository().find(positional.first(), &error);
+    if (!found) {
+        m_output.error(error.isEmpty() ? QStringLiteral("integration: no integration is named “%1” or has that id. "
+                                                        "See xapi-courier integration list.")
+                                             .arg(positional.first())
+                                       : error);
+        finish(ExitCode::Refused);
+        return false;
+    }
+    *integration = *found;
+    return true;
+}
+
+void IntegrationCommand::report(const IntegrationOutcome& outcome, const QString& doneMessage, bool json)
+{
+    m_output.issues(outcome.issues);
+    if (!outcome.ok) {
+        if (!outcome.error.isEmpty())
+            m_output.error(outcome.error);
+        return finish(ExitCode::Refused);
+    }
+    if (json)
+        m_output.out() << QJsonDocument(outcome.integration.toJson()).toJson(QJsonDocument::Indented) << Qt::flush;
+    else
+        m_output.info(doneMessage.arg(outcome.integration.name).arg(outcome.integration.id));
+    finish(ExitCode::Success);
+}
+
+void IntegrationCommand::add(QCommandLineParser& parser)
+{
+    Integration draft;
+    if (!applyFieldOptions(parser, draft))
+        return finish(ExitCode::Usage);
+    QString secret;
+    if (!readSecret(parser, draft, draft.needsSecret(), &secret))
+        return finish(ExitCode::Refused);
+    const bool json = parser.isSet(QStringLiteral("json"));
+    m_cli.integrations().add(draft, secret, [this, json](const IntegrationOutcome& outcome) {
+        report(outcome, QStringLiteral("Added integration “%1” (id %2)."), json);
+    });
+}
+
+void IntegrationCommand::edit(QCommandLineParser& parser)
+{
+    Integration draft;
+    if (!target(parser, &draft))
+        return;
+    if (!applyFieldOptions(parser, draft))
+        return finish(ExitCode::Usage);
+    QString error;
+    const bool required = m_cli.integrations().secretRequired(draft, &error);
+    QString secret;
+    if (!readSecret(parser, draft, required, &secret))
+        return finish(ExitCode::Refused);
+    const bool json = parser.isSet(QStringLiteral("json"));
+    m_cli.integrations().update(draft, secret, [this, json](const IntegrationOutcome& outcome) {
+        report(outcome, QStringLiteral("Saved integration “%1” (id %2)."), json);
+    });
+}
+
+void IntegrationCommand::list(QCommandLineParser& parser)
+{
+    QString error;
+    const QList<Integration> integrations = m_cli.integrations().list(&error);
+    if (!error.isEmpty()) {
+        m_output.error(error);
+        return finish(ExitCode::Refused);
+    }
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const Integration& integration : integrations)
+            array << integration.toJson();
+        m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
+        return finish(ExitCode::Success);
+    }
+    if (integrations.isEmpty()) {
+        m_output.info(QStringLiteral("No integrations yet. Add one with: xapi-courier integration add --name NAME "
+                                     "--provider PROVIDER --statement-url URL --auth-url URL --client-id ID "
+                                     "--client-secret-stdin"));
+        return finish(ExitCode::Success);
+    }
+    const QStringList header = {QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("PROVIDER"),
+                                QStringLiteral("STATUS"), QStringLiteral("HEALTH"), QStringLiteral("STATEMENT URL")};
+    QList<QStringList> rows{header};
+    for (const Integration& integration : integrations) {
+        rows << QStringList{QString::number(integration.id), integration.name, integration.provider,
+                            integration.enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled"),
+                            Integration::healthName(integration.health()), integration.statementUrl.toString()};
+    }
+    QList<qsizetype> widths(header.size(), 0);
+    for (const QStringList& row : rows) {
+        for (qsizetype column = 0; column < row.size(); ++column)
+            widths[column] = std::max(widths[column], row[column].size());
+    }
+    for (const QStringList& row : rows) {
+        QStringList cells;
+        for (qsizetype column = 0; column < row.size(); ++column)
+            cells << (column + 1 < row.size() ? padded(row[column], widths[column]) : row[column]);
+        m_output.out() << cells.join(QStringLiteral("  ")) << '\n';
+    }
+    m_output.out() << Qt::flush;
+    finish(ExitCode::Success);
+}
+
+void IntegrationCommand::show(QCommandLineParser& parser)
+{
+    Integration integration;
+    if (!target(parser, &integration))
+        return;
+    if (parser.isSet(QStringLiteral("json"))) {
+        m_output.out() << QJsonDocument(integration.toJson()).toJson(QJsonDocument::Indented) << Qt::flush;
+        return finish(ExitCode::Success);
+    }
+    QList<std::pair<QString, QString>> lines = {
+        {QStringLiteral("Id"), QString::number(integration.id)},
+        {QStringLiteral("Name"), integration.name},
+        {QStringLiteral("Provider"), integration.provider},
+        {QStringLiteral("Technical Emails"), integration.emails.join(QStringLiteral(", "))},
+        {QStringLiteral("Statement URL"), integration.statementUrl.toString()},
+        {QStringLiteral("Authentication"), Integration::authLabel(integration.auth)},
+    };
+    if (integration.auth == Integration::Auth::OAuth2) {
+        lines << std::pair{QStringLiteral("Authentication URL"), integration.authUrl.toString()}
+              << std::pair{QStringLiteral("Client ID"), integration.clientId}
+              << std::pair{QStringLiteral("Client Secret"),
+                           integration.hasSecret ? QStringLiteral("stored in the OS keychain") : QStringLiteral("none")};
+    } else if (integration.auth == Integration::Auth::Basic) {
+        lines << std::pair{QStringLiteral("Username"), integration.username}
+              << std::pair{QStringLiteral("Password"),
+                           integration.hasSecret ? QStringLiteral("stored in the OS keychain") : QStringLiteral("none")};
+    }
+    lines << std::pair{QStringLiteral("Status"), integration.enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled")}
+          << std::pair{QStringLiteral("Health"), Integration::healthLabel(integration.health())};
+    if (!integration.holdReason.isEmpty())
+        lines << std::pair{QStringLiteral("Held because"), integration.holdReason};
+    lines << std::pair{QStringLiteral("Updated"), integration.updatedAt.toLocalTime().toString(Qt::ISODate)};
+    for (const auto& [label, value] : lines)
+        m_output.out() << padded(label + QLatin1Char(':'), 20) << value << '\n';
+    m_output.out() << Qt::flush;
+    finish(ExitCode::Success);
+}
+
+void IntegrationCommand::remove(QCommandLineParser& parser)
+{
+    Integration integration;
+    if (!target(parser, &integration))
+        return;
+    if (!parser.isSet(QStringLiteral("yes"))) {
+        if (!Terminal::stdinIsTerminal()) {
+            m_output.error(QStringLiteral("deleting needs confirmation: add --yes when not running on a terminal."));
+            return finish(ExitCode::Usage);
+        }
+        const QString question =
+            QStringLiteral("Delete integration “%1”? Its settings%2 will be removed for good.")
+                .arg(integration.name, integration.hasSecret ? QStringLiteral(" and its secret in the OS keychain")
+                                                             : QString());
+        if (!Terminal::confirm(question)) {
+            m_output.info(QStringLiteral("Nothing was deleted."));
+            return finish(ExitCode::Refused);
+        }
+    }
+    m_cli.integrations().remove(integration.id, [this](const IntegrationOutcome& outcome) {
+        report(outcome, QStringLiteral("Deleted integration “%1” (id %2)."), false);
+    });
+}
+
+void IntegrationCommand::setEnabled(QCommandLineParser& parser, bool enabled)
+{
+    Integration integration;
+    if (!target(parser, &integration))
+        return;
+    QString error;
+    if (!m_cli.integrations().setEnabled(integration.id, enabled, &error)) {
+        m_output.error(error);
+        return finish(ExitCode::Refused);
+    }
+    m_output.info(QStringLiteral("%1 integration “%2”.")
+                      .arg(enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled"), integration.name));
+    finish(ExitCode::Success);
+}

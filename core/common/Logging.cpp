@@ -1,0 +1,5 @@
+#include "common/Logging.h"
+
+Q_LOGGING_CATEGORY(lcStore, "courier.store", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcSecrets, "courier.secrets", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcIntegrations, "courier.integrations", QtInfoMsg)

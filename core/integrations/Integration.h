@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+// Everything the integration portal knows about one destination, plus its delivery health. Never holds a secret:
+// the client secret (or Basic password) lives in the keychain under SecretStore::integrationKey(uid).
+struct Integration
+{
+    enum class Auth { OAuth2, Basic, None };
+    enum class Health { Healthy, Retrying, Held, Disabled };
+
+    qint64 id = 0;
+    QString uid; // stable keychain key, a UUID
+    QString name;
+    QString provider;
+    QStringList emails;
+    QUrl statementUrl;
+    Auth auth = Auth::OAuth2;
+    QUrl authUrl;      // OAuth 2.0 token endpoint
+    QString clientId;  // OAuth 2.0
+    QString username;  // HTTP Basic
+    bool hasSecret = false;
+    bool enabled = true;
+    Health storedHealth = Health::Healthy; // as the delivery engine left it
+    QString holdReason;
+    QDateTime nextProbeAt;
+    int revision = 1; // bumped by every saved edit; a held lane resumes when it changes
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    // Disabled wins over whatever the engine recorded.
+    Health health() const { return enabled ? storedHealth : Health::Disabled; }
+    bool needsSecret() const { return auth != Auth::None; }
+
+    // camelCase keys, never a secret.
+    QJsonObject toJson() const;
+
+    static QString authName(Auth auth);              // "oauth2", "basic", "none"
+    static bool authFromName(const QString& name, Auth* auth);
+    static QString authLabel(Auth auth);             // "OAuth 2.0 client credentials", ...
+    static QString healthName(Health health);        // "healthy", "retrying", "held", "disabled"
+    static Health healthFromName(const QString& name);
+    static QString healthLabel(Health health);       // "Healthy", ...
+    static QStringList parseEmails(const QString& commaSeparated);
+};
+
+Q_DECLARE_METATYPE(Integration)

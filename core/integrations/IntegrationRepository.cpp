@@ -1,0 +1,298 @@
+#include "integrations/IntegrationRepository.h"
+
+#include "common/Logging.h"
+#include "store/Store.h"
+#include "store/Transaction.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+
+namespace {
+
+const QString selectColumns = QStringLiteral(
+    "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
+    "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at FROM integrations");
+
+QString uniqueKey(const QString& text)
+{
+    return text.trimmed().toCaseFolded();
+}
+
+QDateTime fromMsecs(const QVariant& value)
+{
+    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+Integration fromRecord(const QSqlQuery& query)
+{
+    Integration integration;
+    integration.id = query.value(0).toLongLong();
+    integration.uid = query.value(1).toString();
+    integration.name = query.value(2).toString();
+    integration.provider = query.value(3).toString();
+    integration.emails = Integration::parseEmails(query.value(4).toString());
+    integration.statementUrl = QUrl(query.value(5).toString());
+    Integration::authFromName(query.value(6).toString(), &integration.auth);
+    integration.authUrl = QUrl(query.value(7).toString());
+    integration.clientId = query.value(8).toString();
+    integration.username = query.value(9).toString();
+    integration.hasSecret = query.value(10).toBool();
+    integration.enabled = query.value(11).toBool();
+    integration.storedHealth = Integration::healthFromName(query.value(12).toString());
+    integration.holdReason = query.value(13).toString();
+    integration.nextProbeAt = fromMsecs(query.value(14));
+    integration.revision = query.value(15).toInt();
+    integration.createdAt = fromMsecs(query.value(16));
+    integration.updatedAt = fromMsecs(query.value(17));
+    return integration;
+}
+
+// Empty texts are stored as '' (the columns are NOT NULL); a null QString would bind as NULL.
+QString text(const QString& value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
+void bindFields(QSqlQuery& query, const Integration& integration)
+{
+    query.bindValue(QStringLiteral(":name"), text(integration.name.trimmed()));
+    query.bindValue(QStringLiteral(":name_key"), text(uniqueKey(integration.name)));
+    query.bindValue(QStringLiteral(":provider"), text(integration.provider.trimmed()));
+    query.bindValue(QStringLiteral(":provider_key"), text(uniqueKey(integration.provider)));
+    query.bindValue(QStringLiteral(":emails"), text(integration.emails.join(QStringLiteral(", "))));
+    query.bindValue(QStringLiteral(":statement_url"), text(integration.statementUrl.toString()));
+    query.bindValue(QStringLiteral(":auth_kind"), Integration::authName(integration.auth));
+    query.bindValue(QStringLiteral(":auth_url"), text(integration.authUrl.toString()));
+    query.bindValue(QStringLiteral(":client_id"), text(integration.clientId.trimmed()));
+    query.bindValue(QStringLiteral(":username"), text(integration.username.trimmed()));
+    query.bindValue(QStringLiteral(":has_secret"), integration.hasSecret ? 1 : 0);
+    query.bindValue(QStringLiteral(":enabled"), integration.enabled ? 1 : 0);
+    query.bindValue(QStringLiteral(":updated_at"), integration.updatedAt.toMSecsSinceEpoch());
+}
+
+FieldIssue nameTaken(const QString& name)
+{
+    return {QStringLiteral("name"),
+            QStringLiteral("Name “%1” is already used by another integration; choose another name.").arg(name.trimmed())};
+}
+
+FieldIssue providerTaken(const QString& provider, const QString& owner)
+{
+    return {QStringLiteral("provider"),
+            QStringLiteral("Provider “%1” already has an integration (“%2”): only one integration per provider is "
+                           "allowed. Edit that one instead.")
+                .arg(provider.trimmed(), owner)};
+}
+
+// A unique clash that slipped past checkUnique (another process saved at the same moment).
+bool uniqueViolation(const QSqlError& error, const Integration& integration, FieldIssues* issues)
+{
+    const QString text = error.text();
+    if (text.contains(QLatin1String("name_key")))
+        *issues << nameTaken(integration.name);
+    else if (text.contains(QLatin1String("provider_key")))
+        *issues << providerTaken(integration.provider, QStringLiteral("saved meanwhile"));
+    else
+        return false;
+    return true;
+}
+
+} // namespace
+
+IntegrationRepository::IntegrationRepository(Store& store)
+    : m_store(store)
+{
+}
+
+QList<Integration> IntegrationRepository::all(QString* error) const
+{
+    QList<Integration> result;
+    QSqlQuery query(m_store.database());
+    if (!query.exec(selectColumns + QStringLiteral(" ORDER BY name_key"))) {
+        *error = Store::describe(query.lastError());
+        return result;
+    }
+    while (query.next())
+        result << fromRecord(query);
+    return result;
+}
+
+std::optional<Integration> IntegrationRepository::byId(qint64 id, QString* error) const
+{
+    QSqlQuery query(m_store.database());
+    query.prepare(selectColumns + QStringLiteral(" WHERE id = :id"));
+    query.bindValue(QStringLiteral(":id"), id);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return fromRecord(query);
+}
+
+std::optional<Integration> IntegrationRepository::find(const QString& nameOrId, QString* error) const
+{
+    bool isNumber = false;
+    const qint64 id = nameOrId.toLongLong(&isNumber);
+    if (isNumber) {
+        if (auto found = byId(id, error))
+            return found;
+        if (!error->isEmpty())
+            return std::nullopt;
+    }
+    QSqlQuery query(m_store.database());
+    query.prepare(selectColumns + QStringLiteral(" WHERE name_key = :key"));
+    query.bindValue(QStringLiteral(":key"), uniqueKey(nameOrId));
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return fromRecord(query);
+}
+
+FieldIssues IntegrationRepository::checkUnique(const Integration& integration, QString* error) const
+{
+    FieldIssues issues;
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("SELECT name, name_key = :name_key, provider_key = :provider_key FROM integrations "
+                                 "WHERE id <> :id AND (name_key = :name_key2 OR provider_key = :provider_key2)"));
+    query.bindValue(QStringLiteral(":name_key"), uniqueKey(integration.name));
+    query.bindValue(QStringLiteral(":provider_key"), uniqueKey(integration.provider));
+    query.bindValue(QStringLiteral(":id"), integration.id);
+    query.bindValue(QStringLiteral(":name_key2"), uniqueKey(integration.name));
+    query.bindValue(QStringLiteral(":provider_key2"), uniqueKey(integration.provider));
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return issues;
+    }
+    while (query.next()) {
+        if (query.value(1).toBool() && !integration.name.trimmed().isEmpty())
+            issues << nameTaken(integration.name);
+        if (query.value(2).toBool() && !integration.provider.trimmed().isEmpty())
+            issues << providerTaken(integration.provider, query.value(0).toString());
+    }
+    return issues;
+}
+
+bool IntegrationRepository::insert(Integration& integration, FieldIssues* issues, QString* error)
+{
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    integration.createdAt = now;
+    integration.updatedAt = now;
+    integration.revision = 1;
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral(
+        "INSERT INTO integrations (uid, name, name_key, provider, provider_key, emails, statement_url, auth_kind, "
+        "auth_url, client_id, username, has_secret, enabled, revision, created_at, updated_at) VALUES (:uid, :name, "
+        ":name_key, :provider, :provider_key, :emails, :statement_url, :auth_kind, :auth_url, :client_id, :username, "
+        ":has_secret, :enabled, 1, :created_at, :updated_at)"));
+    query.bindValue(QStringLiteral(":uid"), integration.uid);
+    query.bindValue(QStringLiteral(":created_at"), now.toMSecsSinceEpoch());
+    bindFields(query, integration);
+    if (!query.exec()) {
+        if (!uniqueViolation(query.lastError(), integration, issues))
+            *error = Store::describe(query.lastError());
+        return false;
+    }
+    integration.id = query.lastInsertId().toLongLong();
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    qCInfo(lcIntegrations) << "Added integration" << integration.id << integration.name;
+    return true;
+}
+
+bool IntegrationRepository::update(Integration& integration, FieldIssues* issues, QString* error)
+{
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    integration.updatedAt = QDateTime::currentDateTimeUtc();
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral(
+        "UPDATE integrations SET name = :name, name_key = :name_key, provider = :provider, provider_key = "
+        ":provider_key, emails = :emails, statement_url = :statement_url, auth_kind = :auth_kind, auth_url = "
+        ":auth_url, client_id = :client_id, username = :username, has_secret = :has_secret, enabled = :enabled, "
+        "revision = revision + 1, updated_at = :updated_at WHERE id = :id"));
+    query.bindValue(QStringLiteral(":id"), integration.id);
+    bindFields(query, integration);
+    if (!query.exec()) {
+        if (!uniqueViolation(query.lastError(), integration, issues))
+            *error = Store::describe(query.lastError());
+        return false;
+    }
+    if (query.numRowsAffected() != 1) {
+        *error = QStringLiteral("The integration no longer exists (deleted meanwhile?). Reload the list.");
+        return false;
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    integration.revision += 1;
+    qCInfo(lcIntegrations) << "Updated integration" << integration.id << integration.name;
+    return true;
+}
+
+bool IntegrationRepository::setEnabled(qint64 id, bool enabled, QString* error)
+{
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("UPDATE integrations SET enabled = :enabled, revision = revision + 1, "
+                                 "updated_at = :now WHERE id = :id"));
+    query.bindValue(QStringLiteral(":enabled"), enabled ? 1 : 0);
+    query.bindValue(QStringLiteral(":now"), QDateTime::currentMSecsSinceEpoch());
+    query.bindValue(QStringLiteral(":id"), id);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return false;
+    }
+    if (query.numRowsAffected() != 1) {
+        *error = QStringLiteral("The integration no longer exists (deleted meanwhile?). Reload the list.");
+        return false;
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    qCInfo(lcIntegrations) << (enabled ? "Enabled" : "Disabled") << "integration" << id;
+    return true;
+}
+
+bool IntegrationRepository::remove(qint64 id, QString* error)
+{
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("DELETE FROM integrations WHERE id = :id"));
+    query.bindValue(QStringLiteral(":id"), id);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return false;
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    qCInfo(lcIntegrations) << "Deleted integration" << id;
+    return true;
+}

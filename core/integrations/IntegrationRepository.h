@@ -1,0 +1,32 @@
+#pragma once
+
+#include "common/FieldIssue.h"
+#include "integrations/Integration.h"
+
+#include <optional>
+
+class Store;
+
+// Rows of the integrations table. Every write runs in its own transaction. Knows nothing of secrets.
+class IntegrationRepository final
+{
+public:
+    explicit IntegrationRepository(Store& store);
+
+    QList<Integration> all(QString* error) const;
+    std::optional<Integration> byId(qint64 id, QString* error) const;
+    // By id when the text is a number that names one, otherwise by name (case-insensitive).
+    std::optional<Integration> find(const QString& nameOrId, QString* error) const;
+
+    // Name and provider must each be unique (case-insensitive); returns the clashes with other integrations.
+    FieldIssues checkUnique(const Integration& integration, QString* error) const;
+
+    // Fill id, createdAt, updatedAt, revision. Unique clashes found by the database come back as issues.
+    bool insert(Integration& integration, FieldIssues* issues, QString* error);
+    bool update(Integration& integration, FieldIssues* issues, QString* error);
+    bool setEnabled(qint64 id, bool enabled, QString* error);
+    bool remove(qint64 id, QString* error);
+
+private:
+    Store& m_store;
+};

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "store/Migrations.h"
+#include "store/StoreLocation.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+class QSqlError;
+
+// The one database connection of a process (or of a test). Opening applies pending migrations in a transaction and
+// refuses, untouched, a store written by a newer version.
+class Store final
+{
+public:
+    struct OpenResult
+    {
+        std::unique_ptr<Store> store;
+        QString error; // set when store is null
+    };
+
+    // targetVersion: how far to migrate; 0 means the latest (tests use lower values to build old stores).
+    static OpenResult open(const StoreLocation& location, int targetVersion = 0);
+
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    QSqlDatabase database() const;
+    Migrations::Dialect dialect() const { return m_dialect; }
+    const StoreLocation& location() const { return m_location; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+    // A sentence for a person about a failed statement, naming what to do where we know it.
+    static QString describe(const QSqlError& error);
+
+private:
+    Store(StoreLocation location, QString connectionName, Migrations::Dialect dialect);
+    QString readSchemaVersion(int* version, bool* isEmptyDatabase);
+    QString migrate(int targetVersion);
+
+    StoreLocation m_location;
+    QString m_connectionName;
+    Migrations::Dialect m_dialect;
+    int m_schemaVersion = 0;
+};

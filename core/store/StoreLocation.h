@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+// Where the store lives: an SQLite file (the embedded default) or a PostgreSQL URL.
+class StoreLocation final
+{
+public:
+    enum class Kind { Sqlite, PostgreSql };
+
+    static constexpr const char* EnvironmentVariable = "XAPI_COURIER_DB";
+
+    // An explicit --db value wins, then XAPI_COURIER_DB, then the default SQLite file.
+    static StoreLocation resolve(const QString& commandLineValue);
+    static StoreLocation fromString(const QString& value);
+    static StoreLocation defaultLocation();
+
+    Kind kind() const { return m_kind; }
+    QString sqlitePath() const { return m_sqlitePath; }
+    QUrl postgresUrl() const { return m_postgresUrl; }
+    // For people and logs: never carries a password.
+    QString displayName() const;
+
+private:
+    Kind m_kind = Kind::Sqlite;
+    QString m_sqlitePath;
+    QUrl m_postgresUrl;
+};
