@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages xAPI Courier needs, and only those that are missing.
+#   scripts/install-deps.sh build   compiler, CMake, Qt 6, QtKeychain
+#   scripts/install-deps.sh test    build + a real Secret Service, D-Bus, Xvfb, SMTP and PostgreSQL servers for tests
+set -euo pipefail
+
+build_packages=(
+    cmake g++ make pkg-config
+    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql qt6-httpserver-dev qt6-websockets-dev
+    qtkeychain-qt6-dev qt6-tools-dev qt6-qpa-plugins libgl-dev libcurl4-openssl-dev
+    libsecret-1-0 dbus gnome-keyring
+)
+test_packages=(dbus-x11 xvfb xauth python3-aiosmtpd postgresql appstream)
+
+packages=("${build_packages[@]}")
+if [ "${1:-build}" = test ]; then
+    packages+=("${test_packages[@]}")
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QByteArray>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+// Runs the real xapi-courier binary, as a user would, and keeps what it printed.
+struct CliResult
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QString all() const { return QString::fromUtf8(out + err); }
+};
+
+class CliRunner final
+{
+public:
+    explicit CliRunner(QString databasePath = QString());
+
+    CliResult run(const QStringList& arguments, const QByteArray& stdinData = QByteArray()) const;
+    void setEnvironment(const QString& name, const QString& value) { m_environment.insert(name, value); }
+
+private:
+    QString m_databasePath;
+    QProcessEnvironment m_environment;
+};
