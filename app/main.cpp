@@ -1,5 +1,5 @@
-#include "cli/Cli.h"
 #include "MainWindow.h"
+#include "cli/Cli.h"
 #include "store/Store.h"
 
 #include <QApplication>
@@ -34,9 +34,8 @@ int runCli(int argc, char** argv)
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("courier.*.info=false"));
     Cli cli;
-    QTimer::singleShot(0, &cli, [&cli, &app] {
-        cli.run(app.arguments(), [](int exitCode) { QCoreApplication::exit(exitCode); });
-    });
+    QTimer::singleShot(
+        0, &cli, [&cli, &app] { cli.run(app.arguments(), [](int exitCode) { QCoreApplication::exit(exitCode); }); });
     return app.exec();
 }
 

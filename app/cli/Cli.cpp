@@ -26,8 +26,7 @@ QCommandLineParser* globalParser(QCommandLineParser& parser)
 
 Cli::Cli(QObject* parent)
     : QObject(parent)
-{
-}
+{}
 
 Cli::~Cli() = default;
 

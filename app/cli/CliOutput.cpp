@@ -5,8 +5,7 @@
 CliOutput::CliOutput()
     : m_out(stdout)
     , m_err(stderr)
-{
-}
+{}
 
 void CliOutput::error(const QString& message)
 {

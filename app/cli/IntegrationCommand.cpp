@@ -61,30 +61,29 @@ IntegrationCommand::IntegrationCommand(Cli& cli, QObject* parent)
     : QObject(parent)
     , m_cli(cli)
     , m_output(cli.output())
-{
-}
+{}
 
 QString IntegrationCommand::helpText() const
 {
-    return QStringLiteral(
-        "Usage: xapi-courier integration ACTION [options]\n"
-        "\n"
-        "Actions:\n"
-        "  add --name N --provider P --statement-url URL [--auth oauth2|basic|none] ...\n"
-        "  list [--json]\n"
-        "  show NAME|ID [--json]\n"
-        "  edit NAME|ID [--name N] [--provider P] [...]   (an empty secret keeps the stored one)\n"
-        "  delete NAME|ID [--yes]\n"
-        "  enable NAME|ID\n"
-        "  disable NAME|ID\n"
-        "\n"
-        "Run `xapi-courier integration ACTION --help` for the options of one action.\n");
+    return QStringLiteral("Usage: xapi-courier integration ACTION [options]\n"
+                          "\n"
+                          "Actions:\n"
+                          "  add --name N --provider P --statement-url URL [--auth oauth2|basic|none] ...\n"
+                          "  list [--json]\n"
+                          "  show NAME|ID [--json]\n"
+                          "  edit NAME|ID [--name N] [--provider P] [...]   (an empty secret keeps the stored one)\n"
+                          "  delete NAME|ID [--yes]\n"
+                          "  enable NAME|ID\n"
+                          "  disable NAME|ID\n"
+                          "\n"
+                          "Run `xapi-courier integration ACTION --help` for the options of one action.\n");
 }
 
 void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finished)
 {
     m_finished = std::move(finished);
-    if (arguments.isEmpty() || arguments.first() == QLatin1String("--help") || arguments.first() == QLatin1String("-h")) {
+    if (arguments.isEmpty() || arguments.first() == QLatin1String("--help") ||
+        arguments.first() == QLatin1String("-h")) {
         m_output.out() << helpText() << Qt::flush;
         return finish(arguments.isEmpty() ? ExitCode::Usage : ExitCode::Success);
     }
@@ -98,7 +97,8 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
     } else if (action == QLatin1String("list") || action == QLatin1String("show")) {
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (never contains a secret).")});
     } else if (action == QLatin1String("delete")) {
-        parser.addOption({QStringLiteral("yes"), QStringLiteral("Delete without asking (needed when not on a terminal).")});
+        parser.addOption(
+            {QStringLiteral("yes"), QStringLiteral("Delete without asking (needed when not on a terminal).")});
     } else if (action != QLatin1String("enable") && action != QLatin1String("disable")) {
         m_output.error(QStringLiteral("unknown action “%1”. Actions: %2.").arg(action, actions));
         return finish(ExitCode::Usage);
@@ -304,13 +304,16 @@ void IntegrationCommand::list(QCommandLineParser& parser)
                                      "--client-secret-stdin"));
         return finish(ExitCode::Success);
     }
-    const QStringList header = {QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("PROVIDER"),
+    const QStringList header = {QStringLiteral("ID"),     QStringLiteral("NAME"),   QStringLiteral("PROVIDER"),
                                 QStringLiteral("STATUS"), QStringLiteral("HEALTH"), QStringLiteral("STATEMENT URL")};
     QList<QStringList> rows{header};
     for (const Integration& integration : integrations) {
-        rows << QStringList{QString::number(integration.id), integration.name, integration.provider,
+        rows << QStringList{QString::number(integration.id),
+                            integration.name,
+                            integration.provider,
                             integration.enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled"),
-                            Integration::healthName(integration.health()), integration.statementUrl.toString()};
+                            Integration::healthName(integration.health()),
+                            integration.statementUrl.toString()};
     }
     QList<qsizetype> widths(header.size(), 0);
     for (const QStringList& row : rows) {
@@ -347,14 +350,17 @@ void IntegrationCommand::show(QCommandLineParser& parser)
     if (integration.auth == Integration::Auth::OAuth2) {
         lines << std::pair{QStringLiteral("Authentication URL"), integration.authUrl.toString()}
               << std::pair{QStringLiteral("Client ID"), integration.clientId}
-              << std::pair{QStringLiteral("Client Secret"),
-                           integration.hasSecret ? QStringLiteral("stored in the OS keychain") : QStringLiteral("none")};
+              << std::pair{QStringLiteral("Client Secret"), integration.hasSecret
+                                                                ? QStringLiteral("stored in the OS keychain")
+                                                                : QStringLiteral("none")};
     } else if (integration.auth == Integration::Auth::Basic) {
         lines << std::pair{QStringLiteral("Username"), integration.username}
-              << std::pair{QStringLiteral("Password"),
-                           integration.hasSecret ? QStringLiteral("stored in the OS keychain") : QStringLiteral("none")};
+              << std::pair{QStringLiteral("Password"), integration.hasSecret
+                                                           ? QStringLiteral("stored in the OS keychain")
+                                                           : QStringLiteral("none")};
     }
-    lines << std::pair{QStringLiteral("Status"), integration.enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled")}
+    lines << std::pair{QStringLiteral("Status"),
+                       integration.enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled")}
           << std::pair{QStringLiteral("Health"), Integration::healthLabel(integration.health())};
     if (!integration.holdReason.isEmpty())
         lines << std::pair{QStringLiteral("Held because"), integration.holdReason};
@@ -377,8 +383,8 @@ void IntegrationCommand::remove(QCommandLineParser& parser)
         }
         const QString question =
             QStringLiteral("Delete integration “%1”? Its settings%2 will be removed for good.")
-                .arg(integration.name, integration.hasSecret ? QStringLiteral(" and its secret in the OS keychain")
-                                                             : QString());
+                .arg(integration.name,
+                     integration.hasSecret ? QStringLiteral(" and its secret in the OS keychain") : QString());
         if (!Terminal::confirm(question)) {
             m_output.info(QStringLiteral("Nothing was deleted."));
             return finish(ExitCode::Refused);

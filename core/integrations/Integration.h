@@ -21,9 +21,9 @@ struct Integration
     QStringList emails;
     QUrl statementUrl;
     Auth auth = Auth::OAuth2;
-    QUrl authUrl;      // OAuth 2.0 token endpoint
-    QString clientId;  // OAuth 2.0
-    QString username;  // HTTP Basic
+    QUrl authUrl;     // OAuth 2.0 token endpoint
+    QString clientId; // OAuth 2.0
+    QString username; // HTTP Basic
     bool hasSecret = false;
     bool enabled = true;
     Health storedHealth = Health::Healthy; // as the delivery engine left it
@@ -40,12 +40,12 @@ struct Integration
     // camelCase keys, never a secret.
     QJsonObject toJson() const;
 
-    static QString authName(Auth auth);              // "oauth2", "basic", "none"
+    static QString authName(Auth auth); // "oauth2", "basic", "none"
     static bool authFromName(const QString& name, Auth* auth);
-    static QString authLabel(Auth auth);             // "OAuth 2.0 client credentials", ...
-    static QString healthName(Health health);        // "healthy", "retrying", "held", "disabled"
+    static QString authLabel(Auth auth);      // "OAuth 2.0 client credentials", ...
+    static QString healthName(Health health); // "healthy", "retrying", "held", "disabled"
     static Health healthFromName(const QString& name);
-    static QString healthLabel(Health health);       // "Healthy", ...
+    static QString healthLabel(Health health); // "Healthy", ...
     static QStringList parseEmails(const QString& commaSeparated);
 };
 

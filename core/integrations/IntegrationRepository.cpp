@@ -73,8 +73,9 @@ void bindFields(QSqlQuery& query, const Integration& integration)
 
 FieldIssue nameTaken(const QString& name)
 {
-    return {QStringLiteral("name"),
-            QStringLiteral("Name “%1” is already used by another integration; choose another name.").arg(name.trimmed())};
+    return {
+        QStringLiteral("name"),
+        QStringLiteral("Name “%1” is already used by another integration; choose another name.").arg(name.trimmed())};
 }
 
 FieldIssue providerTaken(const QString& provider, const QString& owner)
@@ -102,8 +103,7 @@ bool uniqueViolation(const QSqlError& error, const Integration& integration, Fie
 
 IntegrationRepository::IntegrationRepository(Store& store)
     : m_store(store)
-{
-}
+{}
 
 QList<Integration> IntegrationRepository::all(QString* error) const
 {

@@ -79,8 +79,8 @@ FieldIssues checkUrl(const QString& field, const QString& label, const QUrl& url
     const QString scheme = url.scheme().toLower();
     if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
         url.host().isEmpty()) {
-        return {error(field, QStringLiteral("%1 must be an absolute http:// or https:// address, e.g. %2.")
-                                 .arg(label, example))};
+        return {error(
+            field, QStringLiteral("%1 must be an absolute http:// or https:// address, e.g. %2.").arg(label, example))};
     }
     if (!url.userInfo().isEmpty()) {
         return {error(field, QStringLiteral("%1 must not contain a user name or password; enter credentials in their "

@@ -52,8 +52,7 @@ IntegrationService::IntegrationService(Store& store, SecretStore& secrets, QObje
     : QObject(parent)
     , m_secrets(secrets)
     , m_repository(store)
-{
-}
+{}
 
 bool IntegrationService::secretRequired(const Integration& draft, QString* error) const
 {
@@ -142,7 +141,9 @@ void IntegrationService::update(Integration draft, const QString& secret, Integr
             if (!written.ok())
                 return done(failure(QStringLiteral("The integration was not saved. %1").arg(written.message)));
             auto undo = [this, key, previous](IntegrationCallback then) {
-                auto finished = [then](const SecretResult&) { then({}); };
+                auto finished = [then](const SecretResult&) {
+                    then({});
+                };
                 if (previous.ok())
                     m_secrets.write(key, previous.value, this, finished);
                 else
@@ -161,9 +162,9 @@ void IntegrationService::saveRow(Integration draft, bool isNew, FieldIssues warn
     const bool saved =
         isNew ? m_repository.insert(draft, &issues, &error) : m_repository.update(draft, &issues, &error);
     if (!saved) {
-        IntegrationOutcome outcome = issues.isEmpty() ? failure(QStringLiteral("The integration was not saved: %1")
-                                                                    .arg(error))
-                                                      : refused(issues);
+        IntegrationOutcome outcome = issues.isEmpty()
+                                         ? failure(QStringLiteral("The integration was not saved: %1").arg(error))
+                                         : refused(issues);
         if (undoSecret)
             return undoSecret([outcome, done](const IntegrationOutcome&) { done(outcome); });
         return done(outcome);

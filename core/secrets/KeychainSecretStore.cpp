@@ -4,9 +4,25 @@
 
 #include <qt6keychain/keychain.h>
 
-#include <QPointer>
+#include <QStringList>
+
+#include <algorithm>
 
 namespace {
+
+bool isUnreachableBackend(const QString& errorString)
+{
+    static const QStringList markers = {
+        QStringLiteral("D-Bus"),
+        QStringLiteral("DBus"),
+        QStringLiteral("Could not connect"),
+        QStringLiteral("org.freedesktop.secrets"),
+        QStringLiteral("ServiceUnknown"),
+        QStringLiteral("autolaunch"),
+    };
+    return std::any_of(markers.cbegin(), markers.cend(),
+                       [&](const QString& marker) { return errorString.contains(marker, Qt::CaseInsensitive); });
+}
 
 SecretResult resultOf(const QKeychain::Job* job, const QString& operation)
 {
@@ -30,13 +46,14 @@ SecretResult resultOf(const QKeychain::Job* job, const QString& operation)
         break;
     default:
         result.status = SecretResult::Status::Failed;
-        // Without a session bus libsecret reports a D-Bus failure rather than NoBackendAvailable.
-        if (job->errorString().contains(QLatin1String("D-Bus"), Qt::CaseInsensitive) ||
-            job->errorString().contains(QLatin1String("dbus"), Qt::CaseInsensitive)) {
+        // Without a reachable session bus or Secret Service, libsecret reports a connection failure rather than
+        // NoBackendAvailable.
+        if (isUnreachableBackend(job->errorString())) {
             result.status = SecretResult::Status::NoBackend;
             result.message = KeychainSecretStore::noKeychainMessage();
         } else {
-            result.message = QStringLiteral("The keychain could not %1 the secret: %2").arg(operation, job->errorString());
+            result.message =
+                QStringLiteral("The keychain could not %1 the secret: %2").arg(operation, job->errorString());
         }
         break;
     }
@@ -44,8 +61,7 @@ SecretResult resultOf(const QKeychain::Job* job, const QString& operation)
     return result;
 }
 
-template<typename JobType>
-void start(JobType* job, const QString& operation, QObject* context, SecretCallback done)
+template <typename JobType> void start(JobType* job, const QString& operation, QObject* context, SecretCallback done)
 {
     job->setInsecureFallback(false);
     job->setAutoDelete(true);
@@ -64,15 +80,15 @@ void start(JobType* job, const QString& operation, QObject* context, SecretCallb
 
 KeychainSecretStore::KeychainSecretStore(QString serviceName)
     : m_serviceName(std::move(serviceName))
-{
-}
+{}
 
 QString KeychainSecretStore::noKeychainMessage()
 {
-    return QStringLiteral("No keychain is running. xAPI Courier keeps secrets only in the OS keychain (the Secret "
-                          "Service: GNOME Keyring or KWallet). Log in to a desktop session with an unlocked keychain; on "
-                          "a server, start the worker inside `dbus-run-session` with an unlocked "
-                          "gnome-keyring-daemon.");
+    return QStringLiteral(
+        "No keychain is running. xAPI Courier keeps secrets only in the OS keychain (the Secret "
+        "Service: GNOME Keyring or KWallet). Log in to a desktop session with an unlocked keychain; on "
+        "a server, start the worker inside `dbus-run-session` with an unlocked "
+        "gnome-keyring-daemon.");
 }
 
 void KeychainSecretStore::read(const QString& key, QObject* context, SecretCallback done)

@@ -47,8 +47,8 @@ int latestVersion()
 QString dialectSql(QString statement, Dialect dialect)
 {
     const bool sqlite = dialect == Dialect::Sqlite;
-    statement.replace(QLatin1String("%ID_PK%"),
-                      sqlite ? QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT") : QLatin1String("BIGSERIAL PRIMARY KEY"));
+    statement.replace(QLatin1String("%ID_PK%"), sqlite ? QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                                       : QLatin1String("BIGSERIAL PRIMARY KEY"));
     return statement;
 }
 

@@ -36,8 +36,7 @@ Store::Store(StoreLocation location, QString connectionName, Migrations::Dialect
     : m_location(std::move(location))
     , m_connectionName(std::move(connectionName))
     , m_dialect(dialect)
-{
-}
+{}
 
 Store::~Store()
 {
@@ -88,13 +87,13 @@ Store::OpenResult Store::open(const StoreLocation& location, int targetVersion)
     if (QString error = store->readSchemaVersion(&version, &empty); !error.isEmpty())
         return {nullptr, QStringLiteral("%1: %2").arg(path, error)};
     if (version > Migrations::latestVersion()) {
-        return {nullptr,
-                QStringLiteral("%1: this store was written by a newer xAPI Courier (schema version %2; this version "
-                               "understands up to %3). Nothing was changed. Use a newer xAPI Courier, or choose another "
-                               "file with --db PATH.")
-                    .arg(path)
-                    .arg(version)
-                    .arg(Migrations::latestVersion())};
+        return {nullptr, QStringLiteral(
+                             "%1: this store was written by a newer xAPI Courier (schema version %2; this version "
+                             "understands up to %3). Nothing was changed. Use a newer xAPI Courier, or choose another "
+                             "file with --db PATH.")
+                             .arg(path)
+                             .arg(version)
+                             .arg(Migrations::latestVersion())};
     }
 
     QString error;
@@ -151,8 +150,9 @@ QString Store::migrate(int targetVersion)
     if (QString error = readSchemaVersion(&version, &empty); !error.isEmpty())
         return error;
     QString error;
-    if (empty && !execAll(database(), {QStringLiteral("CREATE TABLE courier_schema (version INTEGER NOT NULL)"),
-                                       QStringLiteral("INSERT INTO courier_schema (version) VALUES (0)")},
+    if (empty && !execAll(database(),
+                          {QStringLiteral("CREATE TABLE courier_schema (version INTEGER NOT NULL)"),
+                           QStringLiteral("INSERT INTO courier_schema (version) VALUES (0)")},
                           &error)) {
         return error;
     }
@@ -181,7 +181,8 @@ QString Store::describe(const QSqlError& error)
     const QString text = error.text();
     if (text.contains(QLatin1String("database is locked"), Qt::CaseInsensitive) ||
         text.contains(QLatin1String("busy"), Qt::CaseInsensitive)) {
-        return QStringLiteral("the store is busy: another xAPI Courier process is writing to it. Try again in a moment.");
+        return QStringLiteral(
+            "the store is busy: another xAPI Courier process is writing to it. Try again in a moment.");
     }
     if (text.contains(QLatin1String("readonly"), Qt::CaseInsensitive) ||
         text.contains(QLatin1String("read-only"), Qt::CaseInsensitive)) {

@@ -1,0 +1,108 @@
+#include "CliRunner.h"
+#include "SecretCall.h"
+#include "ServiceCall.h"
+#include "TestStore.h"
+
+#include "integrations/IntegrationService.h"
+#include "secrets/KeychainSecretStore.h"
+
+#include <QSqlQuery>
+#include <QTest>
+
+// Runs with DBUS_SESSION_BUS_ADDRESS pointing nowhere: the real QtKeychain finds no Secret Service.
+class TestNoKeychain final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void operationsSayNoKeychainIsRunning()
+    {
+        KeychainSecretStore store;
+        const SecretResult written = SecretCall::write(store, QStringLiteral("test/x"), QStringLiteral("s"));
+        QCOMPARE(written.status, SecretResult::Status::NoBackend);
+        QVERIFY2(written.message.contains(QLatin1String("No keychain is running")), qPrintable(written.message));
+        QCOMPARE(SecretCall::read(store, QStringLiteral("test/x")).status, SecretResult::Status::NoBackend);
+    }
+
+    void addSavesNothing()
+    {
+        TestStore fixture;
+        KeychainSecretStore secrets;
+        IntegrationService service(fixture.store(), secrets);
+        const IntegrationOutcome outcome = addAndWait(service, sampleIntegration(), QStringLiteral("never-stored"));
+        QVERIFY(!outcome.ok);
+        QVERIFY2(outcome.error.contains(QLatin1String("was not saved")), qPrintable(outcome.error));
+        QVERIFY(outcome.error.contains(QLatin1String("No keychain is running")));
+        QString error;
+        QVERIFY(service.list(&error).isEmpty());
+        QVERIFY(!fixture.fileBytes().contains("never-stored"));
+    }
+
+    void integrationsWithoutSecretsStillWork()
+    {
+        TestStore fixture;
+        KeychainSecretStore secrets;
+        IntegrationService service(fixture.store(), secrets);
+        Integration open = sampleIntegration();
+        open.auth = Integration::Auth::None;
+        const IntegrationOutcome added = addAndWait(service, open, QString());
+        QVERIFY2(added.ok, qPrintable(added.error));
+        QVERIFY(removeAndWait(service, added.integration.id).ok);
+    }
+
+    void editWithNewSecretKeepsTheOldRow()
+    {
+        TestStore fixture;
+        {
+            // A row that claims a secret, as left by a session that had a keychain.
+            QSqlQuery insert(fixture.store().database());
+            QVERIFY(insert.exec(QStringLiteral(
+                "INSERT INTO integrations (uid, name, name_key, provider, provider_key, statement_url, auth_kind, "
+                "auth_url, client_id, has_secret, created_at, updated_at) VALUES ('u-1', 'Acme LRS', 'acme lrs', "
+                "'acme', 'acme', 'https://lrs.acme.example/x', 'oauth2', 'https://auth.acme.example/t', 'old-id', 1, "
+                "1, 1)")));
+        }
+        KeychainSecretStore secrets;
+        IntegrationService service(fixture.store(), secrets);
+        QString error;
+        Integration stored = *service.repository().find(QStringLiteral("Acme LRS"), &error);
+        stored.clientId = QStringLiteral("new-id");
+        const IntegrationOutcome outcome = updateAndWait(service, stored, QStringLiteral("new-secret"));
+        QVERIFY(!outcome.ok);
+        QVERIFY(outcome.error.contains(QLatin1String("No keychain is running")));
+        QCOMPARE(service.repository().byId(stored.id, &error)->clientId, QStringLiteral("old-id"));
+
+        // Delete cannot remove the secret, so the row stays too.
+        const IntegrationOutcome removed = removeAndWait(service, stored.id);
+        QVERIFY(!removed.ok);
+        QVERIFY(removed.error.contains(QLatin1String("was not deleted")));
+        QVERIFY(service.repository().byId(stored.id, &error));
+    }
+
+    void cliExplainsAndSavesNothing()
+    {
+        TestStore fixture;
+        const QString path = fixture.path();
+        fixture.close();
+        CliRunner cli(path);
+        const CliResult result =
+            cli.run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
+                     QStringLiteral("Acme"), QStringLiteral("--provider"), QStringLiteral("acme"),
+                     QStringLiteral("--statement-url"), QStringLiteral("https://lrs.acme.example/x"),
+                     QStringLiteral("--auth-url"), QStringLiteral("https://auth.acme.example/t"),
+                     QStringLiteral("--client-id"), QStringLiteral("c"), QStringLiteral("--client-secret-stdin")},
+                    "cli-secret-value\n");
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.all().contains(QLatin1String("No keychain is running")), qPrintable(result.all()));
+        QVERIFY(!result.all().contains(QLatin1String("cli-secret-value")));
+        const CliResult list =
+            cli.run({QStringLiteral("integration"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        QCOMPARE(list.out.trimmed(), QByteArray("[\n]"));
+        QVERIFY(fixture.reopen());
+        QVERIFY(!fixture.fileBytes().contains("cli-secret-value"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNoKeychain)
+#include "tst_nokeychain.moc"
