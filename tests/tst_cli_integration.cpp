@@ -112,6 +112,21 @@ private Q_SLOTS:
                  QStringLiteral("courier-2"));
         QVERIFY(show(QStringLiteral("Acme Production")).value(QStringLiteral("hasSecret")).toBool());
 
+        const CliResult tuned =
+            run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme Production"),
+                 QStringLiteral("--retry-interval"), QStringLiteral("5"), QStringLiteral("--concurrency"),
+                 QStringLiteral("1"), QStringLiteral("--batch-size"), QStringLiteral("50")});
+        QVERIFY2(tuned.exitCode == 0, qPrintable(tuned.all()));
+        const QJsonObject tunedJson = show(QStringLiteral("Acme Production"));
+        QCOMPARE(tunedJson.value(QStringLiteral("retryInterval")).toInt(), 5);
+        QCOMPARE(tunedJson.value(QStringLiteral("concurrency")).toInt(), 1);
+        QCOMPARE(tunedJson.value(QStringLiteral("batchSize")).toInt(), 50);
+        const CliResult badNumber =
+            run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme Production"),
+                 QStringLiteral("--concurrency"), QStringLiteral("0")});
+        QCOMPARE(badNumber.exitCode, 1);
+        QVERIFY(badNumber.err.contains("concurrency: "));
+
         QCOMPARE(
             run({QStringLiteral("integration"), QStringLiteral("disable"), QStringLiteral("Acme Production")}).exitCode,
             0);

@@ -121,6 +121,22 @@ private Q_SLOTS:
             QStringLiteral("Password is required"), false, true);
 
         i = validOAuth();
+        i.retryIntervalSeconds = 0;
+        row("retry interval at least one second", i, QStringLiteral("retryInterval"), true,
+            QStringLiteral("between 1"));
+        i = validOAuth();
+        i.concurrency = 65;
+        row("concurrency at most 64", i, QStringLiteral("concurrency"), true, QStringLiteral("and 64"));
+        i = validOAuth();
+        i.batchSize = 0;
+        row("batch size at least one", i, QStringLiteral("batchSize"), true, QStringLiteral("statements per request"));
+        i = validOAuth();
+        i.retryIntervalSeconds = 5;
+        i.concurrency = 1;
+        i.batchSize = 100;
+        row("short probe, strict order, batches", i);
+
+        i = validOAuth();
         i.auth = Integration::Auth::None;
         i.authUrl.clear();
         i.clientId.clear();

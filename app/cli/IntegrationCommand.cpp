@@ -38,6 +38,13 @@ void addFieldOptions(QCommandLineParser& parser, bool forEdit)
         {QStringLiteral("password-stdin"),
          QStringLiteral("Read the HTTP Basic password from standard input (kept in the OS keychain).")},
         {QStringLiteral("disabled"), QStringLiteral("Status Disabled: statements are not sent.")},
+        valueOption(QStringLiteral("retry-interval"),
+                    QStringLiteral("Seconds between probes while the receiver fails (default 60)."),
+                    QStringLiteral("SECONDS")),
+        valueOption(QStringLiteral("concurrency"), QStringLiteral("Requests in flight while healthy (default 4)."),
+                    QStringLiteral("N")),
+        valueOption(QStringLiteral("batch-size"), QStringLiteral("Statements per POST (default 1)."),
+                    QStringLiteral("N")),
         {QStringLiteral("json"), QStringLiteral("Print the saved integration as JSON.")},
     });
     if (forEdit)
@@ -170,6 +177,20 @@ bool IntegrationCommand::applyFieldOptions(QCommandLineParser& parser, Integrati
         draft.clientId = parser.value(QStringLiteral("client-id"));
     if (parser.isSet(QStringLiteral("username")))
         draft.username = parser.value(QStringLiteral("username"));
+    const std::pair<const char*, int*> numbers[] = {{"retry-interval", &draft.retryIntervalSeconds},
+                                                    {"concurrency", &draft.concurrency},
+                                                    {"batch-size", &draft.batchSize}};
+    for (const auto& [name, target] : numbers) {
+        const QString option = QLatin1String(name);
+        if (!parser.isSet(option))
+            continue;
+        bool ok = false;
+        *target = parser.value(option).toInt(&ok);
+        if (!ok) {
+            m_output.error(QStringLiteral("--%1: “%2” is not a whole number.").arg(option, parser.value(option)));
+            return false;
+        }
+    }
     const bool enable = parser.optionNames().contains(QStringLiteral("enabled"));
     if (parser.isSet(QStringLiteral("disabled")) && enable) {
         m_output.error(QStringLiteral("--enabled and --disabled cannot be used together."));

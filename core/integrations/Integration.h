@@ -29,7 +29,12 @@ struct Integration
     Health storedHealth = Health::Healthy; // as the delivery engine left it
     QString holdReason;
     QDateTime nextProbeAt;
-    int revision = 1; // bumped by every saved edit; a held lane resumes when it changes
+    int revision = 1;     // bumped by every saved edit; a held lane resumes when it changes
+    int heldRevision = 0; // the revision that was current when the lane was held
+    QDateTime healthSince;
+    int retryIntervalSeconds = 60; // between probes while retrying
+    int concurrency = 4;           // requests in flight while healthy
+    int batchSize = 1;             // statements per POST
     QDateTime createdAt;
     QDateTime updatedAt;
 

@@ -12,7 +12,8 @@ namespace {
 
 const QString selectColumns = QStringLiteral(
     "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
-    "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at FROM integrations");
+    "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at, held_revision, health_since, "
+    "retry_interval_s, concurrency, batch_size FROM integrations");
 
 QString uniqueKey(const QString& text)
 {
@@ -45,6 +46,11 @@ Integration fromRecord(const QSqlQuery& query)
     integration.revision = query.value(15).toInt();
     integration.createdAt = fromMsecs(query.value(16));
     integration.updatedAt = fromMsecs(query.value(17));
+    integration.heldRevision = query.value(18).toInt();
+    integration.healthSince = fromMsecs(query.value(19));
+    integration.retryIntervalSeconds = query.value(20).toInt();
+    integration.concurrency = query.value(21).toInt();
+    integration.batchSize = query.value(22).toInt();
     return integration;
 }
 
@@ -69,6 +75,9 @@ void bindFields(QSqlQuery& query, const Integration& integration)
     query.bindValue(QStringLiteral(":has_secret"), integration.hasSecret ? 1 : 0);
     query.bindValue(QStringLiteral(":enabled"), integration.enabled ? 1 : 0);
     query.bindValue(QStringLiteral(":updated_at"), integration.updatedAt.toMSecsSinceEpoch());
+    query.bindValue(QStringLiteral(":retry_interval_s"), integration.retryIntervalSeconds);
+    query.bindValue(QStringLiteral(":concurrency"), integration.concurrency);
+    query.bindValue(QStringLiteral(":batch_size"), integration.batchSize);
 }
 
 FieldIssue nameTaken(const QString& name)
@@ -192,9 +201,10 @@ bool IntegrationRepository::insert(Integration& integration, FieldIssues* issues
     QSqlQuery query(m_store.database());
     query.prepare(QStringLiteral(
         "INSERT INTO integrations (uid, name, name_key, provider, provider_key, emails, statement_url, auth_kind, "
-        "auth_url, client_id, username, has_secret, enabled, revision, created_at, updated_at) VALUES (:uid, :name, "
-        ":name_key, :provider, :provider_key, :emails, :statement_url, :auth_kind, :auth_url, :client_id, :username, "
-        ":has_secret, :enabled, 1, :created_at, :updated_at)"));
+        "auth_url, client_id, username, has_secret, enabled, revision, created_at, updated_at, retry_interval_s, "
+        "concurrency, batch_size) VALUES (:uid, :name, :name_key, :provider, :provider_key, :emails, :statement_url, "
+        ":auth_kind, :auth_url, :client_id, :username, :has_secret, :enabled, 1, :created_at, :updated_at, "
+        ":retry_interval_s, :concurrency, :batch_size)"));
     query.bindValue(QStringLiteral(":uid"), integration.uid);
     query.bindValue(QStringLiteral(":created_at"), now.toMSecsSinceEpoch());
     bindFields(query, integration);
@@ -225,6 +235,7 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
         "UPDATE integrations SET name = :name, name_key = :name_key, provider = :provider, provider_key = "
         ":provider_key, emails = :emails, statement_url = :statement_url, auth_kind = :auth_kind, auth_url = "
         ":auth_url, client_id = :client_id, username = :username, has_secret = :has_secret, enabled = :enabled, "
+        "retry_interval_s = :retry_interval_s, concurrency = :concurrency, batch_size = :batch_size, "
         "revision = revision + 1, updated_at = :updated_at WHERE id = :id"));
     query.bindValue(QStringLiteral(":id"), integration.id);
     bindFields(query, integration);

@@ -29,6 +29,14 @@ void checkRequiredText(FieldIssues& issues, const QString& field, const QString&
                                    .arg(MaxNameLength));
 }
 
+void checkRange(FieldIssues& issues, const QString& field, const QString& label, int value, int min, int max,
+                const QString& meaning)
+{
+    if (value < min || value > max)
+        issues << error(field,
+                        QStringLiteral("%1 must be between %2 and %3 (%4).").arg(label).arg(min).arg(max).arg(meaning));
+}
+
 } // namespace
 
 bool isValidEmail(const QString& email)
@@ -105,6 +113,14 @@ FieldIssues check(const Integration& integration, bool secretGiven, bool secretR
     issues << checkEmails(integration.emails);
     issues << checkUrl(QStringLiteral("statementUrl"), QStringLiteral("Statement URL"), integration.statementUrl,
                        QStringLiteral("https://lrs.example.com/xapi/statements"));
+
+    checkRange(issues, QStringLiteral("retryInterval"), QStringLiteral("Retry interval"),
+               integration.retryIntervalSeconds, 1, 86400,
+               QStringLiteral("seconds between probes while the receiver fails"));
+    checkRange(issues, QStringLiteral("concurrency"), QStringLiteral("Concurrency"), integration.concurrency, 1, 64,
+               QStringLiteral("requests in flight at once"));
+    checkRange(issues, QStringLiteral("batchSize"), QStringLiteral("Batch size"), integration.batchSize, 1, 1000,
+               QStringLiteral("statements per request"));
 
     switch (integration.auth) {
     case Integration::Auth::OAuth2:

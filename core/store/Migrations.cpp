@@ -35,6 +35,60 @@ const QList<Migration>& all()
          {
              QStringLiteral("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
          }},
+        {3,
+         QStringLiteral("delivery queue and attempt log"),
+         {
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN retry_interval_s INTEGER NOT NULL DEFAULT 60"),
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN concurrency INTEGER NOT NULL DEFAULT 4"),
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN batch_size INTEGER NOT NULL DEFAULT 1"),
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN held_revision INTEGER NOT NULL DEFAULT 0"),
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN health_since BIGINT"),
+             // One row per (statement, integration), in enqueue order (id). The statement id never changes.
+             QStringLiteral("CREATE TABLE deliveries ("
+                            " id %ID_PK%,"
+                            " integration_id BIGINT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " statement_id TEXT NOT NULL,"
+                            " body TEXT NOT NULL,"
+                            " state TEXT NOT NULL DEFAULT 'queued',"
+                            " attempts INTEGER NOT NULL DEFAULT 0,"
+                            " next_attempt_at BIGINT,"
+                            " last_status INTEGER,"
+                            " last_error TEXT NOT NULL DEFAULT '',"
+                            " created_at BIGINT NOT NULL,"
+                            " updated_at BIGINT NOT NULL,"
+                            " delivered_at BIGINT)"),
+             QStringLiteral("CREATE INDEX deliveries_lane ON deliveries (integration_id, state, id)"),
+             QStringLiteral("CREATE INDEX deliveries_created ON deliveries (created_at)"),
+             QStringLiteral("CREATE INDEX deliveries_statement ON deliveries (statement_id)"),
+             // Every try, as support needs to read it. Authorization is redacted before it gets here.
+             QStringLiteral("CREATE TABLE attempts ("
+                            " id %ID_PK%,"
+                            " delivery_id BIGINT REFERENCES deliveries(id) ON DELETE CASCADE,"
+                            " integration_id BIGINT REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " started_at BIGINT NOT NULL,"
+                            " duration_ms INTEGER NOT NULL DEFAULT 0,"
+                            " request_line TEXT NOT NULL DEFAULT '',"
+                            " request_headers TEXT NOT NULL DEFAULT '',"
+                            " request_body_size INTEGER NOT NULL DEFAULT 0,"
+                            " status INTEGER,"
+                            " response_headers TEXT NOT NULL DEFAULT '',"
+                            " response_body TEXT NOT NULL DEFAULT '',"
+                            " error TEXT NOT NULL DEFAULT '')"),
+             QStringLiteral("CREATE INDEX attempts_delivery ON attempts (delivery_id, id)"),
+             // The Test Console's history: what QA sent and what came back.
+             QStringLiteral("CREATE TABLE test_sends ("
+                            " id %ID_PK%,"
+                            " integration_id BIGINT REFERENCES integrations(id) ON DELETE SET NULL,"
+                            " integration_name TEXT NOT NULL DEFAULT '',"
+                            " sent_at BIGINT NOT NULL,"
+                            " statement TEXT NOT NULL,"
+                            " status INTEGER,"
+                            " duration_ms INTEGER NOT NULL DEFAULT 0,"
+                            " request TEXT NOT NULL DEFAULT '',"
+                            " response_headers TEXT NOT NULL DEFAULT '',"
+                            " response_body TEXT NOT NULL DEFAULT '',"
+                            " error TEXT NOT NULL DEFAULT '')"),
+         }},
     };
     return migrations;
 }
