@@ -3,3 +3,4 @@
 Q_LOGGING_CATEGORY(lcStore, "courier.store", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSecrets, "courier.secrets", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcIntegrations, "courier.integrations", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcDelivery, "courier.delivery", QtInfoMsg)

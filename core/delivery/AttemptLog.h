@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+class QSqlDatabase;
+class Store;
+
+// One try at delivering: what was sent (Authorization already redacted) and what came back.
+struct AttemptRecord
+{
+    qint64 id = 0;
+    qint64 deliveryId = 0;
+    qint64 integrationId = 0;
+    QDateTime startedAt;
+    int durationMs = 0;
+    QString requestLine;    // "POST https://lrs.example.com/xapi/statements"
+    QString requestHeaders; // "Name: value" lines
+    int requestBodySize = 0;
+    std::optional<int> status;
+    QString responseHeaders;
+    QString responseBody; // capped
+    QString error;
+
+    QJsonObject toJson() const;
+};
+
+// The attempt log: written in the same transaction as the delivery outcome it explains.
+class AttemptLog final
+{
+public:
+    static constexpr int ResponseBodyCap = 16 * 1024;
+
+    explicit AttemptLog(Store& store);
+
+    // Inside a transaction the caller holds.
+    static bool insert(QSqlDatabase db, const AttemptRecord& attempt, QString* error);
+    QList<AttemptRecord> forDelivery(qint64 deliveryId, QString* error) const;
+
+private:
+    Store& m_store;
+};

@@ -1,0 +1,426 @@
+#include "delivery/DeliveryQueue.h"
+
+#include "common/Logging.h"
+#include "store/Store.h"
+#include "store/Transaction.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace {
+
+const QString selectColumns =
+    QStringLiteral("SELECT id, integration_id, statement_id, body, state, attempts, next_attempt_at, last_status, "
+                   "last_error, created_at, updated_at, delivered_at FROM deliveries");
+
+QVariant msecs(const QDateTime& time)
+{
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QDateTime fromMsecs(const QVariant& value)
+{
+    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+Delivery fromRecord(const QSqlQuery& query)
+{
+    Delivery delivery;
+    delivery.id = query.value(0).toLongLong();
+    delivery.integrationId = query.value(1).toLongLong();
+    delivery.statementId = query.value(2).toString();
+    delivery.body = query.value(3).toString().toUtf8();
+    delivery.state = Delivery::stateFromName(query.value(4).toString()).value_or(Delivery::State::Queued);
+    delivery.attempts = query.value(5).toInt();
+    delivery.nextAttemptAt = fromMsecs(query.value(6));
+    if (!query.value(7).isNull())
+        delivery.lastStatus = query.value(7).toInt();
+    delivery.lastError = query.value(8).toString();
+    delivery.createdAt = fromMsecs(query.value(9));
+    delivery.updatedAt = fromMsecs(query.value(10));
+    delivery.deliveredAt = fromMsecs(query.value(11));
+    return delivery;
+}
+
+QString idList(const QList<qint64>& ids)
+{
+    QStringList parts;
+    parts.reserve(ids.size());
+    for (qint64 id : ids)
+        parts << QString::number(id);
+    return parts.join(QLatin1Char(','));
+}
+
+// WHERE clause and bound values for a filter.
+QString whereClause(const DeliveryFilter& filter, QVariantList* values)
+{
+    QStringList conditions;
+    if (filter.integrationId > 0) {
+        conditions << QStringLiteral("integration_id = ?");
+        *values << filter.integrationId;
+    }
+    if (!filter.states.isEmpty()) {
+        QStringList names;
+        for (Delivery::State state : filter.states) {
+            names << QStringLiteral("?");
+            *values << Delivery::stateName(state);
+        }
+        conditions << QStringLiteral("state IN (%1)").arg(names.join(QLatin1Char(',')));
+    }
+    if (!filter.search.trimmed().isEmpty()) {
+        conditions << QStringLiteral("(statement_id LIKE ? OR last_error LIKE ?)");
+        const QString pattern = QLatin1Char('%') + filter.search.trimmed() + QLatin1Char('%');
+        *values << pattern << pattern;
+    }
+    if (filter.createdFrom.isValid()) {
+        conditions << QStringLiteral("created_at >= ?");
+        *values << filter.createdFrom.toMSecsSinceEpoch();
+    }
+    if (filter.createdTo.isValid()) {
+        conditions << QStringLiteral("created_at <= ?");
+        *values << filter.createdTo.toMSecsSinceEpoch();
+    }
+    return conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+}
+
+bool exec(QSqlQuery& query, QString* error)
+{
+    if (query.exec())
+        return true;
+    *error = Store::describe(query.lastError());
+    qCWarning(lcDelivery) << "Query failed:" << query.lastError().text();
+    return false;
+}
+
+} // namespace
+
+DeliveryQueue::DeliveryQueue(Store& store)
+    : m_store(store)
+{}
+
+bool DeliveryQueue::enqueue(QList<QJsonObject>& statements, const QList<qint64>& integrationIds, const QDateTime& now,
+                            QString* error)
+{
+    for (QJsonObject& statement : statements) {
+        if (statement.value(QStringLiteral("id")).toString().isEmpty())
+            statement.insert(QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+    }
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    QSqlQuery insert(m_store.database());
+    insert.prepare(QStringLiteral("INSERT INTO deliveries (integration_id, statement_id, body, state, created_at, "
+                                  "updated_at) VALUES (?, ?, ?, 'queued', ?, ?)"));
+    const qint64 stamp = now.toMSecsSinceEpoch();
+    for (const QJsonObject& statement : statements) {
+        const QString body = QString::fromUtf8(QJsonDocument(statement).toJson(QJsonDocument::Compact));
+        const QString statementId = statement.value(QStringLiteral("id")).toString();
+        for (qint64 integrationId : integrationIds) {
+            insert.addBindValue(integrationId);
+            insert.addBindValue(statementId);
+            insert.addBindValue(body);
+            insert.addBindValue(stamp);
+            insert.addBindValue(stamp);
+            if (!exec(insert, error))
+                return false;
+        }
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    return true;
+}
+
+int DeliveryQueue::requeueInFlight(QString* error)
+{
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return -1;
+    }
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"));
+    if (!exec(query, error))
+        return -1;
+    const int count = query.numRowsAffected();
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return -1;
+    }
+    if (count > 0)
+        qCInfo(lcDelivery) << "Queued again" << count << "deliveries left in flight by an earlier run";
+    return count;
+}
+
+QList<Delivery> DeliveryQueue::claim(qint64 integrationId, int limit, const QDateTime& now, QString* error)
+{
+    QList<Delivery> claimed;
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return claimed;
+    }
+    QSqlQuery select(m_store.database());
+    select.prepare(selectColumns +
+                   QStringLiteral(" WHERE integration_id = ? AND state = 'queued' AND "
+                                  "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"));
+    select.addBindValue(integrationId);
+    select.addBindValue(now.toMSecsSinceEpoch());
+    select.addBindValue(limit);
+    if (!exec(select, error))
+        return claimed;
+    QList<qint64> ids;
+    while (select.next()) {
+        claimed << fromRecord(select);
+        claimed.last().state = Delivery::State::Sending;
+        ids << claimed.last().id;
+    }
+    select.finish();
+    if (ids.isEmpty())
+        return claimed;
+    QSqlQuery update(m_store.database());
+    update.prepare(
+        QStringLiteral("UPDATE deliveries SET state = 'sending', updated_at = ? WHERE id IN (%1)").arg(idList(ids)));
+    update.addBindValue(now.toMSecsSinceEpoch());
+    if (!exec(update, error) || !transaction.commit()) {
+        if (error->isEmpty())
+            *error = transaction.error();
+        return {};
+    }
+    return claimed;
+}
+
+bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error)
+{
+    if (outcomes.isEmpty())
+        return true;
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    QSqlQuery update(m_store.database());
+    update.prepare(QStringLiteral(
+        "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, "
+        "next_attempt_at = ?, updated_at = ?, delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END WHERE id = ?"));
+    const qint64 stamp = now.toMSecsSinceEpoch();
+    for (const Outcome& outcome : outcomes) {
+        const bool done = outcome.state == Delivery::State::Delivered || outcome.state == Delivery::State::Duplicate;
+        update.addBindValue(Delivery::stateName(outcome.state));
+        update.addBindValue(outcome.status ? QVariant(*outcome.status) : QVariant(QMetaType(QMetaType::Int)));
+        update.addBindValue(outcome.error.isNull() ? QStringLiteral("") : outcome.error);
+        update.addBindValue(msecs(outcome.nextAttemptAt));
+        update.addBindValue(stamp);
+        update.addBindValue(done ? 1 : 0);
+        update.addBindValue(stamp);
+        update.addBindValue(outcome.deliveryId);
+        if (!exec(update, error))
+            return false;
+        if (!outcome.attempt.startedAt.isValid())
+            continue;
+        AttemptRecord attempt = outcome.attempt;
+        attempt.deliveryId = outcome.deliveryId;
+        if (!AttemptLog::insert(m_store.database(), attempt, error))
+            return false;
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    return true;
+}
+
+int DeliveryQueue::updateStates(const QString& sql, QString* error)
+{
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return -1;
+    }
+    QSqlQuery query(m_store.database());
+    query.prepare(sql);
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch()); // updated_at
+    if (!exec(query, error))
+        return -1;
+    const int count = query.numRowsAffected();
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return -1;
+    }
+    return count;
+}
+
+int DeliveryQueue::releaseHeld(qint64 integrationId, QString* error)
+{
+    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, updated_at = ? "
+                                       "WHERE state = 'held' AND integration_id = %1")
+                            .arg(integrationId),
+                        error);
+}
+
+int DeliveryQueue::retryNow(qint64 integrationId, QString* error)
+{
+    return updateStates(QStringLiteral("UPDATE deliveries SET next_attempt_at = NULL, updated_at = ? "
+                                       "WHERE state = 'queued' AND integration_id = %1")
+                            .arg(integrationId),
+                        error);
+}
+
+int DeliveryQueue::discard(const QList<qint64>& ids, QString* error)
+{
+    if (ids.isEmpty())
+        return 0;
+    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'discarded', updated_at = ? "
+                                       "WHERE state IN ('queued', 'held') AND id IN (%1)")
+                            .arg(idList(ids)),
+                        error);
+}
+
+int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)
+{
+    if (ids.isEmpty())
+        return 0;
+    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, updated_at = ? "
+                                       "WHERE state IN ('delivered', 'duplicate', 'discarded') AND id IN (%1)")
+                            .arg(idList(ids)),
+                        error);
+}
+
+int DeliveryQueue::replay(qint64 integrationId, const QDateTime& from, const QDateTime& to, const QDateTime& now,
+                          QString* error)
+{
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return -1;
+    }
+    // The first queued copy of every statement in the range, in its original order.
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral(
+        "INSERT INTO deliveries (integration_id, statement_id, body, state, created_at, updated_at) "
+        "SELECT ?, d.statement_id, d.body, 'queued', ?, ? FROM deliveries d WHERE d.id IN ("
+        " SELECT MIN(id) FROM deliveries WHERE created_at >= ? AND created_at <= ? GROUP BY statement_id) "
+        "ORDER BY d.id"));
+    query.addBindValue(integrationId);
+    query.addBindValue(now.toMSecsSinceEpoch());
+    query.addBindValue(now.toMSecsSinceEpoch());
+    query.addBindValue(from.toMSecsSinceEpoch());
+    query.addBindValue(to.toMSecsSinceEpoch());
+    if (!exec(query, error))
+        return -1;
+    const int count = query.numRowsAffected();
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return -1;
+    }
+    qCInfo(lcDelivery) << "Replaying" << count << "statements to integration" << integrationId;
+    return count;
+}
+
+std::optional<Delivery> DeliveryQueue::byId(qint64 id, QString* error) const
+{
+    QSqlQuery query(m_store.database());
+    query.prepare(selectColumns + QStringLiteral(" WHERE id = ?"));
+    query.addBindValue(id);
+    if (!exec(query, error) || !query.next())
+        return std::nullopt;
+    return fromRecord(query);
+}
+
+QList<Delivery> DeliveryQueue::list(const DeliveryFilter& filter, int limit, int offset, QString* error) const
+{
+    QVariantList values;
+    const QString where = whereClause(filter, &values);
+    QSqlQuery query(m_store.database());
+    query.setForwardOnly(true);
+    query.prepare(selectColumns + where + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?"));
+    for (const QVariant& value : values)
+        query.addBindValue(value);
+    query.addBindValue(limit);
+    query.addBindValue(offset);
+    QList<Delivery> deliveries;
+    if (!exec(query, error))
+        return deliveries;
+    while (query.next())
+        deliveries << fromRecord(query);
+    return deliveries;
+}
+
+int DeliveryQueue::count(const DeliveryFilter& filter, QString* error) const
+{
+    QVariantList values;
+    const QString where = whereClause(filter, &values);
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("SELECT COUNT(*) FROM deliveries") + where);
+    for (const QVariant& value : values)
+        query.addBindValue(value);
+    if (!exec(query, error) || !query.next())
+        return -1;
+    return query.value(0).toInt();
+}
+
+QHash<qint64, LaneStats> DeliveryQueue::stats(QString* error) const
+{
+    QHash<qint64, LaneStats> result;
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("SELECT integration_id, state, COUNT(*), MIN(created_at) FROM deliveries "
+                                 "GROUP BY integration_id, state"));
+    if (!exec(query, error))
+        return result;
+    while (query.next()) {
+        LaneStats& lane = result[query.value(0).toLongLong()];
+        const int count = query.value(2).toInt();
+        switch (Delivery::stateFromName(query.value(1).toString()).value_or(Delivery::State::Queued)) {
+        case Delivery::State::Sending:
+            lane.sending += count;
+            [[fallthrough]];
+        case Delivery::State::Queued: {
+            lane.queued += count;
+            const QDateTime oldest = fromMsecs(query.value(3));
+            if (!lane.oldestQueuedAt.isValid() || oldest < lane.oldestQueuedAt)
+                lane.oldestQueuedAt = oldest;
+            break;
+        }
+        case Delivery::State::Delivered:
+            lane.delivered += count;
+            break;
+        case Delivery::State::Duplicate:
+            lane.duplicates += count;
+            break;
+        case Delivery::State::Held:
+            lane.held += count;
+            break;
+        case Delivery::State::Discarded:
+            lane.discarded += count;
+            break;
+        }
+    }
+    query.finish();
+    // The last answer per integration, for "what went wrong" at a glance.
+    QSqlQuery last(m_store.database());
+    last.prepare(QStringLiteral("SELECT a.integration_id, a.status, a.error FROM attempts a JOIN ("
+                                " SELECT integration_id, MAX(id) AS id FROM attempts GROUP BY integration_id) m "
+                                "ON a.id = m.id"));
+    if (!exec(last, error))
+        return result;
+    while (last.next()) {
+        LaneStats& lane = result[last.value(0).toLongLong()];
+        if (!last.value(1).isNull())
+            lane.lastStatus = last.value(1).toInt();
+        lane.lastError = last.value(2).toString();
+    }
+    return result;
+}
+
+int DeliveryQueue::undelivered(qint64 integrationId, QString* error) const
+{
+    DeliveryFilter filter;
+    filter.integrationId = integrationId;
+    filter.states = {Delivery::State::Queued, Delivery::State::Sending, Delivery::State::Held};
+    return count(filter, error);
+}

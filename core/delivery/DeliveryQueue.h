@@ -1,0 +1,81 @@
+#pragma once
+
+#include "delivery/AttemptLog.h"
+#include "delivery/Delivery.h"
+
+#include <QHash>
+#include <QList>
+
+class Store;
+
+// Which deliveries a list or count is about.
+struct DeliveryFilter
+{
+    qint64 integrationId = 0;      // 0: every integration
+    QList<Delivery::State> states; // empty: every state
+    QString search;                // statement id or error text contains
+    QDateTime createdFrom;
+    QDateTime createdTo;
+};
+
+// Per integration, what the queue holds.
+struct LaneStats
+{
+    int queued = 0; // waiting, including the ones in flight
+    int sending = 0;
+    int delivered = 0;
+    int duplicates = 0;
+    int held = 0;
+    int discarded = 0;
+    QDateTime oldestQueuedAt;
+    std::optional<int> lastStatus;
+    QString lastError;
+};
+
+// The durable outbox: one row per (statement, integration), sent in enqueue order, marked delivered only after the
+// receiver's answer was recorded. Every write is one transaction; outcomes of many requests are recorded together.
+class DeliveryQueue final
+{
+public:
+    explicit DeliveryQueue(Store& store);
+
+    // Statements without an "id" get a new UUID first, so the id never changes between attempts.
+    bool enqueue(QList<QJsonObject>& statements, const QList<qint64>& integrationIds, const QDateTime& now,
+                 QString* error);
+
+    // After a crash: what a dead process left 'sending' is queued again (at-least-once).
+    int requeueInFlight(QString* error);
+    // The oldest due queued deliveries of an integration, marked 'sending'.
+    QList<Delivery> claim(qint64 integrationId, int limit, const QDateTime& now, QString* error);
+
+    struct Outcome
+    {
+        qint64 deliveryId = 0;
+        Delivery::State state = Delivery::State::Queued; // Delivered, Duplicate, Held, or Queued (to retry)
+        std::optional<int> status;
+        QString error;
+        QDateTime nextAttemptAt;
+        AttemptRecord attempt; // written with the outcome
+    };
+    // One transaction for all of them (group commit).
+    bool record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error);
+
+    // Operations support needs.
+    int releaseHeld(qint64 integrationId, QString* error); // held -> queued, when the integration was updated
+    int retryNow(qint64 integrationId, QString* error);    // forget the waits of queued deliveries
+    int discard(const QList<qint64>& ids, QString* error); // queued or held -> discarded
+    int resend(const QList<qint64>& ids, QString* error);  // delivered, duplicate or discarded -> queued
+    // Statements first queued in [from, to] (to any integration) queued again to one integration, same ids and bodies.
+    int replay(qint64 integrationId, const QDateTime& from, const QDateTime& to, const QDateTime& now, QString* error);
+
+    std::optional<Delivery> byId(qint64 id, QString* error) const;
+    QList<Delivery> list(const DeliveryFilter& filter, int limit, int offset, QString* error) const;
+    int count(const DeliveryFilter& filter, QString* error) const;
+    QHash<qint64, LaneStats> stats(QString* error) const;
+    int undelivered(qint64 integrationId, QString* error) const; // queued + sending + held
+
+private:
+    int updateStates(const QString& sql, QString* error);
+
+    Store& m_store;
+};

@@ -1,0 +1,225 @@
+#include "TestStore.h"
+
+#include "delivery/DeliveryQueue.h"
+#include "integrations/IntegrationRepository.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+class TestDeliveryQueue final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TestStore> m_fixture;
+    std::unique_ptr<DeliveryQueue> m_queue;
+    qint64 m_first = 0;
+    qint64 m_second = 0;
+    const QDateTime m_now = QDateTime(QDate(2026, 11, 22), QTime(12, 0), Qt::UTC);
+
+    qint64 addIntegration(const QString& name)
+    {
+        Integration integration;
+        integration.uid = name;
+        integration.name = name;
+        integration.provider = name;
+        integration.statementUrl = QUrl(QStringLiteral("https://lrs.example.com/") + name);
+        integration.auth = Integration::Auth::None;
+        IntegrationRepository repository(m_fixture->store());
+        FieldIssues issues;
+        QString error;
+        if (!repository.insert(integration, &issues, &error))
+            qFatal("insert failed: %s", qPrintable(error));
+        return integration.id;
+    }
+    static QList<QJsonObject> statements(int count, const QString& prefix = QStringLiteral("s"))
+    {
+        QList<QJsonObject> list;
+        for (int i = 0; i < count; ++i)
+            list << QJsonObject{{QStringLiteral("id"), QStringLiteral("%1-%2").arg(prefix).arg(i)},
+                                {QStringLiteral("verb"), QJsonObject{{QStringLiteral("id"), QStringLiteral("v")}}}};
+        return list;
+    }
+    static QStringList ids(const QList<Delivery>& deliveries)
+    {
+        QStringList result;
+        for (const Delivery& delivery : deliveries)
+            result << delivery.statementId;
+        return result;
+    }
+    DeliveryQueue::Outcome outcome(const Delivery& delivery, Delivery::State state, int status)
+    {
+        DeliveryQueue::Outcome result;
+        result.deliveryId = delivery.id;
+        result.state = state;
+        result.status = status;
+        result.attempt.startedAt = m_now;
+        result.attempt.integrationId = delivery.integrationId;
+        result.attempt.requestLine = QStringLiteral("POST https://lrs.example.com/x");
+        result.attempt.requestHeaders = QStringLiteral("Authorization: Bearer •••");
+        result.attempt.status = status;
+        result.attempt.responseBody = QString(AttemptLog::ResponseBodyCap + 100, QLatin1Char('x'));
+        return result;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_fixture = std::make_unique<TestStore>();
+        QVERIFY(m_fixture->isValid());
+        m_queue = std::make_unique<DeliveryQueue>(m_fixture->store());
+        m_first = addIntegration(QStringLiteral("first"));
+        m_second = addIntegration(QStringLiteral("second"));
+    }
+    void cleanup()
+    {
+        m_queue.reset();
+        m_fixture.reset();
+    }
+
+    void enqueueGivesEveryStatementAnIdAndARowPerIntegration()
+    {
+        QList<QJsonObject> batch = {QJsonObject{{QStringLiteral("verb"), QJsonObject()}}, statements(1).first()};
+        QString error;
+        QVERIFY2(m_queue->enqueue(batch, {m_first, m_second}, m_now, &error), qPrintable(error));
+        const QString assigned = batch.first().value(QStringLiteral("id")).toString();
+        QCOMPARE(assigned.size(), 36);
+        QCOMPARE(m_queue->count({}, &error), 4);
+        const QList<Delivery> claimed = m_queue->claim(m_second, 10, m_now, &error);
+        QCOMPARE(ids(claimed), (QStringList{assigned, QStringLiteral("s-0")}));
+        QCOMPARE(QJsonDocument::fromJson(claimed.first().body).object().value(QStringLiteral("id")).toString(),
+                 assigned);
+    }
+
+    void claimTakesTheOldestDueInOrder()
+    {
+        QList<QJsonObject> batch = statements(5);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        QList<Delivery> first = m_queue->claim(m_first, 2, m_now, &error);
+        QCOMPARE(ids(first), (QStringList{QStringLiteral("s-0"), QStringLiteral("s-1")}));
+        QCOMPARE(first.first().state, Delivery::State::Sending);
+        // In flight ones are not claimed twice.
+        QCOMPARE(ids(m_queue->claim(m_first, 2, m_now, &error)),
+                 (QStringList{QStringLiteral("s-2"), QStringLiteral("s-3")}));
+        // A retry that waits is not due yet.
+        DeliveryQueue::Outcome retry = outcome(first.first(), Delivery::State::Queued, 503);
+        retry.nextAttemptAt = m_now.addSecs(60);
+        QVERIFY(m_queue->record({retry}, m_now, &error));
+        QCOMPARE(ids(m_queue->claim(m_first, 5, m_now, &error)), QStringList{QStringLiteral("s-4")});
+        QCOMPARE(ids(m_queue->claim(m_first, 5, m_now.addSecs(61), &error)), QStringList{QStringLiteral("s-0")});
+        QCOMPARE(m_queue->claim(m_second, 5, m_now, &error).size(), 0);
+    }
+
+    void outcomesAndAttemptsAreRecordedTogether()
+    {
+        QList<QJsonObject> batch = statements(3);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        const QList<Delivery> claimed = m_queue->claim(m_first, 3, m_now, &error);
+        QVERIFY(m_queue->record({outcome(claimed[0], Delivery::State::Delivered, 200),
+                                 outcome(claimed[1], Delivery::State::Duplicate, 409),
+                                 outcome(claimed[2], Delivery::State::Held, 400)},
+                                m_now, &error));
+        QCOMPARE(m_queue->byId(claimed[0].id, &error)->state, Delivery::State::Delivered);
+        QVERIFY(m_queue->byId(claimed[0].id, &error)->deliveredAt.isValid());
+        QCOMPARE(m_queue->byId(claimed[1].id, &error)->state, Delivery::State::Duplicate);
+        const Delivery held = *m_queue->byId(claimed[2].id, &error);
+        QCOMPARE(held.state, Delivery::State::Held);
+        QCOMPARE(held.attempts, 1);
+        QCOMPARE(held.lastStatus.value(), 400);
+
+        AttemptLog log(m_fixture->store());
+        const QList<AttemptRecord> attempts = log.forDelivery(claimed[2].id, &error);
+        QCOMPARE(attempts.size(), 1);
+        QCOMPARE(attempts.first().status.value(), 400);
+        QCOMPARE(attempts.first().responseBody.size(), AttemptLog::ResponseBodyCap);
+
+        const LaneStats lane = m_queue->stats(&error).value(m_first);
+        QCOMPARE(lane.delivered, 1);
+        QCOMPARE(lane.duplicates, 1);
+        QCOMPARE(lane.held, 1);
+        QCOMPARE(lane.queued, 0);
+        QCOMPARE(m_queue->undelivered(m_first, &error), 1);
+
+        // Updating the integration releases what was held.
+        QCOMPARE(m_queue->releaseHeld(m_first, &error), 1);
+        QCOMPARE(ids(m_queue->claim(m_first, 5, m_now, &error)), QStringList{QStringLiteral("s-2")});
+    }
+
+    void crashRecoveryQueuesInFlightAgain()
+    {
+        QList<QJsonObject> batch = statements(4);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        QCOMPARE(m_queue->claim(m_first, 3, m_now, &error).size(), 3);
+        QCOMPARE(m_queue->requeueInFlight(&error), 3);
+        QCOMPARE(ids(m_queue->claim(m_first, 10, m_now, &error)).first(), QStringLiteral("s-0"));
+    }
+
+    void discardResendAndRetryNow()
+    {
+        QList<QJsonObject> batch = statements(3);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        QList<Delivery> claimed = m_queue->claim(m_first, 1, m_now, &error);
+        DeliveryQueue::Outcome later = outcome(claimed[0], Delivery::State::Queued, 500);
+        later.nextAttemptAt = m_now.addSecs(3600);
+        QVERIFY(m_queue->record({later}, m_now, &error));
+        QCOMPARE(m_queue->retryNow(m_first, &error), 3);
+        QCOMPARE(m_queue->claim(m_first, 1, m_now, &error).first().statementId, QStringLiteral("s-0"));
+
+        const QList<Delivery> all = m_queue->list({}, 10, 0, &error);
+        QCOMPARE(m_queue->discard({all[1].id, all[2].id}, &error), 2);
+        QCOMPARE(m_queue->discard({all[0].id}, &error), 0); // in flight: not discarded
+        DeliveryFilter discarded;
+        discarded.states = {Delivery::State::Discarded};
+        QCOMPARE(m_queue->count(discarded, &error), 2);
+        QCOMPARE(m_queue->resend({all[1].id}, &error), 1);
+        QCOMPARE(m_queue->count(discarded, &error), 1);
+    }
+
+    void replaySendsTheSameIdsAgain()
+    {
+        QList<QJsonObject> early = statements(2, QStringLiteral("early"));
+        QList<QJsonObject> late = statements(2, QStringLiteral("late"));
+        QString error;
+        QVERIFY(m_queue->enqueue(early, {m_first, m_second}, m_now.addDays(-2), &error));
+        QVERIFY(m_queue->enqueue(late, {m_first}, m_now, &error));
+        const int replayed = m_queue->replay(m_second, m_now.addDays(-3), m_now.addDays(-1), m_now, &error);
+        QCOMPARE(replayed, 2);
+        DeliveryFilter second;
+        second.integrationId = m_second;
+        const QList<Delivery> rows = m_queue->list(second, 10, 0, &error);
+        QCOMPARE(ids(rows), (QStringList{QStringLiteral("early-0"), QStringLiteral("early-1"),
+                                         QStringLiteral("early-0"), QStringLiteral("early-1")}));
+        QCOMPARE(rows[2].body, rows[0].body);
+    }
+
+    void listFiltersAndSearch()
+    {
+        QList<QJsonObject> batch = statements(30);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        DeliveryFilter filter;
+        filter.search = QStringLiteral("s-2");
+        QCOMPARE(m_queue->count(filter, &error), 11); // s-2, s-20..s-29
+        QCOMPARE(m_queue->list(filter, 5, 10, &error).size(), 1);
+        filter = {};
+        filter.createdFrom = m_now.addSecs(1);
+        QCOMPARE(m_queue->count(filter, &error), 0);
+    }
+
+    void deletingAnIntegrationDropsItsDeliveries()
+    {
+        QList<QJsonObject> batch = statements(3);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first, m_second}, m_now, &error));
+        IntegrationRepository repository(m_fixture->store());
+        QVERIFY(repository.remove(m_first, &error));
+        QCOMPARE(m_queue->count({}, &error), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDeliveryQueue)
+#include "tst_deliveryqueue.moc"
