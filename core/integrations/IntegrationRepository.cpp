@@ -259,17 +259,46 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
 
 bool IntegrationRepository::setEnabled(qint64 id, bool enabled, QString* error)
 {
+    if (!updateOne(QStringLiteral("UPDATE integrations SET enabled = ?, revision = revision + 1, updated_at = ? "
+                                  "WHERE id = ?"),
+                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), id}, error))
+        return false;
+    qCInfo(lcIntegrations) << (enabled ? "Enabled" : "Disabled") << "integration" << id;
+    return true;
+}
+
+bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QString* error)
+{
+    const QString health = Integration::healthName(change.health);
+    const QVariant nextProbe = change.nextProbeAt.isValid() ? QVariant(change.nextProbeAt.toMSecsSinceEpoch())
+                                                            : QVariant(QMetaType(QMetaType::LongLong));
+    return updateOne(
+        QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
+                       "health_since END, health = ?, hold_reason = ?, next_probe_at = ?, "
+                       "held_revision = ? WHERE id = ?"),
+        {health, QDateTime::currentMSecsSinceEpoch(), health, text(change.reason), nextProbe, change.heldRevision, id},
+        error);
+}
+
+bool IntegrationRepository::remove(qint64 id, QString* error)
+{
+    if (!updateOne(QStringLiteral("DELETE FROM integrations WHERE id = ?"), {id}, error))
+        return false;
+    qCInfo(lcIntegrations) << "Deleted integration" << id;
+    return true;
+}
+
+bool IntegrationRepository::updateOne(const QString& sql, const QVariantList& values, QString* error)
+{
     Transaction transaction(m_store);
     if (!transaction.isActive()) {
         *error = transaction.error();
         return false;
     }
     QSqlQuery query(m_store.database());
-    query.prepare(QStringLiteral("UPDATE integrations SET enabled = :enabled, revision = revision + 1, "
-                                 "updated_at = :now WHERE id = :id"));
-    query.bindValue(QStringLiteral(":enabled"), enabled ? 1 : 0);
-    query.bindValue(QStringLiteral(":now"), QDateTime::currentMSecsSinceEpoch());
-    query.bindValue(QStringLiteral(":id"), id);
+    query.prepare(sql);
+    for (const QVariant& value : values)
+        query.addBindValue(value);
     if (!query.exec()) {
         *error = Store::describe(query.lastError());
         return false;
@@ -282,28 +311,5 @@ bool IntegrationRepository::setEnabled(qint64 id, bool enabled, QString* error)
         *error = transaction.error();
         return false;
     }
-    qCInfo(lcIntegrations) << (enabled ? "Enabled" : "Disabled") << "integration" << id;
-    return true;
-}
-
-bool IntegrationRepository::remove(qint64 id, QString* error)
-{
-    Transaction transaction(m_store);
-    if (!transaction.isActive()) {
-        *error = transaction.error();
-        return false;
-    }
-    QSqlQuery query(m_store.database());
-    query.prepare(QStringLiteral("DELETE FROM integrations WHERE id = :id"));
-    query.bindValue(QStringLiteral(":id"), id);
-    if (!query.exec()) {
-        *error = Store::describe(query.lastError());
-        return false;
-    }
-    if (!transaction.commit()) {
-        *error = transaction.error();
-        return false;
-    }
-    qCInfo(lcIntegrations) << "Deleted integration" << id;
     return true;
 }

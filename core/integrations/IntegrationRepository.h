@@ -27,6 +27,19 @@ public:
     bool setEnabled(qint64 id, bool enabled, QString* error);
     bool remove(qint64 id, QString* error);
 
+    // What the delivery engine records about a lane; health_since moves only when the health changes.
+    struct HealthChange
+    {
+        Integration::Health health = Integration::Health::Healthy;
+        QString reason;
+        QDateTime nextProbeAt;
+        int heldRevision = 0;
+    };
+    bool setHealth(qint64 id, const HealthChange& change, QString* error);
+
 private:
+    // One statement in its own transaction that must touch exactly one integration.
+    bool updateOne(const QString& sql, const QVariantList& values, QString* error);
+
     Store& m_store;
 };
