@@ -1,6 +1,8 @@
 #include "cli/Cli.h"
 
 #include "cli/IntegrationCommand.h"
+#include "cli/QueueCommand.h"
+#include "delivery/DeliveryActions.h"
 #include "integrations/IntegrationService.h"
 #include "secrets/KeychainSecretStore.h"
 #include "store/Store.h"
@@ -10,7 +12,7 @@
 
 namespace {
 
-const QStringList commands = {QStringLiteral("integration")};
+const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -68,6 +70,8 @@ QString Cli::helpText() const
         "Commands:\n"
         "  integration add|list|show|edit|delete|enable|disable\n"
         "                  Manage integrations (see `xapi-courier integration --help`).\n"
+        "  queue status|list|attempts|retry|discard|resend|replay|export\n"
+        "                  Inspect and act on the delivery queue (see `xapi-courier queue --help`).\n"
         "\n"
         "Options:\n"
         "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
@@ -103,6 +107,10 @@ void Cli::run(const QStringList& arguments, Finished finished)
         auto* integration = new IntegrationCommand(*this, this);
         return integration->run(positional.mid(1), std::move(finished));
     }
+    if (command == QLatin1String("queue")) {
+        auto* queue = new QueueCommand(*this, this);
+        return queue->run(positional.mid(1), std::move(finished));
+    }
     m_output.error(QStringLiteral("unknown command “%1”. Commands: %2 (see xapi-courier --help).")
                        .arg(command, commands.join(QStringLiteral(", "))));
     finished(ExitCode::Usage);
@@ -119,5 +127,6 @@ bool Cli::openStore(const QString& databaseArgument)
     m_store = std::move(opened.store);
     m_secrets = std::make_unique<KeychainSecretStore>();
     m_integrations = std::make_unique<IntegrationService>(*m_store, *m_secrets);
+    m_deliveries = std::make_unique<DeliveryActions>(*m_store);
     return true;
 }

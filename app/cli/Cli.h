@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+class DeliveryActions;
 class IntegrationService;
 class KeychainSecretStore;
 class Store;
@@ -37,6 +38,8 @@ public:
     CliOutput& output() { return m_output; }
     bool openStore(const QString& databaseArgument);
     IntegrationService& integrations() { return *m_integrations; }
+    DeliveryActions& deliveries() { return *m_deliveries; }
+    Store& store() { return *m_store; }
 
 private:
     QString helpText() const;
@@ -46,4 +49,5 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KeychainSecretStore> m_secrets;
     std::unique_ptr<IntegrationService> m_integrations;
+    std::unique_ptr<DeliveryActions> m_deliveries;
 };
