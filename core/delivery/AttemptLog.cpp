@@ -43,7 +43,8 @@ bool AttemptLog::insert(QSqlDatabase db, const AttemptRecord& attempt, QString* 
     QSqlQuery query(db);
     query.prepare(QStringLiteral(
         "INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, request_headers, "
-        "request_body_size, status, response_headers, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "request_body_size, status, response_headers, response_body, error) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+        "WHERE EXISTS (SELECT 1 FROM integrations WHERE id = ?)"));
     query.addBindValue(attempt.deliveryId > 0 ? QVariant(attempt.deliveryId)
                                               : QVariant(QMetaType(QMetaType::LongLong)));
     query.addBindValue(attempt.integrationId);
@@ -56,6 +57,7 @@ bool AttemptLog::insert(QSqlDatabase db, const AttemptRecord& attempt, QString* 
     query.addBindValue(text(attempt.responseHeaders));
     query.addBindValue(text(attempt.responseBody.left(ResponseBodyCap)));
     query.addBindValue(text(attempt.error));
+    query.addBindValue(attempt.integrationId); // an integration deleted meanwhile takes its log with it
     if (!query.exec()) {
         *error = Store::describe(query.lastError());
         return false;

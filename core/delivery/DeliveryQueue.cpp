@@ -255,6 +255,16 @@ int DeliveryQueue::updateStates(const QString& sql, QString* error)
     return count;
 }
 
+int DeliveryQueue::unclaim(const QList<qint64>& ids, QString* error)
+{
+    if (ids.isEmpty())
+        return 0;
+    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', updated_at = ? "
+                                       "WHERE state = 'sending' AND id IN (%1)")
+                            .arg(idList(ids)),
+                        error);
+}
+
 int DeliveryQueue::releaseHeld(qint64 integrationId, QString* error)
 {
     return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, updated_at = ? "

@@ -47,6 +47,8 @@ public:
     int requeueInFlight(QString* error);
     // The oldest due queued deliveries of an integration, marked 'sending'.
     QList<Delivery> claim(qint64 integrationId, int limit, const QDateTime& now, QString* error);
+    // Claimed but not sent after all (the lane stopped): back to 'queued', in their old places.
+    int unclaim(const QList<qint64>& ids, QString* error);
 
     struct Outcome
     {

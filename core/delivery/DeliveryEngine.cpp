@@ -1,0 +1,345 @@
+#include "delivery/DeliveryEngine.h"
+
+#include "common/Clock.h"
+#include "common/Logging.h"
+#include "store/Store.h"
+
+namespace {
+constexpr int FlushAt = 256;         // outcomes per group commit at most
+constexpr int LeaseRenewSeconds = 5; // well inside EngineLease::DefaultSeconds
+
+Delivery::State stateFor(TransportResult::Verdict verdict)
+{
+    switch (verdict) {
+    case TransportResult::Verdict::Accepted:
+        return Delivery::State::Delivered;
+    case TransportResult::Verdict::Duplicate:
+        return Delivery::State::Duplicate;
+    case TransportResult::Verdict::Rejected:
+        return Delivery::State::Held;
+    case TransportResult::Verdict::Retryable:
+        break;
+    }
+    return Delivery::State::Queued;
+}
+
+QByteArray requestBody(const QList<Delivery>& batch, bool asArray)
+{
+    if (!asArray)
+        return batch.first().body;
+    QByteArray body = "[";
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        if (i > 0)
+            body += ',';
+        body += batch[i].body;
+    }
+    return body + ']';
+}
+} // namespace
+
+DeliveryEngine::DeliveryEngine(Store& store, DeliveryTransport& transport, Clock& clock, const QString& owner,
+                               QObject* parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_transport(transport)
+    , m_clock(clock)
+    , m_queue(store)
+    , m_integrations(store)
+    , m_lease(store, owner)
+{
+    m_tick.setInterval(250);
+    connect(&m_tick, &QTimer::timeout, this, &DeliveryEngine::tick);
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(20);
+    connect(&m_flushTimer, &QTimer::timeout, this, &DeliveryEngine::flush);
+}
+
+DeliveryEngine::~DeliveryEngine()
+{
+    flush();
+    if (m_active)
+        m_lease.release();
+}
+
+void DeliveryEngine::start()
+{
+    m_running = true;
+    m_stopping = false;
+    m_tick.start();
+    poke();
+}
+
+void DeliveryEngine::stop()
+{
+    if (!m_running)
+        return;
+    m_stopping = true;
+    for (auto it = m_lanes.begin(); it != m_lanes.end(); ++it)
+        releaseBuffer(it.key());
+    finishStopIfDrained();
+}
+
+void DeliveryEngine::poke()
+{
+    QTimer::singleShot(0, this, &DeliveryEngine::tick);
+}
+
+int DeliveryEngine::inFlight() const
+{
+    int total = 0;
+    for (const Lane& lane : m_lanes)
+        total += lane.inFlight;
+    return total;
+}
+
+bool DeliveryEngine::isIdle() const
+{
+    return m_active && !m_dispatchedLastTick && inFlight() == 0 && m_pending.isEmpty();
+}
+
+void DeliveryEngine::finishStopIfDrained()
+{
+    if (!m_stopping || inFlight() > 0)
+        return;
+    flush();
+    m_tick.stop();
+    m_running = false;
+    m_stopping = false;
+    if (m_active) {
+        m_lease.release();
+        m_active = false;
+        Q_EMIT activeChanged(false);
+    }
+    qCInfo(lcDelivery) << "Delivery engine stopped";
+    Q_EMIT stopped();
+}
+
+bool DeliveryEngine::holdLease(const QDateTime& now)
+{
+    if (m_active && m_leaseRenewedAt.isValid() && m_leaseRenewedAt.secsTo(now) < LeaseRenewSeconds &&
+        m_leaseRenewedAt <= now)
+        return true;
+    QString error;
+    const bool held = m_lease.acquire(now, &error);
+    if (!error.isEmpty())
+        qCWarning(lcDelivery) << "Engine lease:" << error;
+    if (held && !m_active) {
+        m_active = true;
+        // Whoever delivered before is gone: what it left in flight is queued again.
+        m_queue.requeueInFlight(&error);
+        qCInfo(lcDelivery) << "Delivering for this store as" << m_lease.owner();
+        Q_EMIT activeChanged(true);
+    } else if (!held && m_active) {
+        m_active = false;
+        Q_EMIT activeChanged(false);
+    }
+    if (held)
+        m_leaseRenewedAt = now;
+    return held;
+}
+
+void DeliveryEngine::tick()
+{
+    if (!m_running || m_stopping)
+        return;
+    flush();
+    const QDateTime now = m_clock.now();
+    if (!holdLease(now))
+        return;
+
+    QString error;
+    const QList<Integration> integrations = m_integrations.all(&error);
+    if (!error.isEmpty()) {
+        qCWarning(lcDelivery) << "Cannot read integrations:" << error;
+        return;
+    }
+    QHash<qint64, Integration> known;
+    bool dispatched = false;
+    for (Integration integration : integrations) {
+        dispatched |= runLane(integration, now);
+        known.insert(integration.id, integration);
+    }
+    for (auto it = m_lanes.begin(); it != m_lanes.end();) {
+        if (!known.contains(it.key()) && it->inFlight == 0)
+            it = m_lanes.erase(it); // deleted: its rows went with it
+        else
+            ++it;
+    }
+    m_known = known;
+    m_dispatchedLastTick = dispatched || !m_pending.isEmpty();
+    const bool idleNow = isIdle();
+    if (idleNow && !m_wasIdle)
+        Q_EMIT idle();
+    m_wasIdle = idleNow;
+}
+
+bool DeliveryEngine::runLane(Integration& integration, const QDateTime& now)
+{
+    Lane& lane = m_lanes[integration.id];
+    if (!integration.enabled) {
+        releaseBuffer(integration.id);
+        return false;
+    }
+    m_known.insert(integration.id, integration);
+    QString error;
+    switch (integration.storedHealth) {
+    case Integration::Health::Held:
+        if (integration.revision == integration.heldRevision)
+            return false;
+        // Updated since it was held: everything that waited goes again.
+        m_queue.releaseHeld(integration.id, &error);
+        qCInfo(lcDelivery) << "Integration" << integration.name << "was updated; resuming after hold";
+        setHealth(integration, Integration::Health::Healthy, {}, {});
+        return fill(integration, lane, now);
+    case Integration::Health::Healthy:
+    case Integration::Health::Disabled:
+        return fill(integration, lane, now);
+    case Integration::Health::Retrying: {
+        if (lane.inFlight > 0 || (integration.nextProbeAt.isValid() && now < integration.nextProbeAt))
+            return false;
+        const QList<Delivery> probe = m_queue.claim(integration.id, 1, now, &error);
+        if (probe.isEmpty()) {
+            // Nothing left to probe with (discarded meanwhile): nothing is failing any more.
+            setHealth(integration, Integration::Health::Healthy, {}, {});
+            return false;
+        }
+        qCInfo(lcDelivery) << "Probing" << integration.name << "with statement" << probe.first().statementId;
+        send(integration, probe, true);
+        return true;
+    }
+    }
+    return false;
+}
+
+bool DeliveryEngine::fill(const Integration& integration, Lane& lane, const QDateTime& now)
+{
+    const int batchSize = std::max(1, integration.batchSize);
+    const int concurrency = std::max(1, integration.concurrency);
+    bool dispatched = false;
+    while (lane.inFlight < concurrency) {
+        if (lane.buffer.isEmpty()) {
+            QString error;
+            lane.buffer = m_queue.claim(integration.id, std::min(512, concurrency * batchSize * 4), now, &error);
+            if (lane.buffer.isEmpty())
+                break;
+        }
+        const QList<Delivery> batch = lane.buffer.mid(0, batchSize);
+        lane.buffer.remove(0, batch.size());
+        send(integration, batch, false);
+        dispatched = true;
+    }
+    return dispatched;
+}
+
+void DeliveryEngine::send(const Integration& integration, QList<Delivery> batch, bool probe)
+{
+    ++m_lanes[integration.id].inFlight;
+    const QByteArray body = requestBody(batch, integration.batchSize > 1);
+    const qint64 integrationId = integration.id;
+    m_transport.deliver(integration, body, this, [this, integrationId, batch, probe](const TransportResult& result) {
+        onResult(integrationId, batch, probe, result);
+    });
+}
+
+void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch, bool probe,
+                              const TransportResult& result)
+{
+    Lane& lane = m_lanes[integrationId];
+    lane.inFlight = std::max(0, lane.inFlight - 1);
+    const QDateTime now = m_clock.now();
+    for (const Delivery& delivery : batch) {
+        DeliveryQueue::Outcome outcome;
+        outcome.deliveryId = delivery.id;
+        outcome.state = stateFor(result.verdict);
+        outcome.status = result.status;
+        outcome.error = result.error;
+        outcome.attempt = result.attempt;
+        outcome.attempt.integrationId = integrationId;
+        m_pending << outcome;
+    }
+    if (m_pending.size() >= FlushAt)
+        flush();
+    else if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+
+    auto known = m_known.find(integrationId);
+    if (known != m_known.end()) {
+        Integration& integration = *known;
+        const int waitSeconds = std::max(integration.retryIntervalSeconds, result.retryAfterSeconds);
+        switch (result.verdict) {
+        case TransportResult::Verdict::Accepted:
+        case TransportResult::Verdict::Duplicate:
+            if (probe) {
+                qCInfo(lcDelivery) << "Probe accepted by" << integration.name << "; sending the backlog";
+                setHealth(integration, Integration::Health::Healthy, {}, {});
+            }
+            break;
+        case TransportResult::Verdict::Retryable:
+            if (probe || integration.storedHealth != Integration::Health::Retrying) {
+                releaseBuffer(integrationId);
+                setHealth(integration, Integration::Health::Retrying, result.error, now.addSecs(waitSeconds));
+            }
+            break;
+        case TransportResult::Verdict::Rejected:
+            releaseBuffer(integrationId);
+            if (integration.storedHealth != Integration::Health::Held)
+                setHealth(integration, Integration::Health::Held, result.error, {});
+            break;
+        }
+    }
+    if (m_stopping) {
+        finishStopIfDrained();
+        return;
+    }
+    poke();
+}
+
+void DeliveryEngine::setHealth(Integration& integration, Integration::Health health, const QString& reason,
+                               const QDateTime& nextProbeAt)
+{
+    const bool changed = integration.storedHealth != health || integration.holdReason != reason;
+    integration.storedHealth = health;
+    integration.holdReason = reason;
+    integration.nextProbeAt = nextProbeAt;
+    if (health == Integration::Health::Held)
+        integration.heldRevision = integration.revision;
+    IntegrationRepository::HealthChange change{health, reason, nextProbeAt, integration.heldRevision};
+    QString error;
+    if (!m_integrations.setHealth(integration.id, change, &error))
+        qCWarning(lcDelivery) << "Cannot record the health of" << integration.name << ":" << error;
+    m_known.insert(integration.id, integration);
+    if (changed) {
+        qCInfo(lcDelivery) << "Integration" << integration.name << "is now" << Integration::healthName(health)
+                           << reason;
+        Q_EMIT healthChanged(integration.id, health, reason);
+    }
+}
+
+void DeliveryEngine::releaseBuffer(qint64 integrationId)
+{
+    auto lane = m_lanes.find(integrationId);
+    if (lane == m_lanes.end() || lane->buffer.isEmpty())
+        return;
+    QList<qint64> ids;
+    for (const Delivery& delivery : std::as_const(lane->buffer))
+        ids << delivery.id;
+    lane->buffer.clear();
+    QString error;
+    if (m_queue.unclaim(ids, &error) < 0)
+        qCWarning(lcDelivery) << "Cannot return claimed deliveries to the queue:" << error;
+}
+
+void DeliveryEngine::flush()
+{
+    m_flushTimer.stop();
+    if (m_pending.isEmpty())
+        return;
+    const QList<DeliveryQueue::Outcome> outcomes = std::exchange(m_pending, {});
+    QString error;
+    if (!m_queue.record(outcomes, m_clock.now(), &error)) {
+        // Left 'sending': sent again after a restart, never lost.
+        qCWarning(lcDelivery) << "Could not record" << outcomes.size() << "outcomes:" << error;
+        return;
+    }
+    Q_EMIT recorded(int(outcomes.size()));
+}

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "delivery/DeliveryQueue.h"
+#include "delivery/DeliveryTransport.h"
+#include "delivery/EngineLease.h"
+#include "integrations/IntegrationRepository.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+class Clock;
+class Store;
+
+// Works the queue by the portal's error policy, one lane per integration:
+//  - healthy: up to `concurrency` requests in flight, in enqueue order;
+//  - 2xx delivered, 409 duplicate (delivered);
+//  - 5xx / 408 / 429 / network / timeout: retrying — the failed statement alone is probed every retry interval (or
+//    after Retry-After), nothing else is sent; the first success flushes the backlog;
+//  - other 4xx: held with the reason; nothing is sent until the integration is updated, then all that waited is;
+//  - disabled: nothing is sent, statements still queue.
+// Outcomes are recorded in group commits, each only after its response arrived (at-least-once). Only the holder of
+// the store's engine lease delivers, so a GUI and a worker on one store never send twice.
+class DeliveryEngine final : public QObject
+{
+    Q_OBJECT
+
+public:
+    DeliveryEngine(Store& store, DeliveryTransport& transport, Clock& clock, const QString& owner,
+                   QObject* parent = nullptr);
+    ~DeliveryEngine() override;
+
+    void start();
+    // No new requests; stopped() once what is in flight has answered and was recorded.
+    void stop();
+    // Look at the lanes now rather than at the next tick (after an enqueue, an edit, a clock change).
+    void poke();
+
+    bool isRunning() const { return m_running; }
+    // Holds the lease: this engine is the one delivering for the store.
+    bool isActive() const { return m_active; }
+    // Nothing in flight and nothing due: what is left waits for a probe, a hold or a disabled integration.
+    bool isIdle() const;
+    int inFlight() const;
+    void setTickInterval(int milliseconds) { m_tick.setInterval(milliseconds); }
+
+Q_SIGNALS:
+    void recorded(int outcomes);
+    void healthChanged(qint64 integrationId, Integration::Health health, const QString& reason);
+    void activeChanged(bool active);
+    void idle();
+    void stopped();
+
+private:
+    struct Lane
+    {
+        int inFlight = 0;
+        QList<Delivery> buffer; // claimed, not yet sent
+    };
+
+    void tick();
+    bool holdLease(const QDateTime& now);
+    bool runLane(Integration& integration, const QDateTime& now);
+    bool fill(const Integration& integration, Lane& lane, const QDateTime& now);
+    void send(const Integration& integration, QList<Delivery> batch, bool probe);
+    void onResult(qint64 integrationId, const QList<Delivery>& batch, bool probe, const TransportResult& result);
+    void setHealth(Integration& integration, Integration::Health health, const QString& reason,
+                   const QDateTime& nextProbeAt);
+    void releaseBuffer(qint64 integrationId);
+    void flush();
+    void finishStopIfDrained();
+
+    Store& m_store;
+    DeliveryTransport& m_transport;
+    Clock& m_clock;
+    DeliveryQueue m_queue;
+    IntegrationRepository m_integrations;
+    EngineLease m_lease;
+    QHash<qint64, Lane> m_lanes;
+    QHash<qint64, Integration> m_known;
+    QList<DeliveryQueue::Outcome> m_pending;
+    QTimer m_tick;
+    QTimer m_flushTimer;
+    QDateTime m_leaseRenewedAt;
+    bool m_running = false;
+    bool m_stopping = false;
+    bool m_active = false;
+    bool m_dispatchedLastTick = true;
+    bool m_wasIdle = false;
+};
