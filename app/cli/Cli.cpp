@@ -1,5 +1,6 @@
 #include "cli/Cli.h"
 
+#include "cli/AlertsCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
 #include "delivery/DeliveryActions.h"
@@ -12,7 +13,8 @@
 
 namespace {
 
-const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue")};
+const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"), QStringLiteral("alerts"),
+                              QStringLiteral("settings")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -72,6 +74,9 @@ QString Cli::helpText() const
         "                  Manage integrations (see `xapi-courier integration --help`).\n"
         "  queue status|list|attempts|retry|discard|resend|replay|export\n"
         "                  Inspect and act on the delivery queue (see `xapi-courier queue --help`).\n"
+        "  alerts list|test\n"
+        "                  The e-mail alerts sent to technical contacts, and a test e-mail.\n"
+        "  settings smtp   The SMTP server alerts go through (password kept in the OS keychain).\n"
         "\n"
         "Options:\n"
         "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
@@ -107,6 +112,12 @@ void Cli::run(const QStringList& arguments, Finished finished)
         auto* integration = new IntegrationCommand(*this, this);
         return integration->run(positional.mid(1), std::move(finished));
     }
+    if (command == QLatin1String("alerts") || command == QLatin1String("settings")) {
+        auto* alerts = new AlertsCommand(*this, this);
+        if (command == QLatin1String("alerts"))
+            return alerts->runAlerts(positional.mid(1), std::move(finished));
+        return alerts->runSettings(positional.mid(1), std::move(finished));
+    }
     if (command == QLatin1String("queue")) {
         auto* queue = new QueueCommand(*this, this);
         return queue->run(positional.mid(1), std::move(finished));
@@ -114,6 +125,11 @@ void Cli::run(const QStringList& arguments, Finished finished)
     m_output.error(QStringLiteral("unknown command “%1”. Commands: %2 (see xapi-courier --help).")
                        .arg(command, commands.join(QStringLiteral(", "))));
     finished(ExitCode::Usage);
+}
+
+SecretStore& Cli::secrets()
+{
+    return *m_secrets;
 }
 
 bool Cli::openStore(const QString& databaseArgument)

@@ -10,6 +10,7 @@
 #include <memory>
 
 class DeliveryActions;
+class SecretStore;
 class IntegrationService;
 class KeychainSecretStore;
 class Store;
@@ -40,6 +41,7 @@ public:
     IntegrationService& integrations() { return *m_integrations; }
     DeliveryActions& deliveries() { return *m_deliveries; }
     Store& store() { return *m_store; }
+    SecretStore& secrets();
 
 private:
     QString helpText() const;

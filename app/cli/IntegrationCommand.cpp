@@ -45,6 +45,8 @@ void addFieldOptions(QCommandLineParser& parser, bool forEdit)
                     QStringLiteral("N")),
         valueOption(QStringLiteral("batch-size"), QStringLiteral("Statements per POST (default 1)."),
                     QStringLiteral("N")),
+        valueOption(QStringLiteral("alerts"), QStringLiteral("E-mail the technical contacts on failures (default on)."),
+                    QStringLiteral("on|off")),
         {QStringLiteral("json"), QStringLiteral("Print the saved integration as JSON.")},
     });
     if (forEdit)
@@ -190,6 +192,14 @@ bool IntegrationCommand::applyFieldOptions(QCommandLineParser& parser, Integrati
             m_output.error(QStringLiteral("--%1: “%2” is not a whole number.").arg(option, parser.value(option)));
             return false;
         }
+    }
+    if (parser.isSet(QStringLiteral("alerts"))) {
+        const QString alerts = parser.value(QStringLiteral("alerts")).toLower();
+        if (alerts != QLatin1String("on") && alerts != QLatin1String("off")) {
+            m_output.error(QStringLiteral("--alerts: “%1” is neither on nor off.").arg(alerts));
+            return false;
+        }
+        draft.alertsEnabled = alerts == QLatin1String("on");
     }
     const bool enable = parser.optionNames().contains(QStringLiteral("enabled"));
     if (parser.isSet(QStringLiteral("disabled")) && enable) {

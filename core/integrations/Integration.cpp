@@ -26,6 +26,7 @@ QJsonObject Integration::toJson() const
         {QStringLiteral("retryInterval"), retryIntervalSeconds},
         {QStringLiteral("concurrency"), concurrency},
         {QStringLiteral("batchSize"), batchSize},
+        {QStringLiteral("alerts"), alertsEnabled},
         {QStringLiteral("revision"), revision},
         {QStringLiteral("createdAt"), createdAt.toUTC().toString(Qt::ISODateWithMs)},
         {QStringLiteral("updatedAt"), updatedAt.toUTC().toString(Qt::ISODateWithMs)},

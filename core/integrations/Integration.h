@@ -35,6 +35,7 @@ struct Integration
     int retryIntervalSeconds = 60; // between probes while retrying
     int concurrency = 4;           // requests in flight while healthy
     int batchSize = 1;             // statements per POST
+    bool alertsEnabled = true;     // e-mail the technical contacts when deliveries fail
     QDateTime createdAt;
     QDateTime updatedAt;
 

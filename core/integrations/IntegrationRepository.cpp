@@ -13,7 +13,7 @@ namespace {
 const QString selectColumns = QStringLiteral(
     "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
     "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at, held_revision, health_since, "
-    "retry_interval_s, concurrency, batch_size FROM integrations");
+    "retry_interval_s, concurrency, batch_size, alerts_enabled FROM integrations");
 
 QString uniqueKey(const QString& text)
 {
@@ -51,6 +51,7 @@ Integration fromRecord(const QSqlQuery& query)
     integration.retryIntervalSeconds = query.value(20).toInt();
     integration.concurrency = query.value(21).toInt();
     integration.batchSize = query.value(22).toInt();
+    integration.alertsEnabled = query.value(23).toBool();
     return integration;
 }
 
@@ -78,6 +79,7 @@ void bindFields(QSqlQuery& query, const Integration& integration)
     query.bindValue(QStringLiteral(":retry_interval_s"), integration.retryIntervalSeconds);
     query.bindValue(QStringLiteral(":concurrency"), integration.concurrency);
     query.bindValue(QStringLiteral(":batch_size"), integration.batchSize);
+    query.bindValue(QStringLiteral(":alerts_enabled"), integration.alertsEnabled ? 1 : 0);
 }
 
 FieldIssue nameTaken(const QString& name)
@@ -202,9 +204,10 @@ bool IntegrationRepository::insert(Integration& integration, FieldIssues* issues
     query.prepare(QStringLiteral(
         "INSERT INTO integrations (uid, name, name_key, provider, provider_key, emails, statement_url, auth_kind, "
         "auth_url, client_id, username, has_secret, enabled, revision, created_at, updated_at, retry_interval_s, "
-        "concurrency, batch_size) VALUES (:uid, :name, :name_key, :provider, :provider_key, :emails, :statement_url, "
+        "concurrency, batch_size, alerts_enabled) VALUES (:uid, :name, :name_key, :provider, :provider_key, :emails, "
+        ":statement_url, "
         ":auth_kind, :auth_url, :client_id, :username, :has_secret, :enabled, 1, :created_at, :updated_at, "
-        ":retry_interval_s, :concurrency, :batch_size)"));
+        ":retry_interval_s, :concurrency, :batch_size, :alerts_enabled)"));
     query.bindValue(QStringLiteral(":uid"), integration.uid);
     query.bindValue(QStringLiteral(":created_at"), now.toMSecsSinceEpoch());
     bindFields(query, integration);
@@ -236,6 +239,7 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
         ":provider_key, emails = :emails, statement_url = :statement_url, auth_kind = :auth_kind, auth_url = "
         ":auth_url, client_id = :client_id, username = :username, has_secret = :has_secret, enabled = :enabled, "
         "retry_interval_s = :retry_interval_s, concurrency = :concurrency, batch_size = :batch_size, "
+        "alerts_enabled = :alerts_enabled, "
         "revision = revision + 1, updated_at = :updated_at WHERE id = :id"));
     query.bindValue(QStringLiteral(":id"), integration.id);
     bindFields(query, integration);

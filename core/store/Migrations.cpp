@@ -89,6 +89,29 @@ const QList<Migration>& all()
                             " response_body TEXT NOT NULL DEFAULT '',"
                             " error TEXT NOT NULL DEFAULT '')"),
          }},
+        {4,
+         QStringLiteral("alerts"),
+         {
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN alerts_enabled INTEGER NOT NULL DEFAULT 1"),
+             // Every alert the policy raised: sent, failed (kept and retried), or suppressed by the 24-hour window.
+             QStringLiteral("CREATE TABLE alerts ("
+                            " id %ID_PK%,"
+                            " integration_id BIGINT REFERENCES integrations(id) ON DELETE SET NULL,"
+                            " integration_name TEXT NOT NULL,"
+                            " created_at BIGINT NOT NULL,"
+                            " kind TEXT NOT NULL,"
+                            " recipients TEXT NOT NULL,"
+                            " subject TEXT NOT NULL,"
+                            " body_text TEXT NOT NULL,"
+                            " body_html TEXT NOT NULL,"
+                            " state TEXT NOT NULL,"
+                            " error TEXT NOT NULL DEFAULT '',"
+                            " attempts INTEGER NOT NULL DEFAULT 0,"
+                            " next_attempt_at BIGINT,"
+                            " sent_at BIGINT)"),
+             QStringLiteral("CREATE INDEX alerts_integration ON alerts (integration_id, created_at)"),
+             QStringLiteral("CREATE INDEX alerts_state ON alerts (state, next_attempt_at)"),
+         }},
     };
     return migrations;
 }

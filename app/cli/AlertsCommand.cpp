@@ -1,0 +1,227 @@
+#include "cli/AlertsCommand.h"
+
+#include "alerts/AlertLog.h"
+#include "alerts/Notifier.h"
+#include "alerts/SmtpSettings.h"
+#include "cli/Terminal.h"
+#include "common/Clock.h"
+#include "integrations/IntegrationService.h"
+#include "secrets/SecretStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+AlertsCommand::AlertsCommand(Cli& cli, QObject* parent)
+    : QObject(parent)
+    , m_cli(cli)
+    , m_output(cli.output())
+{}
+
+void AlertsCommand::finish(int code)
+{
+    if (m_finished)
+        std::exchange(m_finished, nullptr)(code);
+}
+
+bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, const QStringList& arguments)
+{
+    parser.addOption(Cli::databaseOption());
+    parser.addHelpOption();
+    QStringList parserArguments = arguments;
+    parserArguments[0] = QStringLiteral("xapi-courier %1 %2").arg(command, arguments.first());
+    if (!parser.parse(parserArguments)) {
+        m_output.error(parser.errorText() +
+                       QStringLiteral(" (see xapi-courier %1 %2 --help)").arg(command, arguments.first()));
+        finish(ExitCode::Usage);
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_output.out() << parser.helpText() << Qt::flush;
+        finish(ExitCode::Success);
+        return false;
+    }
+    if (!m_cli.openStore(parser.value(QStringLiteral("db")))) {
+        finish(ExitCode::Refused);
+        return false;
+    }
+    return true;
+}
+
+void AlertsCommand::runAlerts(const QStringList& arguments, Cli::Finished finished)
+{
+    m_finished = std::move(finished);
+    const QString action = arguments.value(0);
+    QCommandLineParser parser;
+    if (action == QLatin1String("list")) {
+        parser.setApplicationDescription(QStringLiteral("Every alert: time, integration, recipients, subject, and "
+                                                        "whether it was sent, failed or suppressed by the 24-hour "
+                                                        "window."));
+        parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON array.")});
+        parser.addOption(
+            {QStringLiteral("integration"), QStringLiteral("Only this integration."), QStringLiteral("NAME|ID")});
+        parser.addOption({QStringLiteral("limit"), QStringLiteral("At most this many (default 200)."),
+                          QStringLiteral("N"), QStringLiteral("200")});
+        if (parse(parser, QStringLiteral("alerts"), arguments))
+            list(parser);
+    } else if (action == QLatin1String("test")) {
+        parser.setApplicationDescription(QStringLiteral("Send a test e-mail through the configured SMTP server and "
+                                                        "print the server's answer."));
+        parser.addOption({QStringLiteral("to"), QStringLiteral("Recipient."), QStringLiteral("ADDRESS")});
+        if (parse(parser, QStringLiteral("alerts"), arguments))
+            test(parser);
+    } else {
+        m_output.out() << "Usage: xapi-courier alerts list [--json] [--integration NAME]\n"
+                          "       xapi-courier alerts test --to ADDRESS\n"
+                       << Qt::flush;
+        finish(action == QLatin1String("--help") ? ExitCode::Success : ExitCode::Usage);
+    }
+}
+
+void AlertsCommand::runSettings(const QStringList& arguments, Cli::Finished finished)
+{
+    m_finished = std::move(finished);
+    if (arguments.value(0) != QLatin1String("smtp")) {
+        m_output.out() << "Usage: xapi-courier settings smtp --host H --port P --security none|starttls|tls "
+                          "[--user U --password-stdin] --from ADDRESS\n"
+                       << Qt::flush;
+        return finish(arguments.value(0) == QLatin1String("--help") ? ExitCode::Success : ExitCode::Usage);
+    }
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Set the SMTP server alerts are sent through. The password is "
+                                                    "kept in the OS keychain. Without options, prints the settings."));
+    parser.addOptions({
+        {QStringLiteral("host"), QStringLiteral("SMTP host."), QStringLiteral("H")},
+        {QStringLiteral("port"), QStringLiteral("Port (587 STARTTLS, 465 TLS, 25 none)."), QStringLiteral("P")},
+        {QStringLiteral("security"), QStringLiteral("none, starttls or tls."), QStringLiteral("MODE")},
+        {QStringLiteral("user"), QStringLiteral("User name, if the server wants one."), QStringLiteral("U")},
+        {QStringLiteral("password-stdin"), QStringLiteral("Read the password from standard input (kept in the OS "
+                                                          "keychain).")},
+        {QStringLiteral("from"), QStringLiteral("Sender address."), QStringLiteral("ADDRESS")},
+        {QStringLiteral("json"), QStringLiteral("Print the settings as JSON (never the password).")},
+    });
+    if (parse(parser, QStringLiteral("settings"), arguments))
+        smtp(parser);
+}
+
+void AlertsCommand::list(QCommandLineParser& parser)
+{
+    QString error;
+    qint64 integrationId = 0;
+    if (parser.isSet(QStringLiteral("integration"))) {
+        const auto found = m_cli.integrations().repository().find(parser.value(QStringLiteral("integration")), &error);
+        if (!found) {
+            m_output.error(QStringLiteral("integration: no integration is named “%1” or has that id.")
+                               .arg(parser.value(QStringLiteral("integration"))));
+            return finish(ExitCode::Refused);
+        }
+        integrationId = found->id;
+    }
+    const QList<AlertRecord> alerts =
+        AlertLog(m_cli.store()).list(integrationId, parser.value(QStringLiteral("limit")).toInt(), &error);
+    if (!error.isEmpty()) {
+        m_output.error(error);
+        return finish(ExitCode::Refused);
+    }
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const AlertRecord& alert : alerts)
+            array << alert.toJson();
+        m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
+        return finish(ExitCode::Success);
+    }
+    if (alerts.isEmpty())
+        m_output.info(QStringLiteral("No alerts yet."));
+    for (const AlertRecord& alert : alerts) {
+        m_output.out() << alert.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << "  "
+                       << AlertRecord::stateName(alert.state).leftJustified(10) << alert.integrationName << "  "
+                       << alert.subject << "  → " << alert.recipients.join(QStringLiteral(", "));
+        if (!alert.error.isEmpty())
+            m_output.out() << "\n    " << alert.error;
+        m_output.out() << '\n';
+    }
+    m_output.out() << Qt::flush;
+    finish(ExitCode::Success);
+}
+
+void AlertsCommand::test(QCommandLineParser& parser)
+{
+    const QString to = parser.value(QStringLiteral("to")).trimmed();
+    if (to.isEmpty()) {
+        m_output.error(QStringLiteral("--to ADDRESS is required."));
+        return finish(ExitCode::Usage);
+    }
+    m_notifier = new Notifier(m_cli.store(), m_cli.secrets(), Clock::system(), this);
+    m_notifier->sendTest(to, this, [this, to](const SmtpResult& result) {
+        if (!result.serverReply.isEmpty())
+            m_output.out() << result.serverReply << '\n' << Qt::flush;
+        if (!result.ok) {
+            m_output.error(result.error);
+            return finish(ExitCode::Refused);
+        }
+        m_output.info(QStringLiteral("Test e-mail sent to %1.").arg(to));
+        finish(ExitCode::Success);
+    });
+}
+
+void AlertsCommand::smtp(QCommandLineParser& parser)
+{
+    QString error;
+    SmtpSettings settings = SmtpSettings::load(m_cli.store(), &error);
+    const bool changing = parser.isSet(QStringLiteral("host")) || parser.isSet(QStringLiteral("port")) ||
+                          parser.isSet(QStringLiteral("security")) || parser.isSet(QStringLiteral("user")) ||
+                          parser.isSet(QStringLiteral("from")) || parser.isSet(QStringLiteral("password-stdin"));
+    if (!changing) {
+        const QJsonObject json{{QStringLiteral("host"), settings.host},
+                               {QStringLiteral("port"), settings.port},
+                               {QStringLiteral("security"), SmtpSettings::securityName(settings.security)},
+                               {QStringLiteral("user"), settings.user},
+                               {QStringLiteral("from"), settings.from},
+                               {QStringLiteral("hasPassword"), settings.hasPassword}};
+        m_output.out() << QJsonDocument(json).toJson(QJsonDocument::Indented) << Qt::flush;
+        return finish(ExitCode::Success);
+    }
+    if (parser.isSet(QStringLiteral("host")))
+        settings.host = parser.value(QStringLiteral("host")).trimmed();
+    if (parser.isSet(QStringLiteral("port"))) {
+        bool ok = false;
+        settings.port = parser.value(QStringLiteral("port")).toInt(&ok);
+        if (!ok)
+            settings.port = 0;
+    }
+    if (parser.isSet(QStringLiteral("security")) &&
+        !SmtpSettings::securityFromName(parser.value(QStringLiteral("security")), &settings.security)) {
+        m_output.error(QStringLiteral("security: “%1” is not none, starttls or tls.")
+                           .arg(parser.value(QStringLiteral("security"))));
+        return finish(ExitCode::Usage);
+    }
+    if (parser.isSet(QStringLiteral("user")))
+        settings.user = parser.value(QStringLiteral("user"));
+    if (parser.isSet(QStringLiteral("from")))
+        settings.from = parser.value(QStringLiteral("from")).trimmed();
+    const FieldIssues issues = settings.check();
+    m_output.issues(issues);
+    if (hasErrors(issues))
+        return finish(ExitCode::Refused);
+
+    auto save = [this, settings](bool hasPassword) mutable {
+        settings.hasPassword = hasPassword;
+        QString saveError;
+        if (!settings.save(m_cli.store(), &saveError)) {
+            m_output.error(saveError);
+            return finish(ExitCode::Refused);
+        }
+        m_output.info(QStringLiteral("SMTP settings saved. Try them with: xapi-courier alerts test --to ADDRESS"));
+        finish(ExitCode::Success);
+    };
+    if (!parser.isSet(QStringLiteral("password-stdin")))
+        return save(settings.hasPassword && !settings.user.isEmpty());
+    const QString password = Terminal::readAllStdin();
+    m_cli.secrets().write(
+        SmtpSettings::passwordKey(), password, this, [this, save](const SecretResult& written) mutable {
+            if (!written.ok()) {
+                m_output.error(QStringLiteral("The SMTP settings were not saved. %1").arg(written.message));
+                return finish(ExitCode::Refused);
+            }
+            save(true);
+        });
+}
