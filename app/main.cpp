@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "cli/Cli.h"
+#include "secrets/KeychainSecretStore.h"
 #include "store/Store.h"
 
 #include <QApplication>
@@ -71,7 +72,8 @@ int runGui(int argc, char** argv)
         err << "error: " << opened.error << Qt::endl;
         return 1;
     }
-    MainWindow window(*opened.store);
+    KeychainSecretStore secrets;
+    MainWindow window(*opened.store, secrets);
     window.show();
     return app.exec();
 }

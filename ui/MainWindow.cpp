@@ -1,7 +1,140 @@
 #include "MainWindow.h"
 
-MainWindow::MainWindow(Store& store, QWidget* parent)
+#include "common/Clock.h"
+#include "common/Icons.h"
+#include "delivery/DeliveryQueue.h"
+#include "delivery/EngineLease.h"
+#include "integrations/IntegrationService.h"
+#include "integrations/IntegrationsPage.h"
+#include "store/Store.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTimer>
+
+MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     : QMainWindow(parent)
+    , m_store(store)
 {
-    Q_UNUSED(store)
+    setWindowTitle(tr("xAPI Courier"));
+    setWindowIcon(Icons::application());
+    m_integrations = new IntegrationService(store, secrets, this);
+
+    m_sidebar = new QListWidget;
+    m_sidebar->setIconSize(QSize(20, 20));
+    m_sidebar->setSpacing(2);
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setMinimumWidth(170);
+    m_sidebar->setMaximumWidth(240);
+    m_sidebar->setBackgroundRole(QPalette::AlternateBase);
+    m_sidebar->setAutoFillBackground(true);
+    m_pages = new QStackedWidget;
+    auto* splitter = new QSplitter;
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(m_pages);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    setCentralWidget(splitter);
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    m_integrationsPage = new IntegrationsPage(store, *m_integrations);
+    addPage(m_integrationsPage, Icons::themed(QStringLiteral("network-server"), QStringLiteral("integrations")),
+            tr("Integrations"));
+    connect(m_integrationsPage, &IntegrationsPage::summaryChanged, this, &MainWindow::updateSummary);
+
+    auto* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+    auto* integrationsMenu = menuBar()->addMenu(tr("&Integrations"));
+    integrationsMenu->addActions(m_integrationsPage->pageActions());
+    auto* viewMenu = menuBar()->addMenu(tr("&View"));
+    for (int page = 0; page < m_sidebar->count(); ++page) {
+        QAction* go = viewMenu->addAction(m_sidebar->item(page)->icon(), m_sidebar->item(page)->text(), this,
+                                          [this, page] { m_sidebar->setCurrentRow(page); });
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + page)));
+    }
+    auto* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About xAPI Courier"), this, [this] {
+        QMessageBox::about(
+            this, tr("About xAPI Courier"),
+            tr("<h3>xAPI Courier %1</h3><p>Delivers xAPI statements to your integrations, by the "
+               "portal's error policy, with secrets kept in the OS keychain.</p><p>Store: %2</p>")
+                .arg(QApplication::applicationVersion(), m_store.location().displayName().toHtmlEscaped()));
+    });
+
+    m_integrationsLabel = new QLabel;
+    m_unhealthyLabel = new QLabel;
+    m_queuedLabel = new QLabel;
+    m_workerLabel = new QLabel;
+    m_storeLabel = new QLabel(m_store.location().displayName());
+    m_storeLabel->setForegroundRole(QPalette::PlaceholderText);
+    for (QLabel* label : {m_integrationsLabel, m_unhealthyLabel, m_queuedLabel, m_workerLabel})
+        statusBar()->addWidget(label);
+    statusBar()->addPermanentWidget(m_storeLabel);
+    auto* poll = new QTimer(this);
+    poll->setInterval(2000);
+    connect(poll, &QTimer::timeout, this, &MainWindow::updateStatusBar);
+    poll->start();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1200, 760);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_sidebar->setCurrentRow(
+        std::clamp(settings.value(QStringLiteral("window/page")).toInt(), 0, m_sidebar->count() - 1));
+    m_integrationsPage->reload();
+    updateStatusBar();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPage(QWidget* page, const QIcon& icon, const QString& title)
+{
+    auto* item = new QListWidgetItem(icon, title, m_sidebar);
+    item->setData(Qt::UserRole, title);
+    item->setSizeHint(QSize(0, 34));
+    m_pages->addWidget(page);
+}
+
+void MainWindow::updateSummary(int total, int unhealthy)
+{
+    m_integrationsLabel->setText(total == 1 ? tr("1 integration") : tr("%1 integrations").arg(total));
+    m_unhealthyLabel->setText(unhealthy > 0 ? tr("<b style=\"color:#c62828\">%1 not healthy</b>").arg(unhealthy)
+                                            : (total > 0 ? tr("all healthy") : QString()));
+    QListWidgetItem* item = m_sidebar->item(0);
+    const QString title = item->data(Qt::UserRole).toString();
+    item->setText(unhealthy > 0 ? QStringLiteral("%1  (%2)").arg(title).arg(unhealthy) : title);
+    item->setToolTip(unhealthy > 0 ? tr("%1 not healthy").arg(unhealthy) : QString());
+}
+
+void MainWindow::updateStatusBar()
+{
+    QString error;
+    int queued = 0;
+    for (const LaneStats& lane : DeliveryQueue(m_store).stats(&error))
+        queued += lane.queued;
+    m_queuedLabel->setText(tr("%1 queued").arg(queued));
+    const QString holder = EngineLease::holder(m_store, Clock::system().now());
+    m_workerLabel->setText(holder.isEmpty() ? tr("no worker is delivering") : tr("delivering: %1").arg(holder));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto* splitter = qobject_cast<QSplitter*>(centralWidget()))
+        settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
+    settings.setValue(QStringLiteral("window/page"), m_sidebar->currentRow());
+    event->accept();
 }

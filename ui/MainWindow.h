@@ -2,12 +2,41 @@
 
 #include <QMainWindow>
 
+class IntegrationService;
+class IntegrationsPage;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+class SecretStore;
 class Store;
 
+// The console: a sidebar of pages, the page, and a status bar with what needs attention.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(Store& store, QWidget* parent = nullptr);
+    MainWindow(Store& store, SecretStore& secrets, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    IntegrationsPage* integrationsPage() const { return m_integrationsPage; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void addPage(QWidget* page, const QIcon& icon, const QString& title);
+    void updateSummary(int total, int unhealthy);
+    void updateStatusBar();
+
+    Store& m_store;
+    IntegrationService* m_integrations = nullptr; // child of this
+    QListWidget* m_sidebar = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    IntegrationsPage* m_integrationsPage = nullptr;
+    QLabel* m_integrationsLabel = nullptr;
+    QLabel* m_unhealthyLabel = nullptr;
+    QLabel* m_queuedLabel = nullptr;
+    QLabel* m_workerLabel = nullptr;
+    QLabel* m_storeLabel = nullptr;
 };

@@ -45,6 +45,7 @@ struct Integration
 
     // camelCase keys, never a secret.
     QJsonObject toJson() const;
+    bool operator==(const Integration&) const = default;
 
     static QString authName(Auth auth); // "oauth2", "basic", "none"
     static bool authFromName(const QString& name, Auth* auth);

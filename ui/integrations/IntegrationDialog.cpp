@@ -1,0 +1,375 @@
+#include "integrations/IntegrationDialog.h"
+
+#include "integrations/IntegrationRules.h"
+#include "integrations/IntegrationService.h"
+#include "statements/ProviderProfile.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace {
+const QColor errorColor(0xc6, 0x28, 0x28);
+const QColor warningColor(0xb2, 0x6a, 0x00);
+
+QLineEdit* lineEdit(const QString& placeholder)
+{
+    auto* edit = new QLineEdit;
+    edit->setPlaceholderText(placeholder);
+    edit->setClearButtonEnabled(true);
+    return edit;
+}
+
+QSpinBox* spinBox(int min, int max, const QString& suffix)
+{
+    auto* spin = new QSpinBox;
+    spin->setRange(min, max);
+    spin->setSuffix(suffix);
+    return spin;
+}
+} // namespace
+
+IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<Integration> existing, QWidget* parent)
+    : QDialog(parent)
+    , m_service(service)
+    , m_existing(std::move(existing))
+{
+    const bool editing = m_existing.has_value();
+    setWindowTitle(editing ? tr("Edit Integration — %1").arg(m_existing->name) : tr("Add Integration"));
+    setMinimumWidth(560);
+
+    auto* layout = new QVBoxLayout(this);
+    m_banner = new QLabel;
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; "
+                                           "border-radius: 4px; padding: 8px; }"));
+    m_banner->hide();
+    layout->addWidget(m_banner);
+
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    layout->addLayout(form);
+
+    m_name = lineEdit(tr("e.g. Acme LRS (production)"));
+    addField(form, QStringLiteral("name"), tr("&Name"), m_name);
+
+    m_provider = new QComboBox;
+    m_provider->setEditable(true);
+    for (const ProviderProfile& profile : ProviderProfile::builtIns())
+        m_provider->addItem(profile.id);
+    m_provider->setCurrentText(QString());
+    m_provider->lineEdit()->setPlaceholderText(tr("Provider; decides how actor and object are set"));
+    addField(form, QStringLiteral("provider"), tr("&Provider"), m_provider, tr("Only one integration per provider."));
+
+    m_emails = lineEdit(tr("ops@example.com, lrs-admin@example.org"));
+    addField(form, QStringLiteral("emails"), tr("Technical &Emails"), m_emails,
+             tr("Alerted when deliveries fail. Separate several with commas."));
+
+    m_statementUrl = lineEdit(QStringLiteral("https://lrs.example.com/xapi/statements"));
+    addField(form, QStringLiteral("statementUrl"), tr("&Statement URL"), m_statementUrl);
+
+    m_auth = new QComboBox;
+    for (auto kind : {Integration::Auth::OAuth2, Integration::Auth::Basic, Integration::Auth::None})
+        m_auth->addItem(Integration::authLabel(kind), int(kind));
+    addField(form, QStringLiteral("auth"), tr("A&uthentication"), m_auth);
+
+    m_authUrl = lineEdit(QStringLiteral("https://auth.example.com/oauth/token"));
+    addField(form, QStringLiteral("authUrl"), tr("Authentication &URL"), m_authUrl);
+    m_clientId = lineEdit(tr("Client ID"));
+    addField(form, QStringLiteral("clientId"), tr("&Client ID"), m_clientId);
+    m_clientSecret = lineEdit(editing && m_existing->hasSecret ? tr("Leave empty to keep the current secret")
+                                                               : tr("Client secret (kept in the OS keychain)"));
+    m_clientSecret->setEchoMode(QLineEdit::Password);
+    addField(form, QStringLiteral("clientSecret"), tr("Client Se&cret"), m_clientSecret,
+             editing ? tr("Leave empty to keep the current secret.") : tr("Kept only in the OS keychain."));
+    m_username = lineEdit(tr("User name"));
+    addField(form, QStringLiteral("username"), tr("User&name"), m_username);
+    m_password = lineEdit(editing && m_existing->hasSecret ? tr("Leave empty to keep the current password")
+                                                           : tr("Password (kept in the OS keychain)"));
+    m_password->setEchoMode(QLineEdit::Password);
+    addField(form, QStringLiteral("password"), tr("Pass&word"), m_password,
+             editing ? tr("Leave empty to keep the current password.") : tr("Kept only in the OS keychain."));
+
+    m_enabled = new QCheckBox(tr("Enabled: statements are sent to this integration"));
+    m_enabled->setChecked(true);
+    addField(form, QStringLiteral("enabled"), tr("Status"), m_enabled);
+
+    auto* delivery = new QGroupBox(tr("Delivery"));
+    auto* deliveryForm = new QFormLayout(delivery);
+    m_retryInterval = spinBox(1, 86400, tr(" s"));
+    m_retryInterval->setValue(60);
+    addField(deliveryForm, QStringLiteral("retryInterval"), tr("Retry interval"), m_retryInterval,
+             tr("While the receiver fails, one statement is retried this often."));
+    m_concurrency = spinBox(1, 64, QString());
+    m_concurrency->setValue(4);
+    addField(deliveryForm, QStringLiteral("concurrency"), tr("Requests in flight"), m_concurrency,
+             tr("1 keeps strict order at the receiver."));
+    m_batchSize = spinBox(1, 1000, tr(" per request"));
+    m_batchSize->setValue(1);
+    addField(deliveryForm, QStringLiteral("batchSize"), tr("Statements"), m_batchSize);
+    m_alerts = new QCheckBox(tr("E-mail the technical contacts when deliveries fail"));
+    m_alerts->setChecked(true);
+    addField(deliveryForm, QStringLiteral("alerts"), tr("Alerts"), m_alerts);
+    layout->addWidget(delivery);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    okButton()->setText(editing ? tr("Save Integration") : tr("Add Integration"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &IntegrationDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &IntegrationDialog::reject);
+    layout->addWidget(m_buttons);
+
+    if (editing) {
+        const Integration& integration = *m_existing;
+        m_name->setText(integration.name);
+        m_provider->setCurrentText(integration.provider);
+        m_emails->setText(integration.emails.join(QStringLiteral(", ")));
+        m_statementUrl->setText(integration.statementUrl.toString());
+        m_auth->setCurrentIndex(m_auth->findData(int(integration.auth)));
+        m_authUrl->setText(integration.authUrl.toString());
+        m_clientId->setText(integration.clientId);
+        m_username->setText(integration.username);
+        m_enabled->setChecked(integration.enabled);
+        m_retryInterval->setValue(integration.retryIntervalSeconds);
+        m_concurrency->setValue(integration.concurrency);
+        m_batchSize->setValue(integration.batchSize);
+        m_alerts->setChecked(integration.alertsEnabled);
+        for (const QString& field : m_editors.keys())
+            m_touched.insert(field);
+    }
+
+    for (QLineEdit* edit : {m_name, m_emails, m_statementUrl, m_authUrl, m_clientId, m_clientSecret, m_username,
+                            m_password, m_provider->lineEdit()}) {
+        const QString field = m_editors.key(edit == m_provider->lineEdit() ? static_cast<QWidget*>(m_provider) : edit);
+        connect(edit, &QLineEdit::textEdited, this, [this, field] {
+            m_touched.insert(field);
+            revalidate();
+        });
+    }
+    connect(m_provider, &QComboBox::currentTextChanged, this, [this] {
+        m_touched.insert(QStringLiteral("provider"));
+        revalidate();
+    });
+    connect(m_auth, &QComboBox::currentIndexChanged, this, [this] {
+        updateAuthFields();
+        revalidate();
+    });
+    for (QSpinBox* spin : {m_retryInterval, m_concurrency, m_batchSize})
+        connect(spin, &QSpinBox::valueChanged, this, &IntegrationDialog::revalidate);
+    updateAuthFields();
+    revalidate();
+    m_name->setFocus();
+}
+
+QWidget* IntegrationDialog::addField(QFormLayout* form, const QString& field, const QString& label, QWidget* editor,
+                                     const QString& hint)
+{
+    auto* row = new QWidget;
+    row->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    auto* rowLayout = new QVBoxLayout(row);
+    rowLayout->setContentsMargins(0, 0, 0, 0);
+    rowLayout->setSpacing(2);
+    rowLayout->addWidget(editor);
+    auto* message = new QLabel;
+    message->setWordWrap(true);
+    message->setProperty("hint", hint);
+    message->setText(hint);
+    message->setForegroundRole(QPalette::PlaceholderText);
+    message->setVisible(!hint.isEmpty());
+    QFont small = message->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    message->setFont(small);
+    rowLayout->addWidget(message);
+    auto* labelWidget = new QLabel(label);
+    labelWidget->setBuddy(editor);
+    form->addRow(labelWidget, row);
+    m_editors.insert(field, editor);
+    m_messages.insert(field, message);
+    m_rows.insert(field, row);
+    m_labels.insert(field, labelWidget);
+    return row;
+}
+
+QPushButton* IntegrationDialog::okButton() const
+{
+    return m_buttons->button(QDialogButtonBox::Ok);
+}
+
+QString IntegrationDialog::message(const QString& field) const
+{
+    const QLabel* label = m_messages.value(field);
+    return label && label->isVisible() && label->text() != label->property("hint").toString() ? label->text()
+                                                                                              : QString();
+}
+
+QString IntegrationDialog::bannerText() const
+{
+    return m_banner->isVisible() ? m_banner->text() : QString();
+}
+
+Integration IntegrationDialog::draft() const
+{
+    Integration integration = m_existing.value_or(Integration());
+    integration.name = m_name->text();
+    integration.provider = m_provider->currentText();
+    integration.emails = Integration::parseEmails(m_emails->text());
+    integration.statementUrl = QUrl(m_statementUrl->text().trimmed(), QUrl::StrictMode);
+    integration.auth = Integration::Auth(m_auth->currentData().toInt());
+    integration.authUrl = QUrl(m_authUrl->text().trimmed(), QUrl::StrictMode);
+    integration.clientId = m_clientId->text();
+    integration.username = m_username->text();
+    integration.enabled = m_enabled->isChecked();
+    integration.retryIntervalSeconds = m_retryInterval->value();
+    integration.concurrency = m_concurrency->value();
+    integration.batchSize = m_batchSize->value();
+    integration.alertsEnabled = m_alerts->isChecked();
+    return integration;
+}
+
+QString IntegrationDialog::secret() const
+{
+    switch (Integration::Auth(m_auth->currentData().toInt())) {
+    case Integration::Auth::OAuth2:
+        return m_clientSecret->text();
+    case Integration::Auth::Basic:
+        return m_password->text();
+    case Integration::Auth::None:
+        break;
+    }
+    return {};
+}
+
+void IntegrationDialog::updateAuthFields()
+{
+    const auto auth = Integration::Auth(m_auth->currentData().toInt());
+    const bool oauth = auth == Integration::Auth::OAuth2;
+    const bool basic = auth == Integration::Auth::Basic;
+    for (const QString& field :
+         {QStringLiteral("authUrl"), QStringLiteral("clientId"), QStringLiteral("clientSecret")}) {
+        m_rows.value(field)->setVisible(oauth);
+        m_labels.value(field)->setVisible(oauth);
+    }
+    for (const QString& field : {QStringLiteral("username"), QStringLiteral("password")}) {
+        m_rows.value(field)->setVisible(basic);
+        m_labels.value(field)->setVisible(basic);
+    }
+    adjustSize();
+}
+
+void IntegrationDialog::revalidate()
+{
+    QString error;
+    const FieldIssues issues = m_service.check(draft(), !secret().isEmpty(), &error);
+    showIssues(issues, false);
+    okButton()->setEnabled(!m_busy && !hasErrors(issues) && error.isEmpty());
+    if (!error.isEmpty())
+        showBanner(error);
+}
+
+void IntegrationDialog::showIssues(const FieldIssues& issues, bool showAllErrors)
+{
+    for (auto it = m_messages.cbegin(); it != m_messages.cend(); ++it) {
+        QLabel* label = it.value();
+        const FieldIssues own = issuesForField(issues, it.key());
+        QStringList errors;
+        QStringList warnings;
+        for (const FieldIssue& issue : own)
+            (issue.isError() ? errors : warnings) << issue.message;
+        const bool showErrors = !errors.isEmpty() && (showAllErrors || m_touched.contains(it.key()));
+        QPalette palette = label->palette();
+        if (showErrors) {
+            label->setText(errors.join(QLatin1Char('\n')));
+            palette.setColor(QPalette::WindowText, errorColor);
+            label->setForegroundRole(QPalette::WindowText);
+        } else if (!warnings.isEmpty()) {
+            label->setText(QStringLiteral("⚠ ") + warnings.join(QLatin1Char('\n')));
+            palette.setColor(QPalette::WindowText, warningColor);
+            label->setForegroundRole(QPalette::WindowText);
+        } else {
+            label->setText(label->property("hint").toString());
+            label->setForegroundRole(QPalette::PlaceholderText);
+        }
+        label->setPalette(palette);
+        label->setVisible(!label->text().isEmpty());
+        // Wrapped text needs its height reserved, or the form squeezes it.
+        const QWidget* editor = m_editors.value(it.key());
+        label->setMinimumHeight(label->heightForWidth(std::max(240, editor ? editor->width() : 0)));
+        if (QWidget* editor = m_editors.value(it.key()))
+            editor->setToolTip(showErrors ? errors.join(QLatin1Char('\n')) : QString());
+    }
+    growToFit();
+}
+
+void IntegrationDialog::growToFit()
+{
+    // Messages under the fields wrap; make room for them rather than squeezing the editors.
+    layout()->activate();
+    const int needed =
+        layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width()) : layout()->totalSizeHint().height();
+    if (needed > height())
+        resize(width(), needed);
+}
+
+void IntegrationDialog::showBanner(const QString& text)
+{
+    m_banner->setText(text);
+    m_banner->setVisible(!text.isEmpty());
+}
+
+void IntegrationDialog::setBusy(bool busy)
+{
+    m_busy = busy;
+    for (QWidget* editor : std::as_const(m_editors))
+        editor->setEnabled(!busy);
+    okButton()->setEnabled(!busy);
+    okButton()->setText(busy ? tr("Saving…") : (m_existing ? tr("Save Integration") : tr("Add Integration")));
+    setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
+}
+
+void IntegrationDialog::accept()
+{
+    if (m_busy)
+        return;
+    QString error;
+    const FieldIssues issues = m_service.check(draft(), !secret().isEmpty(), &error);
+    if (hasErrors(issues) || !error.isEmpty()) {
+        showIssues(issues, true);
+        showBanner(error);
+        okButton()->setEnabled(false);
+        return;
+    }
+    showBanner({});
+    setBusy(true);
+    QPointer<IntegrationDialog> self(this);
+    auto done = [self](const IntegrationOutcome& outcome) {
+        if (!self)
+            return;
+        self->setBusy(false);
+        if (!outcome.ok) {
+            self->showIssues(outcome.issues, true);
+            self->showBanner(outcome.error.isEmpty() ? tr("Please correct the fields marked in red.") : outcome.error);
+            self->okButton()->setEnabled(outcome.issues.isEmpty() || !hasErrors(outcome.issues));
+            return;
+        }
+        Q_EMIT self->saved(outcome.integration);
+        self->QDialog::accept();
+    };
+    if (m_existing)
+        m_service.update(draft(), secret(), done);
+    else
+        m_service.add(draft(), secret(), done);
+}
+
+void IntegrationDialog::reject()
+{
+    if (!m_busy)
+        QDialog::reject();
+}

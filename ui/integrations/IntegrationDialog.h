@@ -1,0 +1,81 @@
+#pragma once
+
+#include "common/FieldIssue.h"
+#include "integrations/Integration.h"
+
+#include <QDialog>
+#include <QHash>
+#include <QSet>
+
+#include <optional>
+
+class IntegrationService;
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QWidget;
+
+// Add or edit one integration: every field of the portal, checked as you type (errors in red under the field,
+// warnings in amber), OK only while the input is acceptable, and the save itself (keychain, then store) done
+// without blocking the window.
+class IntegrationDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    IntegrationDialog(IntegrationService& service, std::optional<Integration> existing, QWidget* parent = nullptr);
+
+    void accept() override;
+    void reject() override;
+
+    // For tests and for people using the keyboard: the editor and the inline message of a field (JSON key).
+    QWidget* editor(const QString& field) const { return m_editors.value(field); }
+    QString message(const QString& field) const;
+    QPushButton* okButton() const;
+    QString bannerText() const;
+
+Q_SIGNALS:
+    void saved(const Integration& integration);
+
+private:
+    QWidget* addField(class QFormLayout* form, const QString& field, const QString& label, QWidget* editor,
+                      const QString& hint = QString());
+    Integration draft() const;
+    QString secret() const;
+    void revalidate();
+    void showIssues(const FieldIssues& issues, bool showAllErrors);
+    void updateAuthFields();
+    void growToFit();
+    void setBusy(bool busy);
+    void showBanner(const QString& text);
+
+    IntegrationService& m_service;
+    std::optional<Integration> m_existing;
+    QHash<QString, QWidget*> m_editors;
+    QHash<QString, QLabel*> m_messages;
+    QHash<QString, QWidget*> m_rows;
+    QHash<QString, QLabel*> m_labels;
+    QSet<QString> m_touched;
+    QLineEdit* m_name = nullptr;
+    QComboBox* m_provider = nullptr;
+    QLineEdit* m_emails = nullptr;
+    QLineEdit* m_statementUrl = nullptr;
+    QComboBox* m_auth = nullptr;
+    QLineEdit* m_authUrl = nullptr;
+    QLineEdit* m_clientId = nullptr;
+    QLineEdit* m_clientSecret = nullptr;
+    QLineEdit* m_username = nullptr;
+    QLineEdit* m_password = nullptr;
+    QCheckBox* m_enabled = nullptr;
+    QSpinBox* m_retryInterval = nullptr;
+    QSpinBox* m_concurrency = nullptr;
+    QSpinBox* m_batchSize = nullptr;
+    QCheckBox* m_alerts = nullptr;
+    QLabel* m_banner = nullptr;
+    QDialogButtonBox* m_buttons = nullptr;
+    bool m_busy = false;
+};

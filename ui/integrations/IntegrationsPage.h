@@ -1,0 +1,64 @@
+#pragma once
+
+#include "integrations/Integration.h"
+
+#include <QWidget>
+
+class IntegrationService;
+class IntegrationTableModel;
+class QAction;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTableView;
+class QTextBrowser;
+class Store;
+
+// Integrations: the table, a details pane, and the actions an admin needs (add, edit, enable/disable, delete).
+class IntegrationsPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    IntegrationsPage(Store& store, IntegrationService& service, QWidget* parent = nullptr);
+
+    QList<QAction*> pageActions() const;
+    IntegrationTableModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    // The dialog currently open, for tests.
+    class IntegrationDialog* openDialog() const { return m_dialog; }
+
+    void reload();
+    void addIntegration();
+    void editSelected();
+    void toggleSelected();
+    void deleteSelected();
+    void selectIntegration(qint64 id);
+
+Q_SIGNALS:
+    // count of integrations, count not healthy (held or retrying)
+    void summaryChanged(int total, int unhealthy);
+
+private:
+    std::optional<Integration> selected() const;
+    void showDetails();
+    void updateActions();
+    void openEditor(std::optional<Integration> existing);
+
+    Store& m_store;
+    IntegrationService& m_service;
+    IntegrationTableModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QTableView* m_table = nullptr;
+    QTextBrowser* m_details = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QLabel* m_error = nullptr;
+    QAction* m_add = nullptr;
+    QAction* m_edit = nullptr;
+    QAction* m_toggle = nullptr;
+    QAction* m_delete = nullptr;
+    QAction* m_refresh = nullptr;
+    class IntegrationDialog* m_dialog = nullptr;
+};
