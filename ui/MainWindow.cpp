@@ -1,5 +1,8 @@
 #include "MainWindow.h"
 
+#include "alerts/NotificationsPage.h"
+#include "alerts/Notifier.h"
+
 #include "common/Clock.h"
 #include "common/Icons.h"
 #include "delivery/DeliveryQueue.h"
@@ -50,6 +53,10 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     addPage(m_integrationsPage, Icons::themed(QStringLiteral("network-server"), QStringLiteral("integrations")),
             tr("Integrations"));
     connect(m_integrationsPage, &IntegrationsPage::summaryChanged, this, &MainWindow::updateSummary);
+    m_notifier = new Notifier(store, secrets, Clock::system(), this);
+    m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, *m_notifier);
+    addPage(m_notificationsPage, Icons::themed(QStringLiteral("mail-message"), QStringLiteral("notifications")),
+            tr("Notifications"));
 
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
     QAction* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);

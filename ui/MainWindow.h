@@ -3,6 +3,8 @@
 #include <QMainWindow>
 
 class IntegrationService;
+class Notifier;
+class NotificationsPage;
 class IntegrationsPage;
 class QLabel;
 class QListWidget;
@@ -31,9 +33,11 @@ private:
 
     Store& m_store;
     IntegrationService* m_integrations = nullptr; // child of this
+    Notifier* m_notifier = nullptr;               // child of this
     QListWidget* m_sidebar = nullptr;
     QStackedWidget* m_pages = nullptr;
     IntegrationsPage* m_integrationsPage = nullptr;
+    NotificationsPage* m_notificationsPage = nullptr;
     QLabel* m_integrationsLabel = nullptr;
     QLabel* m_unhealthyLabel = nullptr;
     QLabel* m_queuedLabel = nullptr;

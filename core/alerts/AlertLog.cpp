@@ -13,6 +13,12 @@ const QString selectColumns = QStringLiteral(
     "SELECT id, integration_id, integration_name, created_at, kind, recipients, subject, body_text, body_html, state, "
     "error, attempts, next_attempt_at, sent_at FROM alerts");
 
+// The columns are NOT NULL; a null QString would bind as NULL.
+QString text(const QString& value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 QDateTime fromMsecs(const QVariant& value)
 {
     return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
@@ -115,15 +121,15 @@ bool AlertLog::insert(AlertRecord& alert, QString* error)
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"));
     query.addBindValue(alert.integrationId > 0 ? QVariant(alert.integrationId)
                                                : QVariant(QMetaType(QMetaType::LongLong)));
-    query.addBindValue(alert.integrationName);
+    query.addBindValue(text(alert.integrationName));
     query.addBindValue(alert.createdAt.toMSecsSinceEpoch());
-    query.addBindValue(alert.kind);
-    query.addBindValue(alert.recipients.join(QStringLiteral(", ")));
-    query.addBindValue(alert.subject);
-    query.addBindValue(alert.text);
-    query.addBindValue(alert.html);
+    query.addBindValue(text(alert.kind));
+    query.addBindValue(text(alert.recipients.join(QStringLiteral(", "))));
+    query.addBindValue(text(alert.subject));
+    query.addBindValue(text(alert.text));
+    query.addBindValue(text(alert.html));
     query.addBindValue(AlertRecord::stateName(alert.state));
-    query.addBindValue(alert.error.isNull() ? QStringLiteral("") : alert.error);
+    query.addBindValue(text(alert.error));
     query.addBindValue(msecs(alert.nextAttemptAt));
     if (!query.exec()) {
         *error = Store::describe(query.lastError());

@@ -1,0 +1,98 @@
+#include "InMemorySecretStore.h"
+#include "TestClock.h"
+#include "TestStore.h"
+
+#include "alerts/AlertTableModel.h"
+#include "alerts/NotificationsPage.h"
+#include "alerts/Notifier.h"
+#include "integrations/IntegrationRepository.h"
+#include "integrations/IntegrationService.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QTest>
+
+class TestNotificationsPage final : public QObject
+{
+    Q_OBJECT
+
+private:
+    static qint64 addIntegration(Store& store, const QString& name)
+    {
+        Integration integration;
+        integration.uid = name;
+        integration.name = name;
+        integration.provider = name;
+        integration.statementUrl = QUrl(QStringLiteral("https://lrs.example.com/") + name);
+        integration.auth = Integration::Auth::None;
+        FieldIssues issues;
+        QString error;
+        IntegrationRepository(store).insert(integration, &issues, &error);
+        return integration.id;
+    }
+    static void addAlert(Store& store, qint64 integrationId, const QString& name, AlertRecord::State state,
+                         const QString& error)
+    {
+        AlertRecord alert;
+        alert.integrationId = integrationId;
+        alert.integrationName = name;
+        alert.createdAt = QDateTime::currentDateTimeUtc();
+        alert.kind = QStringLiteral("held");
+        alert.recipients = {QStringLiteral("ops@example.com")};
+        alert.subject = QStringLiteral("[xAPI Courier] deliveries to %1 are held").arg(name);
+        alert.text = QStringLiteral("What the receiver returned:\nHTTP 400 Bad Request");
+        alert.state = state;
+        alert.error = error;
+        QString failure;
+        QVERIFY(AlertLog(store).insert(alert, &failure));
+    }
+
+private Q_SLOTS:
+    void listsAlertsWithTheirStateAndFiltersByIntegration()
+    {
+        TestStore fixture;
+        InMemorySecretStore secrets;
+        TestClock clock;
+        IntegrationService integrations(fixture.store(), secrets);
+        Notifier notifier(fixture.store(), secrets, clock);
+        const qint64 acme = addIntegration(fixture.store(), QStringLiteral("Acme"));
+        const qint64 beta = addIntegration(fixture.store(), QStringLiteral("Beta"));
+
+        NotificationsPage page(fixture.store(), secrets, integrations, notifier);
+        page.resize(1000, 600);
+        page.show();
+        QCOMPARE(page.model()->rowCount(), 0);
+
+        addAlert(fixture.store(), acme, QStringLiteral("Acme"), AlertRecord::State::Sent, QString());
+        addAlert(fixture.store(), acme, QStringLiteral("Acme"), AlertRecord::State::Suppressed,
+                 QStringLiteral("Suppressed: an alert for this integration went out less than 24 hours ago."));
+        addAlert(fixture.store(), beta, QStringLiteral("Beta"), AlertRecord::State::Failed,
+                 QStringLiteral("SMTP server 127.0.0.1:2526: Couldn't connect to server"));
+        page.reload();
+        QAbstractItemModelTester tester(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(page.model()->rowCount(), 3);
+        const auto state = int(AlertTableModel::Column::State);
+        QStringList states;
+        for (int row = 0; row < 3; ++row)
+            states << page.model()->index(row, state).data().toString();
+        QVERIFY2(states.contains(QStringLiteral("failed: SMTP server 127.0.0.1:2526: Couldn't connect to server")),
+                 qPrintable(states.join(QLatin1Char('|'))));
+        QVERIFY(states.contains(QStringLiteral("suppressed (24 h window)")));
+        QVERIFY(states.contains(QStringLiteral("sent")));
+
+        auto* filter = page.findChild<QComboBox*>();
+        QVERIFY(filter);
+        filter->setCurrentIndex(filter->findData(beta));
+        QCOMPARE(page.model()->rowCount(), 1);
+
+        const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
+        if (!folder.isEmpty()) {
+            filter->setCurrentIndex(0);
+            QTest::qWait(50);
+            page.grab().save(folder + QStringLiteral("/notifications.png"));
+        }
+    }
+};
+
+QTEST_MAIN(TestNotificationsPage)
+#include "tst_notificationspage.moc"
