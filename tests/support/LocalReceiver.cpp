@@ -1,0 +1,105 @@
+#include "LocalReceiver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <memory>
+
+QByteArray LocalReceiver::Request::header(const QByteArray& name) const
+{
+    for (const auto& [key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+QStringList LocalReceiver::Request::statementIds() const
+{
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    QStringList ids;
+    if (document.isArray()) {
+        for (const QJsonValue& value : document.array())
+            ids << value.toObject().value(QStringLiteral("id")).toString();
+    } else {
+        ids << document.object().value(QStringLiteral("id")).toString();
+    }
+    return ids;
+}
+
+LocalReceiver::LocalReceiver(QObject* parent)
+    : QObject(parent)
+{
+    m_server.route(QStringLiteral("/xapi/statements"),
+                   [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+                       answer(request, std::move(responder), m_statementReplies, statementRequests);
+                   });
+    m_server.route(QStringLiteral("/token"),
+                   [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+                       answer(request, std::move(responder), m_tokenReplies, tokenRequests);
+                   });
+}
+
+bool LocalReceiver::start()
+{
+    m_port = m_server.listen(QHostAddress::LocalHost, 0);
+    return m_port != 0;
+}
+
+QUrl LocalReceiver::statementsUrl() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/xapi/statements").arg(m_port));
+}
+
+QUrl LocalReceiver::tokenUrl() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/token").arg(m_port));
+}
+
+LocalReceiver::Reply LocalReceiver::token(const QByteArray& accessToken, int expiresIn)
+{
+    const QJsonObject json{{QStringLiteral("access_token"), QString::fromLatin1(accessToken)},
+                           {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                           {QStringLiteral("expires_in"), expiresIn}};
+    return {200, QJsonDocument(json).toJson(QJsonDocument::Compact), {{"Content-Type", "application/json"}}, 0};
+}
+
+QStringList LocalReceiver::receivedIds() const
+{
+    QStringList ids;
+    for (const Request& request : statementRequests)
+        ids << request.statementIds();
+    return ids;
+}
+
+void LocalReceiver::answer(const QHttpServerRequest& request, QHttpServerResponder&& responder, QList<Reply>& script,
+                           QList<Request>& log)
+{
+    Request received;
+    received.method = request.method() == QHttpServerRequest::Method::Put ? "PUT" : "POST";
+    received.path = request.url().path();
+    received.headers = request.headers();
+    received.body = request.body();
+    received.at = QDateTime::currentDateTimeUtc();
+    log << received;
+
+    Reply reply;
+    if (!script.isEmpty())
+        reply = script.size() > 1 ? script.takeFirst() : script.first();
+    if (reply.body.isEmpty() && reply.status == 200 && &log == &statementRequests)
+        reply.body = QJsonDocument(QJsonArray::fromStringList(received.statementIds())).toJson(QJsonDocument::Compact);
+
+    auto respond = [reply](QHttpServerResponder& out) {
+        out.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
+        for (const auto& [name, value] : reply.headers)
+            out.writeHeader(name, value);
+        out.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+        out.writeBody(reply.body);
+    };
+    if (reply.delayMs <= 0)
+        return respond(responder);
+    auto later = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QTimer::singleShot(reply.delayMs, this, [later, respond] { respond(*later); });
+}

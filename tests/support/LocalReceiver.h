@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QHttpServer>
+#include <QList>
+#include <QObject>
+#include <QStringList>
+#include <QUrl>
+
+// A real xAPI receiver on 127.0.0.1 (Qt HttpServer) that answers from a script and remembers every request:
+// /xapi/statements for statements, /token for the OAuth 2.0 token endpoint.
+class LocalReceiver final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Reply
+    {
+        int status = 200;
+        QByteArray body;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        int delayMs = 0;
+    };
+    struct Request
+    {
+        QByteArray method;
+        QString path;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        QByteArray body;
+        QDateTime at;
+        QByteArray header(const QByteArray& name) const;
+        QStringList statementIds() const; // from a statement or an array
+    };
+
+    explicit LocalReceiver(QObject* parent = nullptr);
+    bool start();
+
+    QUrl statementsUrl() const;
+    QUrl tokenUrl() const;
+    // Answers in order; the last one repeats. Empty: 200 with the ids.
+    void setStatementReplies(QList<Reply> replies) { m_statementReplies = std::move(replies); }
+    void setTokenReplies(QList<Reply> replies) { m_tokenReplies = std::move(replies); }
+    static Reply token(const QByteArray& accessToken, int expiresIn = 3600);
+
+    QList<Request> statementRequests;
+    QList<Request> tokenRequests;
+    QStringList receivedIds() const;
+
+private:
+    void answer(const QHttpServerRequest& request, QHttpServerResponder&& responder, QList<Reply>& script,
+                QList<Request>& log);
+
+    QHttpServer m_server;
+    quint16 m_port = 0;
+    QList<Reply> m_statementReplies;
+    QList<Reply> m_tokenReplies;
+};
