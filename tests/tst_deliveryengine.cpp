@@ -1,0 +1,241 @@
+#include "InMemorySecretStore.h"
+#include "LocalReceiver.h"
+#include "TestClock.h"
+#include "TestStore.h"
+
+#include "delivery/DeliveryEngine.h"
+#include "delivery/HttpTransport.h"
+#include "delivery/TokenClient.h"
+#include "integrations/IntegrationRepository.h"
+
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTest>
+
+// The error policy end to end: a real SQLite queue, real HTTP to a scripted receiver on 127.0.0.1, and a test
+// clock so the 60-second probe needs no sleeping.
+class TestDeliveryEngine final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TestStore> m_fixture;
+    std::unique_ptr<LocalReceiver> m_receiver;
+    TestClock m_clock;
+    QNetworkAccessManager m_network;
+    InMemorySecretStore m_secrets;
+    std::unique_ptr<TokenClient> m_tokens;
+    std::unique_ptr<HttpTransport> m_transport;
+    std::unique_ptr<DeliveryEngine> m_engine;
+    Integration m_integration;
+
+    Integration stored()
+    {
+        QString error;
+        return *IntegrationRepository(m_fixture->store()).byId(m_integration.id, &error);
+    }
+    void enqueue(int count, const QString& prefix = QStringLiteral("s"))
+    {
+        QList<QJsonObject> statements;
+        for (int i = 0; i < count; ++i)
+            statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("%1%2").arg(prefix).arg(i)}};
+        QString error;
+        QVERIFY(DeliveryQueue(m_fixture->store()).enqueue(statements, {m_integration.id}, m_clock.now(), &error));
+        m_engine->poke();
+    }
+    int count(Delivery::State state)
+    {
+        DeliveryFilter filter;
+        filter.states = {state};
+        QString error;
+        return DeliveryQueue(m_fixture->store()).count(filter, &error);
+    }
+    void advance(int seconds)
+    {
+        m_clock.advance(seconds * 1000LL);
+        m_engine->poke();
+    }
+    // Nothing more arrives while the engine keeps ticking.
+    void expectQuiet(int requests)
+    {
+        QTest::qWait(600);
+        QCOMPARE(m_receiver->statementRequests.size(), requests);
+    }
+    QStringList ids(int count, const QString& prefix = QStringLiteral("s"))
+    {
+        QStringList result;
+        for (int i = 0; i < count; ++i)
+            result << QStringLiteral("%1%2").arg(prefix).arg(i);
+        return result;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_fixture = std::make_unique<TestStore>();
+        QVERIFY(m_fixture->isValid());
+        m_receiver = std::make_unique<LocalReceiver>();
+        QVERIFY(m_receiver->start());
+        m_integration = Integration();
+        m_integration.uid = QStringLiteral("u");
+        m_integration.name = QStringLiteral("Local LRS");
+        m_integration.provider = QStringLiteral("local");
+        m_integration.statementUrl = m_receiver->statementsUrl();
+        m_integration.auth = Integration::Auth::None;
+        m_integration.concurrency = 1;
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).insert(m_integration, &issues, &error));
+        m_tokens = std::make_unique<TokenClient>(m_network, m_secrets, m_clock);
+        m_transport = std::make_unique<HttpTransport>(m_network, *m_tokens, m_clock);
+        m_engine = std::make_unique<DeliveryEngine>(m_fixture->store(), *m_transport, m_clock, QStringLiteral("test"));
+        m_engine->setTickInterval(50);
+        m_engine->start();
+    }
+    void cleanup()
+    {
+        m_engine.reset();
+        m_transport.reset();
+        m_tokens.reset();
+        m_receiver.reset();
+        m_fixture.reset();
+    }
+
+    void acceptedInOrder()
+    {
+        enqueue(20);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 20, 20000);
+        QCOMPARE(m_receiver->receivedIds(), ids(20));
+        QCOMPARE(stored().health(), Integration::Health::Healthy);
+        QTRY_VERIFY(m_engine->isIdle());
+    }
+
+    void conflictIsADuplicateAndCountsAsDelivered()
+    {
+        m_receiver->setStatementReplies({{409, "duplicate statement id", {}, 0}});
+        enqueue(2);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Duplicate), 2, 20000);
+        QCOMPARE(stored().health(), Integration::Health::Healthy);
+    }
+
+    void serverErrorsProbeOneStatementPerIntervalThenFlush()
+    {
+        m_receiver->setStatementReplies({{503, "maintenance", {}, 0}});
+        enqueue(6);
+        QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
+        QVERIFY(stored().holdReason.contains(QLatin1String("HTTP 503")));
+        QCOMPARE(stored().nextProbeAt, m_clock.now().addSecs(60));
+        expectQuiet(1);
+
+        advance(30); // not yet
+        expectQuiet(1);
+        advance(30); // the interval has passed: exactly one probe
+        QTRY_COMPARE(m_receiver->statementRequests.size(), 2);
+        expectQuiet(2);
+        QCOMPARE(m_receiver->receivedIds(), (QStringList{QStringLiteral("s0"), QStringLiteral("s0")}));
+
+        m_receiver->setStatementReplies({{200, {}, {}, 0}});
+        advance(60);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 6, 20000);
+        QCOMPARE(stored().health(), Integration::Health::Healthy);
+        QCOMPARE(m_receiver->receivedIds(), QStringList({QStringLiteral("s0"), QStringLiteral("s0")}) + ids(6));
+    }
+
+    void clientErrorsHoldUntilTheIntegrationIsUpdated()
+    {
+        m_receiver->setStatementReplies({{400, R"({"error":"verb.id is not an IRI"})", {}, 0}});
+        enqueue(3);
+        QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Held, 20000);
+        QVERIFY(stored().holdReason.contains(QLatin1String("verb.id is not an IRI")));
+        QCOMPARE(count(Delivery::State::Held), 1);
+        advance(3600);
+        expectQuiet(1);
+
+        m_receiver->setStatementReplies({{200, {}, {}, 0}});
+        Integration edited = stored();
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).update(edited, &issues, &error));
+        m_engine->poke();
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 3, 20000);
+        QCOMPARE(m_receiver->receivedIds(), QStringList({QStringLiteral("s0")}) + ids(3));
+        QCOMPARE(stored().health(), Integration::Health::Healthy);
+    }
+
+    void disablingStopsProbing()
+    {
+        m_receiver->setStatementReplies({{500, "down", {}, 0}});
+        enqueue(2);
+        QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).setEnabled(m_integration.id, false, &error));
+        advance(600);
+        expectQuiet(1);
+        enqueue(1, QStringLiteral("late")); // still queued while disabled
+        QCOMPARE(count(Delivery::State::Queued), 3);
+        QVERIFY(IntegrationRepository(m_fixture->store()).setEnabled(m_integration.id, true, &error));
+        m_engine->poke();
+        QTRY_COMPARE(m_receiver->statementRequests.size(), 2);
+    }
+
+    void retryAfterIsHonoured()
+    {
+        m_receiver->setStatementReplies({{429, "slow down", {{"Retry-After", "120"}}, 0}, {200, {}, {}, 0}});
+        enqueue(1);
+        QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
+        QCOMPARE(stored().nextProbeAt, m_clock.now().addSecs(120));
+        advance(61);
+        expectQuiet(1);
+        advance(60);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 1, 20000);
+    }
+
+    void attemptsAreLogged()
+    {
+        m_receiver->setStatementReplies({{500, "first fails", {}, 0}, {200, {}, {}, 0}});
+        enqueue(1);
+        QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
+        advance(60);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 1, 20000);
+        QString error;
+        const Delivery delivery = DeliveryQueue(m_fixture->store()).list({}, 1, 0, &error).first();
+        QCOMPARE(delivery.attempts, 2);
+        const QList<AttemptRecord> attempts = AttemptLog(m_fixture->store()).forDelivery(delivery.id, &error);
+        QCOMPARE(attempts.size(), 2);
+        QCOMPARE(attempts[0].status.value_or(0), 500);
+        QCOMPARE(attempts[0].responseBody, QStringLiteral("first fails"));
+        QCOMPARE(attempts[1].status.value_or(0), 200);
+        QVERIFY(attempts[1].requestHeaders.contains(QLatin1String("X-Experience-API-Version: 1.0.3")));
+    }
+
+    void concurrencySendsSeveralAtOnce()
+    {
+        Integration wide = stored();
+        wide.concurrency = 4;
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).update(wide, &issues, &error));
+        m_receiver->setStatementReplies({{200, {}, {}, 100}});
+        enqueue(8);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 8, 20000);
+        // Dispatched in enqueue order even with several in flight.
+        QCOMPARE(m_receiver->receivedIds(), ids(8));
+    }
+
+    void batchesPostArrays()
+    {
+        Integration batched = stored();
+        batched.batchSize = 5;
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).update(batched, &issues, &error));
+        enqueue(10);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 10, 20000);
+        QCOMPARE(m_receiver->statementRequests.size(), 2);
+        QVERIFY(m_receiver->statementRequests.first().body.startsWith('['));
+        QCOMPARE(m_receiver->receivedIds(), ids(10));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDeliveryEngine)
+#include "tst_deliveryengine.moc"
