@@ -3,6 +3,8 @@
 #include "cli/AlertsCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
+#include "cli/ValidateCommand.h"
+#include "cli/WorkerCommand.h"
 #include "delivery/DeliveryActions.h"
 #include "integrations/IntegrationService.h"
 #include "secrets/KeychainSecretStore.h"
@@ -14,7 +16,7 @@
 namespace {
 
 const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"), QStringLiteral("alerts"),
-                              QStringLiteral("settings")};
+                              QStringLiteral("settings"), QStringLiteral("worker"), QStringLiteral("validate")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -77,6 +79,10 @@ QString Cli::helpText() const
         "  alerts list|test\n"
         "                  The e-mail alerts sent to technical contacts, and a test e-mail.\n"
         "  settings smtp   The SMTP server alerts go through (password kept in the OS keychain).\n"
+        "  validate FILE|- [--json]\n"
+        "                  Check statements against the xAPI 1.0.3 rules (exit 0 valid, 1 not, 2 unreadable).\n"
+        "  worker [--until-idle]\n"
+        "                  The headless delivery worker (stops cleanly on SIGTERM).\n"
         "\n"
         "Options:\n"
         "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
@@ -117,6 +123,12 @@ void Cli::run(const QStringList& arguments, Finished finished)
         if (command == QLatin1String("alerts"))
             return alerts->runAlerts(positional.mid(1), std::move(finished));
         return alerts->runSettings(positional.mid(1), std::move(finished));
+    }
+    if (command == QLatin1String("validate"))
+        return finished(ValidateCommand(*this, nullptr).run(positional.mid(1)));
+    if (command == QLatin1String("worker")) {
+        auto* worker = new WorkerCommand(*this, this);
+        return worker->run(positional.mid(1), std::move(finished));
     }
     if (command == QLatin1String("queue")) {
         auto* queue = new QueueCommand(*this, this);

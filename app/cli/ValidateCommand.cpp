@@ -1,0 +1,82 @@
+#include "cli/ValidateCommand.h"
+
+#include "statements/StatementValidator.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+ValidateCommand::ValidateCommand(Cli& cli, QObject* parent)
+    : QObject(parent)
+    , m_output(cli.output())
+{}
+
+bool ValidateCommand::readInput(const QString& source, QByteArray* data, QString* error)
+{
+    QFile file;
+    const bool opened = source == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
+                                                     : (file.setFileName(source), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        *error = QStringLiteral("%1: cannot be read (%2).").arg(source, file.errorString());
+        return false;
+    }
+    *data = file.readAll();
+    return true;
+}
+
+int ValidateCommand::run(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Check statements against the xAPI 1.0.3 rules. Accepts one "
+                                                    "statement, a JSON array, or one statement per line (NDJSON)."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the findings as a JSON array.")});
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statements, or - for standard input."));
+    QStringList parserArguments = arguments;
+    parserArguments.prepend(QStringLiteral("xapi-courier validate"));
+    if (!parser.parse(parserArguments)) {
+        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier validate --help)"));
+        return ExitCode::Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_output.out() << parser.helpText() << Qt::flush;
+        return ExitCode::Success;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        m_output.error(QStringLiteral("name one file, or - for standard input."));
+        return ExitCode::Usage;
+    }
+    const QString source = parser.positionalArguments().first();
+    QByteArray data;
+    QString error;
+    if (!readInput(source, &data, &error)) {
+        m_output.error(error);
+        return ExitCode::Usage;
+    }
+    const StatementBatch batch = StatementValidator::validateInput(data);
+    if (!batch.parseError.isEmpty()) {
+        m_output.error(QStringLiteral("%1: %2").arg(source, batch.parseError));
+        return ExitCode::Usage;
+    }
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const Finding& finding : batch.findings)
+            array << QJsonObject{{QStringLiteral("statement"), finding.statement},
+                                 {QStringLiteral("path"), finding.path},
+                                 {QStringLiteral("message"), finding.message}};
+        m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
+    } else {
+        for (const Finding& finding : batch.findings)
+            m_output.out() << finding.toText() << '\n';
+        m_output.out() << Qt::flush;
+        const qsizetype count = batch.statements.size();
+        if (batch.findings.isEmpty())
+            m_output.info(count == 1 ? QStringLiteral("1 statement, valid.")
+                                     : QStringLiteral("%1 statements, all valid.").arg(count));
+        else
+            m_output.info(QStringLiteral("%1 finding(s) in %2 statement(s).").arg(batch.findings.size()).arg(count));
+    }
+    return batch.findings.isEmpty() ? ExitCode::Success : ExitCode::Refused;
+}

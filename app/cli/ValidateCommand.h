@@ -1,0 +1,21 @@
+#pragma once
+
+#include "cli/Cli.h"
+
+#include <QObject>
+
+// `xapi-courier validate FILE|- [--json]`: exit 0 when valid, 1 when not, 2 when the input cannot be read.
+class ValidateCommand final : public QObject
+{
+    Q_OBJECT
+
+public:
+    ValidateCommand(Cli& cli, QObject* parent);
+    int run(const QStringList& arguments);
+
+    // FILE or "-" (standard input); false with a message when it cannot be read.
+    static bool readInput(const QString& source, QByteArray* data, QString* error);
+
+private:
+    CliOutput& m_output;
+};

@@ -1,0 +1,79 @@
+#include "cli/WorkerCommand.h"
+
+#include "cli/SignalWatcher.h"
+#include "common/Clock.h"
+#include "delivery/DeliveryEngine.h"
+#include "delivery/DeliveryService.h"
+#include "delivery/EngineLease.h"
+#include "store/Store.h"
+
+#include <QCommandLineParser>
+#include <QTimer>
+
+WorkerCommand::WorkerCommand(Cli& cli, QObject* parent)
+    : QObject(parent)
+    , m_cli(cli)
+    , m_output(cli.output())
+{
+}
+
+void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
+{
+    m_finished = std::move(finished);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("The headless delivery worker: sends what is queued by the error policy until stopped "
+                       "(SIGTERM or Ctrl+C stop it cleanly). One worker delivers per store at a time; others wait and "
+                       "take over if it dies."));
+    parser.addOption(Cli::databaseOption());
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("until-idle"),
+                      QStringLiteral("Exit when nothing is left to send, or everything left is waiting (for a probe, "
+                                     "a hold, or a disabled integration).")});
+    QStringList parserArguments = arguments;
+    parserArguments.prepend(QStringLiteral("xapi-courier worker"));
+    if (!parser.parse(parserArguments)) {
+        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier worker --help)"));
+        return m_finished(ExitCode::Usage);
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_output.out() << parser.helpText() << Qt::flush;
+        return m_finished(ExitCode::Success);
+    }
+    if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
+        return m_finished(ExitCode::Refused);
+
+    auto* signals_ = new SignalWatcher(this);
+    connect(signals_, &SignalWatcher::terminationRequested, this,
+            [this](int signalNumber) { stop(QStringLiteral("signal %1").arg(signalNumber)); });
+
+    m_delivery = new DeliveryService(m_cli.store(), m_cli.secrets(), Clock::system(),
+                                     EngineLease::describeThisProcess(QStringLiteral("worker")), this);
+    DeliveryEngine& engine = m_delivery->engine();
+    connect(&engine, &DeliveryEngine::stopped, this, [this] {
+        m_output.info(QStringLiteral("Worker stopped; nothing in flight was lost."));
+        if (m_finished)
+            std::exchange(m_finished, nullptr)(ExitCode::Success);
+    });
+    connect(&engine, &DeliveryEngine::activeChanged, this, [this](bool active) {
+        m_output.info(active ? QStringLiteral("Delivering for %1.").arg(m_cli.store().location().displayName())
+                             : QStringLiteral("Another worker delivers for this store; waiting to take over."));
+    });
+    connect(&engine, &DeliveryEngine::healthChanged, this,
+            [this](qint64, Integration::Health health, const QString& reason) {
+                m_output.info(QStringLiteral("Integration health: %1 %2").arg(Integration::healthName(health), reason));
+            });
+    if (parser.isSet(QStringLiteral("until-idle"))) {
+        connect(&engine, &DeliveryEngine::idle, this, [this] { stop(QStringLiteral("idle")); });
+    }
+    m_delivery->start();
+}
+
+void WorkerCommand::stop(const QString& why)
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_output.info(QStringLiteral("Stopping (%1): waiting for requests in flight…").arg(why));
+    m_delivery->engine().stop();
+}

@@ -1,0 +1,68 @@
+// Parse + validate against parse alone, on the same statements in one run.
+// Target (issue 3): validation adds at most 40% to parsing, i.e. parse/(parse+validate) >= 0.6.
+#include "statements/StatementValidator.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace {
+
+const QByteArray smallStatement =
+    R"({"id":"6a1d3c34-7c1e-4f55-9a4f-8f1a2a3b4c5d","actor":{"mbox":"mailto:ada@example.com"},)"
+    R"("verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.com/activities/1"}})";
+
+// Statements per second over at least `seconds`, best of three rounds.
+template <typename Work> double rate(Work work, double seconds)
+{
+    double best = 0;
+    for (int round = 0; round < 3; ++round) {
+        QElapsedTimer timer;
+        timer.start();
+        qint64 count = 0;
+        while (timer.nsecsElapsed() < qint64(seconds * 1e9 / 3)) {
+            for (int i = 0; i < 200; ++i)
+                work();
+            count += 200;
+        }
+        best = std::max(best, double(count) / (double(timer.nsecsElapsed()) / 1e9));
+    }
+    return best;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const double seconds = argc > 1 ? QByteArray(argv[1]).toDouble() : 3.0;
+    QFile sample(QStringLiteral(COURIER_SAMPLES_DIR "/vendor-completed.json"));
+    if (!sample.open(QIODevice::ReadOnly))
+        return 2;
+    const QByteArray vendor = sample.readAll();
+    QTextStream out(stdout);
+    out << "bench_validator: statements per second, best of 3 rounds, " << seconds << " s per measurement\n";
+    bool pass = true;
+    for (const auto& [name, input] :
+         {std::pair{"vendor-completed.json", vendor}, std::pair{"small statement", smallStatement}}) {
+        if (!StatementValidator::validate(QJsonDocument::fromJson(input).object()).isEmpty())
+            return 3; // both are valid: the benchmark measures the full walk
+        volatile qsizetype sink = 0;
+        const double parse = rate([&] { sink = sink + QJsonDocument::fromJson(input).object().size(); }, seconds);
+        const double both =
+            rate([&] { sink = sink + StatementValidator::validate(QJsonDocument::fromJson(input).object()).size(); },
+                 seconds);
+        const double ratio = both / parse;
+        pass = pass && ratio >= 0.6;
+        out << QStringLiteral("  %1: parse %2/s, parse+validate %3/s, ratio %4 (target >= 0.60) %5\n")
+                   .arg(QString::fromLatin1(name).leftJustified(22))
+                   .arg(qRound(parse))
+                   .arg(qRound(both))
+                   .arg(ratio, 0, 'f', 2)
+                   .arg(ratio >= 0.6 ? QStringLiteral("PASS") : QStringLiteral("FAIL"));
+    }
+    out << (pass ? "PASS\n" : "FAIL\n");
+    return pass ? 0 : 1;
+}
