@@ -1,6 +1,7 @@
 #include "cli/Cli.h"
 
 #include "cli/AlertsCommand.h"
+#include "cli/EnqueueCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
 #include "cli/ValidateCommand.h"
@@ -15,8 +16,9 @@
 
 namespace {
 
-const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"), QStringLiteral("alerts"),
-                              QStringLiteral("settings"), QStringLiteral("worker"), QStringLiteral("validate")};
+const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"),  QStringLiteral("alerts"),
+                              QStringLiteral("settings"),    QStringLiteral("worker"), QStringLiteral("validate"),
+                              QStringLiteral("enqueue")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -74,6 +76,8 @@ QString Cli::helpText() const
         "Commands:\n"
         "  integration add|list|show|edit|delete|enable|disable\n"
         "                  Manage integrations (see `xapi-courier integration --help`).\n"
+        "  enqueue --integration NAME|--all FILE|- [--skip-invalid]\n"
+        "                  Queue statements for delivery (validated first).\n"
         "  queue status|list|attempts|retry|discard|resend|replay|export\n"
         "                  Inspect and act on the delivery queue (see `xapi-courier queue --help`).\n"
         "  alerts list|test\n"
@@ -124,6 +128,8 @@ void Cli::run(const QStringList& arguments, Finished finished)
             return alerts->runAlerts(positional.mid(1), std::move(finished));
         return alerts->runSettings(positional.mid(1), std::move(finished));
     }
+    if (command == QLatin1String("enqueue"))
+        return finished(EnqueueCommand(*this, nullptr).run(positional.mid(1)));
     if (command == QLatin1String("validate"))
         return finished(ValidateCommand(*this, nullptr).run(positional.mid(1)));
     if (command == QLatin1String("worker")) {

@@ -14,8 +14,7 @@ WorkerCommand::WorkerCommand(Cli& cli, QObject* parent)
     : QObject(parent)
     , m_cli(cli)
     , m_output(cli.output())
-{
-}
+{}
 
 void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
 {
@@ -56,6 +55,8 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
             std::exchange(m_finished, nullptr)(ExitCode::Success);
     });
     connect(&engine, &DeliveryEngine::activeChanged, this, [this](bool active) {
+        if (m_stopping)
+            return;
         m_output.info(active ? QStringLiteral("Delivering for %1.").arg(m_cli.store().location().displayName())
                              : QStringLiteral("Another worker delivers for this store; waiting to take over."));
     });

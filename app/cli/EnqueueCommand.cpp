@@ -1,0 +1,120 @@
+#include "cli/EnqueueCommand.h"
+
+#include "cli/ValidateCommand.h"
+#include "delivery/DeliveryActions.h"
+#include "integrations/IntegrationService.h"
+#include "statements/StatementValidator.h"
+
+#include <QCommandLineParser>
+#include <QSet>
+
+EnqueueCommand::EnqueueCommand(Cli& cli, QObject* parent)
+    : QObject(parent)
+    , m_cli(cli)
+    , m_output(cli.output())
+{}
+
+int EnqueueCommand::run(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Queue statements for delivery: one statement, a JSON array, or "
+                                                    "one statement per line. Statement ids are kept (a statement "
+                                                    "without one gets a UUID) and never change between attempts."));
+    parser.addOption(Cli::databaseOption());
+    parser.addHelpOption();
+    parser.addOption(
+        {QStringLiteral("integration"), QStringLiteral("Queue to this integration."), QStringLiteral("NAME|ID")});
+    parser.addOption({QStringLiteral("all"), QStringLiteral("Queue to every enabled integration.")});
+    parser.addOption({QStringLiteral("skip-invalid"),
+                      QStringLiteral("Queue the valid statements of a batch and report the invalid ones.")});
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statements, or - for standard input."));
+    QStringList parserArguments = arguments;
+    parserArguments.prepend(QStringLiteral("xapi-courier enqueue"));
+    if (!parser.parse(parserArguments)) {
+        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier enqueue --help)"));
+        return ExitCode::Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_output.out() << parser.helpText() << Qt::flush;
+        return ExitCode::Success;
+    }
+    if (parser.positionalArguments().size() != 1 ||
+        parser.isSet(QStringLiteral("integration")) == parser.isSet(QStringLiteral("all"))) {
+        m_output.error(QStringLiteral("give one file (or -) and either --integration NAME or --all."));
+        return ExitCode::Usage;
+    }
+    QByteArray data;
+    QString error;
+    if (!ValidateCommand::readInput(parser.positionalArguments().first(), &data, &error)) {
+        m_output.error(error);
+        return ExitCode::Usage;
+    }
+    if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
+        return ExitCode::Refused;
+
+    QList<qint64> targets;
+    if (parser.isSet(QStringLiteral("all"))) {
+        for (const Integration& integration : m_cli.integrations().list(&error)) {
+            if (integration.enabled)
+                targets << integration.id;
+        }
+        if (targets.isEmpty()) {
+            m_output.error(QStringLiteral("no integration is enabled, so --all reaches nobody. Enable one, or name "
+                                          "one with --integration (statements then wait while it is disabled)."));
+            return ExitCode::Refused;
+        }
+    } else {
+        const QString name = parser.value(QStringLiteral("integration"));
+        const auto found = m_cli.integrations().repository().find(name, &error);
+        if (!found) {
+            m_output.error(QStringLiteral("integration: no integration is named “%1” or has that id. See "
+                                          "xapi-courier integration list.")
+                               .arg(name));
+            return ExitCode::Refused;
+        }
+        targets << found->id;
+    }
+
+    const StatementBatch batch = StatementValidator::validateInput(data);
+    if (!batch.parseError.isEmpty()) {
+        m_output.error(QStringLiteral("%1: %2").arg(parser.positionalArguments().first(), batch.parseError));
+        return ExitCode::Usage;
+    }
+    for (const Finding& finding : batch.findings)
+        m_output.error(finding.toText());
+    QSet<int> invalid;
+    for (const Finding& finding : batch.findings)
+        invalid.insert(finding.statement);
+    if (!invalid.isEmpty() && !parser.isSet(QStringLiteral("skip-invalid"))) {
+        m_output.error(QStringLiteral("%1 of %2 statements are invalid, so nothing was queued. Fix them, or queue the "
+                                      "valid ones with --skip-invalid.")
+                           .arg(invalid.size())
+                           .arg(batch.statements.size()));
+        return ExitCode::Refused;
+    }
+    QList<QJsonObject> statements;
+    for (int i = 0; i < batch.statements.size(); ++i) {
+        if (!invalid.contains(i))
+            statements << batch.statements.at(i);
+    }
+    if (!statements.isEmpty() &&
+        !m_cli.deliveries().queue().enqueue(statements, targets, QDateTime::currentDateTimeUtc(), &error)) {
+        m_output.error(error);
+        return ExitCode::Refused;
+    }
+    if (!invalid.isEmpty()) {
+        QStringList skipped;
+        for (int index : invalid)
+            skipped << QString::number(index);
+        std::sort(skipped.begin(), skipped.end(),
+                  [](const QString& a, const QString& b) { return a.toInt() < b.toInt(); });
+        m_output.info(QStringLiteral("Skipped %1 invalid statement(s): [%2].")
+                          .arg(invalid.size())
+                          .arg(skipped.join(QStringLiteral(", "))));
+    }
+    m_output.info(QStringLiteral("Queued %1 statement(s) to %2 integration(s). A running worker (xapi-courier worker) "
+                                 "or the desktop app delivers them.")
+                      .arg(statements.size())
+                      .arg(targets.size()));
+    return ExitCode::Success;
+}
