@@ -1,4 +1,5 @@
 #include "InMemorySecretStore.h"
+#include "LocalReceiver.h"
 #include "SmtpTestServer.h"
 #include "TestClock.h"
 #include "TestStore.h"
@@ -6,9 +7,13 @@
 #include "alerts/AlertLog.h"
 #include "alerts/Notifier.h"
 #include "alerts/SmtpSettings.h"
+#include "delivery/DeliveryEngine.h"
 #include "delivery/DeliveryQueue.h"
+#include "delivery/HttpTransport.h"
+#include "delivery/TokenClient.h"
 #include "integrations/IntegrationRepository.h"
 
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -142,6 +147,42 @@ private Q_SLOTS:
         notifier.check();
         QTRY_COMPARE_WITH_TIMEOUT(m_smtp->messages().size(), 1, 15000);
         QTRY_COMPARE(alerts().last().state, AlertRecord::State::Sent);
+    }
+
+    // The engine raises the alert; a dead SMTP server does not slow delivery down.
+    void deliveryCarriesOnWhileSmtpIsDown()
+    {
+        m_smtp->stop();
+        LocalReceiver receiver;
+        QVERIFY(receiver.start());
+        receiver.setStatementReplies({{400, R"({"error":"object.id is not an IRI"})", {}, 0}});
+        m_integration.statementUrl = receiver.statementsUrl();
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).update(m_integration, &issues, &error));
+        QNetworkAccessManager network;
+        TokenClient tokens(network, m_secrets, m_clock);
+        HttpTransport transport(network, tokens, m_clock);
+        DeliveryEngine engine(m_fixture->store(), transport, m_clock, QStringLiteral("test"));
+        Notifier notifier(m_fixture->store(), m_secrets, m_clock);
+        connect(&engine, &DeliveryEngine::healthChanged, &notifier, &Notifier::healthChanged);
+        engine.setTickInterval(50);
+        engine.start();
+
+        QTRY_COMPARE_WITH_TIMEOUT(alerts().size(), 1, 20000);
+        QCOMPARE(alerts().first().kind, QStringLiteral("held"));
+        QTRY_COMPARE_WITH_TIMEOUT(alerts().first().state, AlertRecord::State::Failed, 20000);
+        QVERIFY(alerts().first().text.contains(QLatin1String("object.id is not an IRI")));
+
+        // The integration is fixed: delivery resumes at once, whatever the mail server does.
+        receiver.setStatementReplies({{200, {}, {}, 0}});
+        Integration edited = *IntegrationRepository(m_fixture->store()).byId(m_integration.id, &error);
+        QVERIFY(IntegrationRepository(m_fixture->store()).update(edited, &issues, &error));
+        engine.poke();
+        DeliveryFilter delivered;
+        delivered.states = {Delivery::State::Delivered};
+        QTRY_COMPARE_WITH_TIMEOUT(DeliveryQueue(m_fixture->store()).count(delivered, &error), 2, 20000);
+        QCOMPARE(m_smtp->messages().size(), 0);
     }
 
     void alertsOffSendsNothing()

@@ -1,7 +1,7 @@
 #include "MainWindow.h"
 
 #include "alerts/NotificationsPage.h"
-#include "alerts/Notifier.h"
+#include "delivery/DeliveryService.h"
 
 #include "common/Clock.h"
 #include "common/Icons.h"
@@ -53,8 +53,10 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     addPage(m_integrationsPage, Icons::themed(QStringLiteral("network-server"), QStringLiteral("integrations")),
             tr("Integrations"));
     connect(m_integrationsPage, &IntegrationsPage::summaryChanged, this, &MainWindow::updateSummary);
-    m_notifier = new Notifier(store, secrets, Clock::system(), this);
-    m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, *m_notifier);
+    // This window delivers too, unless a worker (or another window) holds the store's delivery lease.
+    m_delivery = new DeliveryService(store, secrets, Clock::system(),
+                                     EngineLease::describeThisProcess(QStringLiteral("desktop app")), this);
+    m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, m_delivery->notifier());
     addPage(m_notificationsPage, Icons::themed(QStringLiteral("mail-message"), QStringLiteral("notifications")),
             tr("Notifications"));
 
@@ -101,6 +103,7 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
         std::clamp(settings.value(QStringLiteral("window/page")).toInt(), 0, m_sidebar->count() - 1));
     m_integrationsPage->reload();
     updateStatusBar();
+    m_delivery->start();
 }
 
 MainWindow::~MainWindow() = default;

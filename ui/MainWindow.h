@@ -3,7 +3,7 @@
 #include <QMainWindow>
 
 class IntegrationService;
-class Notifier;
+class DeliveryService;
 class NotificationsPage;
 class IntegrationsPage;
 class QLabel;
@@ -33,7 +33,7 @@ private:
 
     Store& m_store;
     IntegrationService* m_integrations = nullptr; // child of this
-    Notifier* m_notifier = nullptr;               // child of this
+    DeliveryService* m_delivery = nullptr;        // child of this
     QListWidget* m_sidebar = nullptr;
     QStackedWidget* m_pages = nullptr;
     IntegrationsPage* m_integrationsPage = nullptr;
