@@ -2,6 +2,7 @@
 
 #include "alerts/NotificationsPage.h"
 #include "delivery/DeliveryService.h"
+#include "queue/DeliveryQueuePage.h"
 
 #include "common/Clock.h"
 #include "common/Icons.h"
@@ -56,6 +57,14 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     // This window delivers too, unless a worker (or another window) holds the store's delivery lease.
     m_delivery = new DeliveryService(store, secrets, Clock::system(),
                                      EngineLease::describeThisProcess(QStringLiteral("desktop app")), this);
+    auto* queuePage = new DeliveryQueuePage(store, *m_integrations);
+    addPage(queuePage, Icons::themed(QStringLiteral("mail-send-receive"), QStringLiteral("queue")),
+            tr("Delivery Queue"));
+    connect(queuePage, &DeliveryQueuePage::editIntegrationRequested, this, [this](qint64 id) {
+        m_sidebar->setCurrentRow(0);
+        m_integrationsPage->selectIntegration(id);
+        m_integrationsPage->editSelected();
+    });
     m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, m_delivery->notifier());
     addPage(m_notificationsPage, Icons::themed(QStringLiteral("mail-message"), QStringLiteral("notifications")),
             tr("Notifications"));

@@ -1,0 +1,134 @@
+#include "InMemorySecretStore.h"
+#include "TestStore.h"
+
+#include "common/MessageBox.h"
+#include "delivery/DeliveryQueue.h"
+#include "integrations/IntegrationRepository.h"
+#include "integrations/IntegrationService.h"
+#include "queue/DeliveryQueuePage.h"
+#include "queue/DeliveryTableModel.h"
+#include "queue/HealthCard.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLabel>
+#include <QTableView>
+#include <QTest>
+#include <QTextBrowser>
+
+class TestDeliveryQueuePage final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TestStore> m_fixture;
+    qint64 m_id = 0;
+
+    int count(Delivery::State state)
+    {
+        DeliveryFilter filter;
+        filter.states = {state};
+        QString error;
+        return DeliveryQueue(m_fixture->store()).count(filter, &error);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_fixture = std::make_unique<TestStore>();
+        Integration integration;
+        integration.uid = QStringLiteral("u");
+        integration.name = QStringLiteral("Acme LRS");
+        integration.provider = QStringLiteral("acme");
+        integration.statementUrl = QUrl(QStringLiteral("https://lrs.acme.example/xapi/statements"));
+        integration.auth = Integration::Auth::None;
+        FieldIssues issues;
+        QString error;
+        IntegrationRepository repository(m_fixture->store());
+        QVERIFY(repository.insert(integration, &issues, &error));
+        m_id = integration.id;
+        QList<QJsonObject> statements;
+        for (int i = 0; i < 1000; ++i)
+            statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("s-%1").arg(i)}};
+        DeliveryQueue queue(m_fixture->store());
+        QVERIFY(queue.enqueue(statements, {m_id}, QDateTime::currentDateTimeUtc(), &error));
+        // The first one was refused by the receiver: held, with its attempt.
+        const Delivery first = queue.claim(m_id, 1, QDateTime::currentDateTimeUtc(), &error).first();
+        DeliveryQueue::Outcome outcome;
+        outcome.deliveryId = first.id;
+        outcome.state = Delivery::State::Held;
+        outcome.status = 400;
+        outcome.error = QStringLiteral("HTTP 400 Bad Request: actor.mbox is not a mailto IRI");
+        outcome.attempt.startedAt = QDateTime::currentDateTimeUtc();
+        outcome.attempt.integrationId = m_id;
+        outcome.attempt.requestLine = QStringLiteral("POST https://lrs.acme.example/xapi/statements");
+        outcome.attempt.requestHeaders = QStringLiteral("Authorization: Bearer •••");
+        outcome.attempt.status = 400;
+        outcome.attempt.responseBody = QStringLiteral("{\"error\":\"actor.mbox is not a mailto IRI\"}");
+        QVERIFY(queue.record({outcome}, QDateTime::currentDateTimeUtc(), &error));
+        QVERIFY(repository.setHealth(m_id, {Integration::Health::Held, outcome.error, {}, 1}, &error));
+    }
+
+    void modelPagesLazily()
+    {
+        DeliveryTableModel model(m_fixture->store());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setFilter({});
+        QCOMPARE(model.totalCount(), 1000);
+        QCOMPARE(model.rowCount(), DeliveryTableModel::PageSize); // not everything at once
+        QVERIFY(model.canFetchMore({}));
+        while (model.canFetchMore({}))
+            model.fetchMore({});
+        QCOMPARE(model.rowCount(), 1000);
+        DeliveryFilter held;
+        held.states = {Delivery::State::Held};
+        model.setFilter(held);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0, int(DeliveryTableModel::Column::State)).data().toString(), QStringLiteral("held"));
+        DeliveryFilter search;
+        search.search = QStringLiteral("s-99");
+        model.setFilter(search);
+        QCOMPARE(model.totalCount(), 11); // s-99, s-990..s-999
+    }
+
+    void pageShowsHealthAttemptsAndActs()
+    {
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.resize(1200, 760);
+        page.show();
+        const QList<HealthCard*> cards = page.findChildren<HealthCard*>();
+        QCOMPARE(cards.size(), 1);
+        bool mentionsHold = false;
+        for (QLabel* label : cards.first()->findChildren<QLabel*>())
+            mentionsHold |= label->text().contains(QLatin1String("until the integration is updated"));
+        QVERIFY(mentionsHold);
+
+        QCOMPARE(page.model()->totalCount(), 1000); // failed and waiting
+        auto* table = page.findChild<QTableView*>();
+        table->selectRow(0);
+        auto* attempts = page.findChild<QTextBrowser*>();
+        QVERIFY(attempts->toPlainText().contains(QLatin1String("actor.mbox is not a mailto IRI")));
+        QVERIFY(attempts->toPlainText().contains(QStringLiteral("Authorization: Bearer •••")));
+
+        const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
+        if (!folder.isEmpty()) {
+            QTest::qWait(50);
+            page.grab().save(folder + QStringLiteral("/queue.png"));
+        }
+
+        MessageBox::setNextAnswer(true);
+        page.discardSelected();
+        QCOMPARE(count(Delivery::State::Discarded), 1);
+        auto* states = page.findChildren<QComboBox*>().at(1);
+        states->setCurrentIndex(states->findText(QStringLiteral("Discarded")));
+        QCOMPARE(page.model()->totalCount(), 1);
+        table->selectRow(0);
+        page.resendSelected();
+        QCOMPARE(count(Delivery::State::Discarded), 0);
+    }
+};
+
+QTEST_MAIN(TestDeliveryQueuePage)
+#include "tst_deliveryqueuepage.moc"

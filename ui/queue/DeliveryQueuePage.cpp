@@ -1,0 +1,349 @@
+#include "queue/DeliveryQueuePage.h"
+
+#include "common/MessageBox.h"
+#include "delivery/AttemptLog.h"
+#include "delivery/DeliveryActions.h"
+#include "integrations/IntegrationService.h"
+#include "queue/DeliveryTableModel.h"
+#include "queue/HealthCard.h"
+#include "store/Store.h"
+
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrations, QWidget* parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_integrations(integrations)
+    , m_actions(std::make_unique<DeliveryActions>(store))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+
+    auto* cardsArea = new QScrollArea;
+    cardsArea->setWidgetResizable(true);
+    cardsArea->setFrameShape(QFrame::NoFrame);
+    cardsArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    cardsArea->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    cardsArea->setFixedHeight(170);
+    auto* cardsHolder = new QWidget;
+    m_cards = new QHBoxLayout(cardsHolder);
+    m_noIntegrations = new QLabel(tr("No integrations yet: add one on the Integrations page, then queue statements "
+                                     "with <tt>xapi-courier enqueue</tt>."));
+    m_cards->addWidget(m_noIntegrations);
+    m_cards->addStretch();
+    cardsArea->setWidget(cardsHolder);
+    layout->addWidget(cardsArea);
+
+    auto* toolbar = new QToolBar;
+    m_integrationFilter = new QComboBox;
+    m_integrationFilter->setMinimumContentsLength(16);
+    m_stateFilter = new QComboBox;
+    m_stateFilter->addItem(tr("Failed and waiting"), QStringLiteral("held,queued,sending,discarded"));
+    m_stateFilter->addItem(tr("Held"), QStringLiteral("held"));
+    m_stateFilter->addItem(tr("Queued"), QStringLiteral("queued,sending"));
+    m_stateFilter->addItem(tr("Delivered"), QStringLiteral("delivered,duplicate"));
+    m_stateFilter->addItem(tr("Discarded"), QStringLiteral("discarded"));
+    m_stateFilter->addItem(tr("All"), QString());
+    m_search = new QLineEdit;
+    m_search->setPlaceholderText(tr("Search statement id or error"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(260);
+    toolbar->addWidget(new QLabel(tr("Integration ")));
+    toolbar->addWidget(m_integrationFilter);
+    toolbar->addWidget(new QLabel(tr("  Show ")));
+    toolbar->addWidget(m_stateFilter);
+    toolbar->addWidget(new QLabel(QStringLiteral("  ")));
+    toolbar->addWidget(m_search);
+    toolbar->addSeparator();
+    QAction* resend = toolbar->addAction(tr("Resend"), this, &DeliveryQueuePage::resendSelected);
+    resend->setToolTip(tr("Send the selected statements again, with the same ids"));
+    QAction* discard = toolbar->addAction(tr("Discard…"), this, &DeliveryQueuePage::discardSelected);
+    discard->setShortcut(QKeySequence::Delete);
+    discard->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    toolbar->addAction(tr("Replay…"), this, &DeliveryQueuePage::replay);
+    toolbar->addAction(tr("Export Failed…"), this, &DeliveryQueuePage::exportFailed);
+    layout->addWidget(toolbar);
+
+    m_message = new QLabel;
+    m_message->setWordWrap(true);
+    m_message->hide();
+    layout->addWidget(m_message);
+
+    auto* splitter = new QSplitter(Qt::Vertical);
+    m_model = new DeliveryTableModel(store, this);
+    m_table = new QTableView;
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->horizontalHeader()->setSectionResizeMode(int(DeliveryTableModel::Column::LastError), QHeaderView::Stretch);
+    m_table->setColumnWidth(int(DeliveryTableModel::Column::Id), 60);
+    m_table->setColumnWidth(int(DeliveryTableModel::Column::Statement), 290);
+    m_table->setColumnWidth(int(DeliveryTableModel::Column::State), 80);
+    m_table->setColumnWidth(int(DeliveryTableModel::Column::Attempts), 50);
+    m_table->setColumnWidth(int(DeliveryTableModel::Column::LastStatus), 80);
+    m_table->setColumnWidth(int(DeliveryTableModel::Column::Created), 150);
+    m_table->addActions({resend, discard});
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &DeliveryQueuePage::showAttempts);
+    m_count = new QLabel;
+    auto* tableBox = new QWidget;
+    auto* tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_table);
+    tableLayout->addWidget(m_count);
+    m_attempts = new QTextBrowser;
+    splitter->addWidget(tableBox);
+    splitter->addWidget(m_attempts);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+
+    connect(m_integrationFilter, &QComboBox::currentIndexChanged, this, &DeliveryQueuePage::applyFilter);
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &DeliveryQueuePage::applyFilter);
+    auto* searchDelay = new QTimer(this);
+    searchDelay->setSingleShot(true);
+    searchDelay->setInterval(250);
+    connect(m_search, &QLineEdit::textChanged, searchDelay, qOverload<>(&QTimer::start));
+    connect(searchDelay, &QTimer::timeout, this, &DeliveryQueuePage::applyFilter);
+    connect(&m_integrations, &IntegrationService::integrationsChanged, this, &DeliveryQueuePage::reload);
+
+    auto* countdown = new QTimer(this);
+    countdown->setInterval(1000);
+    connect(countdown, &QTimer::timeout, this, [this] {
+        for (HealthCard* card : std::as_const(m_cardWidgets))
+            card->tick();
+    });
+    countdown->start();
+    auto* poll = new QTimer(this);
+    poll->setInterval(3000);
+    connect(poll, &QTimer::timeout, this, &DeliveryQueuePage::reloadCards);
+    poll->start();
+    reload();
+}
+
+DeliveryQueuePage::~DeliveryQueuePage() = default;
+
+void DeliveryQueuePage::reload()
+{
+    const qint64 current = m_integrationFilter->currentData().toLongLong();
+    {
+        QSignalBlocker blocker(m_integrationFilter);
+        m_integrationFilter->clear();
+        m_integrationFilter->addItem(tr("All"), qint64(0));
+        QString error;
+        QHash<qint64, QString> names;
+        for (const Integration& integration : m_integrations.list(&error)) {
+            m_integrationFilter->addItem(integration.name, integration.id);
+            names.insert(integration.id, integration.name);
+        }
+        m_integrationFilter->setCurrentIndex(std::max(0, m_integrationFilter->findData(current)));
+        m_model->setIntegrationNames(names);
+    }
+    reloadCards();
+    applyFilter();
+}
+
+void DeliveryQueuePage::reloadCards()
+{
+    QString error;
+    const QList<Integration> integrations = m_integrations.list(&error);
+    const QHash<qint64, LaneStats> stats = m_actions->queue().stats(&error);
+    while (m_cardWidgets.size() > integrations.size())
+        delete m_cardWidgets.takeLast();
+    while (m_cardWidgets.size() < integrations.size()) {
+        auto* card = new HealthCard;
+        connect(card, &HealthCard::editRequested, this, &DeliveryQueuePage::editIntegrationRequested);
+        connect(card, &HealthCard::retryNowRequested, this, [this](qint64 id) {
+            QString failure;
+            const int count = m_actions->retryNow(id, &failure);
+            report(count < 0 ? failure : tr("Trying now; %1 queued statements are due.").arg(count), count < 0);
+            reloadCards();
+        });
+        m_cards->insertWidget(int(m_cardWidgets.size()), card);
+        m_cardWidgets << card;
+    }
+    int queued = 0;
+    for (qsizetype i = 0; i < integrations.size(); ++i) {
+        const LaneStats lane = stats.value(integrations.at(i).id);
+        m_cardWidgets.at(i)->show(integrations.at(i), lane);
+        queued += lane.queued;
+    }
+    m_noIntegrations->setVisible(integrations.isEmpty());
+    Q_EMIT queuedChanged(queued);
+}
+
+void DeliveryQueuePage::applyFilter()
+{
+    DeliveryFilter filter;
+    filter.integrationId = m_integrationFilter->currentData().toLongLong();
+    for (const QString& name : m_stateFilter->currentData().toString().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (const auto state = Delivery::stateFromName(name))
+            filter.states << *state;
+    }
+    filter.search = m_search->text();
+    m_model->setFilter(filter);
+    m_count->setText(m_model->totalCount() == 0
+                         ? tr("Nothing here: every statement of this selection was delivered, or none was queued.")
+                         : tr("%1 deliveries").arg(m_model->totalCount()));
+    showAttempts();
+}
+
+QList<qint64> DeliveryQueuePage::selectedIds() const
+{
+    QList<qint64> ids;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        ids << index.data(DeliveryTableModel::IdRole).toLongLong();
+    return ids;
+}
+
+void DeliveryQueuePage::showAttempts()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const auto delivery = rows.isEmpty() ? std::nullopt : m_model->deliveryAt(rows.first().row());
+    if (!delivery) {
+        m_attempts->setHtml(tr("<p style=\"color:gray\">Select a delivery to see every attempt: the request as sent "
+                               "(Authorization hidden) and what the receiver answered.</p>"));
+        return;
+    }
+    QString error;
+    const QList<AttemptRecord> attempts = AttemptLog(m_store).forDelivery(delivery->id, &error);
+    QString html = tr("<h4>Statement %1 — %2, %3 attempt(s)</h4>")
+                       .arg(delivery->statementId.toHtmlEscaped(), Delivery::stateName(delivery->state))
+                       .arg(delivery->attempts);
+    if (attempts.isEmpty())
+        html += tr("<p>Not tried yet.</p>");
+    for (const AttemptRecord& attempt : attempts) {
+        const bool good = attempt.status && *attempt.status >= 200 && *attempt.status < 300;
+        html += QStringLiteral("<p><b>%1</b> · <span style=\"color:%2\">%3</span> · %4 ms</p>")
+                    .arg(attempt.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")),
+                         good ? QStringLiteral("#2ea043") : QStringLiteral("#c62828"),
+                         attempt.status ? QString::number(*attempt.status) : tr("no answer"))
+                    .arg(attempt.durationMs);
+        html += QStringLiteral("<pre>%1\n%2\n(%3 bytes)</pre>")
+                    .arg(attempt.requestLine.toHtmlEscaped(), attempt.requestHeaders.toHtmlEscaped())
+                    .arg(attempt.requestBodySize);
+        if (!attempt.error.isEmpty())
+            html += QStringLiteral("<p style=\"color:#c62828\">%1</p>").arg(attempt.error.toHtmlEscaped());
+        if (!attempt.responseHeaders.isEmpty() || !attempt.responseBody.isEmpty())
+            html += QStringLiteral("<pre>%1\n\n%2</pre>")
+                        .arg(attempt.responseHeaders.toHtmlEscaped(), attempt.responseBody.toHtmlEscaped());
+        html += QStringLiteral("<hr>");
+    }
+    m_attempts->setHtml(html);
+}
+
+void DeliveryQueuePage::report(const QString& text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("QLabel { color: #c62828; padding: 4px; }")
+                                   : QStringLiteral("QLabel { padding: 4px; }"));
+    m_message->setVisible(!text.isEmpty());
+}
+
+void DeliveryQueuePage::resendSelected()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return report(tr("Select the deliveries to send again."));
+    QString error;
+    const int count = m_actions->resend(ids, &error);
+    report(count < 0 ? error
+                     : tr("%1 of %2 selected statements queued again with their ids (only delivered or "
+                          "discarded ones can be resent).")
+                           .arg(count)
+                           .arg(ids.size()),
+           count < 0);
+    reload();
+}
+
+void DeliveryQueuePage::discardSelected()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return report(tr("Select the deliveries to discard."));
+    if (!MessageBox::confirm(this, tr("Discard Deliveries"), tr("Discard %1 deliveries?").arg(ids.size()),
+                             tr("Queued and held statements among them will not be sent. Their attempts stay in the "
+                                "log, and they can be resent later."),
+                             tr("Discard")))
+        return;
+    QString error;
+    const int count = m_actions->discard(ids, &error);
+    report(count < 0 ? error : tr("Discarded %1 of %2 (only queued or held ones can be).").arg(count).arg(ids.size()),
+           count < 0);
+    reload();
+}
+
+void DeliveryQueuePage::replay()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Replay Statements"));
+    auto* form = new QFormLayout(&dialog);
+    auto* target = new QComboBox;
+    QString error;
+    for (const Integration& integration : m_integrations.list(&error))
+        target->addItem(integration.name, integration.id);
+    auto* from = new QDateTimeEdit(QDateTime::currentDateTime().addDays(-1));
+    auto* to = new QDateTimeEdit(QDateTime::currentDateTime());
+    for (QDateTimeEdit* edit : {from, to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+    }
+    form->addRow(new QLabel(tr("Every statement first queued in this time range is queued again, with the same ids, "
+                               "to the integration you choose.")));
+    form->addRow(tr("Integration"), target);
+    form->addRow(tr("From"), from);
+    form->addRow(tr("To"), to);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Replay"));
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (target->count() == 0 || dialog.exec() != QDialog::Accepted)
+        return;
+    const int count =
+        m_actions->replay(target->currentData().toLongLong(), from->dateTime().toUTC(), to->dateTime().toUTC(), &error);
+    report(count < 0 ? error : tr("%1 statements queued again to %2.").arg(count).arg(target->currentText()),
+           count < 0);
+    reload();
+}
+
+void DeliveryQueuePage::exportFailed()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Failed Deliveries"), QStringLiteral("failed-deliveries.jsonl"),
+                                     tr("JSON lines (*.jsonl);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        report(tr("%1 cannot be written: %2").arg(path, file.errorString()), true);
+        return;
+    }
+    QString error;
+    DeliveryFilter filter;
+    filter.integrationId = m_integrationFilter->currentData().toLongLong();
+    const int count = m_actions->exportFailed(filter, &file, &error);
+    report(count < 0 ? error : tr("Exported %1 failed deliveries to %2.").arg(count).arg(path), count < 0);
+}

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QWidget>
+
+class DeliveryActions;
+class DeliveryTableModel;
+class HealthCard;
+class IntegrationService;
+class QComboBox;
+class QHBoxLayout;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTextBrowser;
+class Store;
+
+// Support's view of the queue: a health card per integration, the deliveries with filters and search, and every
+// attempt of the selected delivery, with retry, resend, discard, replay and export.
+class DeliveryQueuePage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    DeliveryQueuePage(Store& store, IntegrationService& integrations, QWidget* parent = nullptr);
+    ~DeliveryQueuePage() override;
+
+    DeliveryTableModel* model() const { return m_model; }
+    void reload();
+    void resendSelected();
+    void discardSelected();
+    void replay();
+    void exportFailed();
+
+Q_SIGNALS:
+    void editIntegrationRequested(qint64 integrationId);
+    void queuedChanged(int queued);
+
+private:
+    void reloadCards();
+    void applyFilter();
+    void showAttempts();
+    QList<qint64> selectedIds() const;
+    void report(const QString& text, bool error = false);
+
+    Store& m_store;
+    IntegrationService& m_integrations;
+    std::unique_ptr<DeliveryActions> m_actions;
+    QHBoxLayout* m_cards = nullptr;
+    QList<HealthCard*> m_cardWidgets;
+    QLabel* m_noIntegrations = nullptr;
+    QComboBox* m_integrationFilter = nullptr;
+    QComboBox* m_stateFilter = nullptr;
+    QLineEdit* m_search = nullptr;
+    QLabel* m_count = nullptr;
+    QLabel* m_message = nullptr;
+    DeliveryTableModel* m_model = nullptr;
+    QTableView* m_table = nullptr;
+    QTextBrowser* m_attempts = nullptr;
+};
