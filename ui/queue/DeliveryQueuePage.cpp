@@ -138,7 +138,11 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     countdown->start();
     auto* poll = new QTimer(this);
     poll->setInterval(3000);
-    connect(poll, &QTimer::timeout, this, &DeliveryQueuePage::reloadCards);
+    connect(poll, &QTimer::timeout, this, [this] {
+        reloadCards();
+        if (isVisible())
+            applyFilter(); // a worker may have moved things on; the selection is kept
+    });
     poll->start();
     reload();
 }
@@ -203,7 +207,13 @@ void DeliveryQueuePage::applyFilter()
             filter.states << *state;
     }
     filter.search = m_search->text();
+    const QList<qint64> selected = selectedIds();
     m_model->setFilter(filter);
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (selected.contains(m_model->index(row, 0).data(DeliveryTableModel::IdRole).toLongLong()))
+            m_table->selectionModel()->select(m_model->index(row, 0),
+                                              QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
     m_count->setText(m_model->totalCount() == 0
                          ? tr("Nothing here: every statement of this selection was delivered, or none was queued.")
                          : tr("%1 deliveries").arg(m_model->totalCount()));
