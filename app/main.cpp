@@ -54,8 +54,9 @@ int runGui(int argc, char** argv)
     }
     if (!haveDisplay()) {
         err << "xapi-courier: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop "
-               "application cannot start.\nOn a headless machine use the command line instead: run "
-               "`xapi-courier --help`, e.g. `xapi-courier integration list`."
+               "application cannot start.\nOn a headless machine use the command line instead (`xapi-courier "
+               "--help`, e.g. `xapi-courier integration list`), and run the delivery worker with "
+               "`xapi-courier worker`."
             << Qt::endl;
         return 1;
     }

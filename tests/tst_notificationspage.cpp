@@ -5,11 +5,17 @@
 #include "alerts/AlertTableModel.h"
 #include "alerts/NotificationsPage.h"
 #include "alerts/Notifier.h"
+#include "alerts/SmtpSettings.h"
+#include "alerts/SmtpSettingsDialog.h"
 #include "integrations/IntegrationRepository.h"
 #include "integrations/IntegrationService.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTest>
 
 class TestNotificationsPage final : public QObject
@@ -91,6 +97,46 @@ private Q_SLOTS:
             QTest::qWait(50);
             page.grab().save(folder + QStringLiteral("/notifications.png"));
         }
+    }
+
+    void smtpDialogSavesAndShowsTheServersAnswer()
+    {
+        TestStore fixture;
+        InMemorySecretStore secrets;
+        TestClock clock;
+        Notifier notifier(fixture.store(), secrets, clock);
+        SmtpSettingsDialog dialog(fixture.store(), secrets, notifier);
+        dialog.show();
+        const QList<QLineEdit*> edits = dialog.findChildren<QLineEdit*>();
+        // host, user, password, from, test recipient (in layout order)
+        auto edit = [&](const QString& placeholder) {
+            for (QLineEdit* e : edits) {
+                if (e->placeholderText().contains(placeholder))
+                    return e;
+            }
+            return static_cast<QLineEdit*>(nullptr);
+        };
+        QVERIFY(edit(QStringLiteral("smtp.example.com")));
+        edit(QStringLiteral("smtp.example.com"))->setText(QStringLiteral("127.0.0.1"));
+        edit(QStringLiteral("xapi-courier@example.com"))->setText(QStringLiteral("not an address"));
+        edit(QStringLiteral("send a test"))->setText(QStringLiteral("qa@example.com"));
+        auto* test = dialog.findChild<QPushButton*>();
+        for (QPushButton* button : dialog.findChildren<QPushButton*>()) {
+            if (button->text().contains(QLatin1String("Test")))
+                test = button;
+        }
+        test->click();
+        bool refused = false;
+        for (QLabel* label : dialog.findChildren<QLabel*>())
+            refused |= label->text().contains(QLatin1String("not a valid e-mail address"));
+        QVERIFY(refused);
+        const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
+        if (!folder.isEmpty()) {
+            QTest::qWait(50);
+            dialog.grab().save(folder + QStringLiteral("/smtp.png"));
+        }
+        QString error;
+        QVERIFY(!SmtpSettings::load(fixture.store(), &error).isConfigured()); // nothing saved
     }
 };
 
