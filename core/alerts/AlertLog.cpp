@@ -1,5 +1,6 @@
 #include "alerts/AlertLog.h"
 
+#include "store/SqlValues.h"
 #include "store/Store.h"
 #include "store/Transaction.h"
 
@@ -12,22 +13,6 @@ namespace {
 const QString selectColumns = QStringLiteral(
     "SELECT id, integration_id, integration_name, created_at, kind, recipients, subject, body_text, body_html, state, "
     "error, attempts, next_attempt_at, sent_at FROM alerts");
-
-// The columns are NOT NULL; a null QString would bind as NULL.
-QString text(const QString& value)
-{
-    return value.isNull() ? QStringLiteral("") : value;
-}
-
-QDateTime fromMsecs(const QVariant& value)
-{
-    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
-QVariant msecs(const QDateTime& time)
-{
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
-}
 
 AlertRecord::State stateFromName(const QString& name)
 {
@@ -45,7 +30,7 @@ AlertRecord fromRecord(const QSqlQuery& query)
     alert.id = query.value(0).toLongLong();
     alert.integrationId = query.value(1).toLongLong();
     alert.integrationName = query.value(2).toString();
-    alert.createdAt = fromMsecs(query.value(3));
+    alert.createdAt = SqlValues::toTime(query.value(3));
     alert.kind = query.value(4).toString();
     alert.recipients = query.value(5).toString().split(QStringLiteral(", "), Qt::SkipEmptyParts);
     alert.subject = query.value(6).toString();
@@ -54,8 +39,8 @@ AlertRecord fromRecord(const QSqlQuery& query)
     alert.state = stateFromName(query.value(9).toString());
     alert.error = query.value(10).toString();
     alert.attempts = query.value(11).toInt();
-    alert.nextAttemptAt = fromMsecs(query.value(12));
-    alert.sentAt = fromMsecs(query.value(13));
+    alert.nextAttemptAt = SqlValues::toTime(query.value(12));
+    alert.sentAt = SqlValues::toTime(query.value(13));
     return alert;
 }
 
@@ -121,16 +106,16 @@ bool AlertLog::insert(AlertRecord& alert, QString* error)
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"));
     query.addBindValue(alert.integrationId > 0 ? QVariant(alert.integrationId)
                                                : QVariant(QMetaType(QMetaType::LongLong)));
-    query.addBindValue(text(alert.integrationName));
+    query.addBindValue(SqlValues::text(alert.integrationName));
     query.addBindValue(alert.createdAt.toMSecsSinceEpoch());
-    query.addBindValue(text(alert.kind));
-    query.addBindValue(text(alert.recipients.join(QStringLiteral(", "))));
-    query.addBindValue(text(alert.subject));
-    query.addBindValue(text(alert.text));
-    query.addBindValue(text(alert.html));
+    query.addBindValue(SqlValues::text(alert.kind));
+    query.addBindValue(SqlValues::text(alert.recipients.join(QStringLiteral(", "))));
+    query.addBindValue(SqlValues::text(alert.subject));
+    query.addBindValue(SqlValues::text(alert.text));
+    query.addBindValue(SqlValues::text(alert.html));
     query.addBindValue(AlertRecord::stateName(alert.state));
-    query.addBindValue(text(alert.error));
-    query.addBindValue(msecs(alert.nextAttemptAt));
+    query.addBindValue(SqlValues::text(alert.error));
+    query.addBindValue(SqlValues::time(alert.nextAttemptAt));
     if (!query.exec()) {
         *error = Store::describe(query.lastError());
         return false;
@@ -175,7 +160,7 @@ bool AlertLog::markFailed(qint64 id, const QString& reason, const QDateTime& nex
     query.prepare(QStringLiteral("UPDATE alerts SET state = 'failed', error = ?, attempts = attempts + 1, "
                                  "next_attempt_at = ? WHERE id = ?"));
     query.addBindValue(reason);
-    query.addBindValue(msecs(nextAttemptAt));
+    query.addBindValue(SqlValues::time(nextAttemptAt));
     query.addBindValue(id);
     return execWrite(query, transaction, error);
 }

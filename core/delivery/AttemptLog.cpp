@@ -1,21 +1,12 @@
 #include "delivery/AttemptLog.h"
 
+#include "store/SqlValues.h"
 #include "store/Store.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
 
-namespace {
-QVariant msecs(const QDateTime& time)
-{
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
-}
-
-QString text(const QString& value)
-{
-    return value.isNull() ? QStringLiteral("") : value;
-}
-} // namespace
+namespace {} // namespace
 
 QJsonObject AttemptRecord::toJson() const
 {
@@ -48,15 +39,15 @@ bool AttemptLog::insert(QSqlDatabase db, const AttemptRecord& attempt, QString* 
     query.addBindValue(attempt.deliveryId > 0 ? QVariant(attempt.deliveryId)
                                               : QVariant(QMetaType(QMetaType::LongLong)));
     query.addBindValue(attempt.integrationId);
-    query.addBindValue(msecs(attempt.startedAt));
+    query.addBindValue(SqlValues::time(attempt.startedAt));
     query.addBindValue(attempt.durationMs);
-    query.addBindValue(text(attempt.requestLine));
-    query.addBindValue(text(attempt.requestHeaders));
+    query.addBindValue(SqlValues::text(attempt.requestLine));
+    query.addBindValue(SqlValues::text(attempt.requestHeaders));
     query.addBindValue(attempt.requestBodySize);
-    query.addBindValue(attempt.status ? QVariant(*attempt.status) : QVariant(QMetaType(QMetaType::Int)));
-    query.addBindValue(text(attempt.responseHeaders));
-    query.addBindValue(text(attempt.responseBody.left(ResponseBodyCap)));
-    query.addBindValue(text(attempt.error));
+    query.addBindValue(SqlValues::optionalInt(attempt.status));
+    query.addBindValue(SqlValues::text(attempt.responseHeaders));
+    query.addBindValue(SqlValues::text(attempt.responseBody.left(ResponseBodyCap)));
+    query.addBindValue(SqlValues::text(attempt.error));
     query.addBindValue(attempt.integrationId); // an integration deleted meanwhile takes its log with it
     if (!query.exec()) {
         *error = Store::describe(query.lastError());
@@ -83,7 +74,7 @@ QList<AttemptRecord> AttemptLog::forDelivery(qint64 deliveryId, QString* error) 
         attempt.id = query.value(0).toLongLong();
         attempt.deliveryId = query.value(1).toLongLong();
         attempt.integrationId = query.value(2).toLongLong();
-        attempt.startedAt = QDateTime::fromMSecsSinceEpoch(query.value(3).toLongLong(), Qt::UTC);
+        attempt.startedAt = SqlValues::toTime(query.value(3));
         attempt.durationMs = query.value(4).toInt();
         attempt.requestLine = query.value(5).toString();
         attempt.requestHeaders = query.value(6).toString();

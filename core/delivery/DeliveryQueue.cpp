@@ -1,6 +1,7 @@
 #include "delivery/DeliveryQueue.h"
 
 #include "common/Logging.h"
+#include "store/SqlValues.h"
 #include "store/Store.h"
 #include "store/Transaction.h"
 
@@ -15,16 +16,6 @@ const QString selectColumns =
     QStringLiteral("SELECT id, integration_id, statement_id, body, state, attempts, next_attempt_at, last_status, "
                    "last_error, created_at, updated_at, delivered_at FROM deliveries");
 
-QVariant msecs(const QDateTime& time)
-{
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
-}
-
-QDateTime fromMsecs(const QVariant& value)
-{
-    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
 Delivery fromRecord(const QSqlQuery& query)
 {
     Delivery delivery;
@@ -34,13 +25,13 @@ Delivery fromRecord(const QSqlQuery& query)
     delivery.body = query.value(3).toString().toUtf8();
     delivery.state = Delivery::stateFromName(query.value(4).toString()).value_or(Delivery::State::Queued);
     delivery.attempts = query.value(5).toInt();
-    delivery.nextAttemptAt = fromMsecs(query.value(6));
+    delivery.nextAttemptAt = SqlValues::toTime(query.value(6));
     if (!query.value(7).isNull())
         delivery.lastStatus = query.value(7).toInt();
     delivery.lastError = query.value(8).toString();
-    delivery.createdAt = fromMsecs(query.value(9));
-    delivery.updatedAt = fromMsecs(query.value(10));
-    delivery.deliveredAt = fromMsecs(query.value(11));
+    delivery.createdAt = SqlValues::toTime(query.value(9));
+    delivery.updatedAt = SqlValues::toTime(query.value(10));
+    delivery.deliveredAt = SqlValues::toTime(query.value(11));
     return delivery;
 }
 
@@ -212,9 +203,9 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QDateTime& now,
     for (const Outcome& outcome : outcomes) {
         const bool done = outcome.state == Delivery::State::Delivered || outcome.state == Delivery::State::Duplicate;
         update.addBindValue(Delivery::stateName(outcome.state));
-        update.addBindValue(outcome.status ? QVariant(*outcome.status) : QVariant(QMetaType(QMetaType::Int)));
+        update.addBindValue(SqlValues::optionalInt(outcome.status));
         update.addBindValue(outcome.error.isNull() ? QStringLiteral("") : outcome.error);
-        update.addBindValue(msecs(outcome.nextAttemptAt));
+        update.addBindValue(SqlValues::time(outcome.nextAttemptAt));
         update.addBindValue(stamp);
         update.addBindValue(done ? 1 : 0);
         update.addBindValue(stamp);
@@ -391,7 +382,7 @@ QHash<qint64, LaneStats> DeliveryQueue::stats(QString* error) const
             [[fallthrough]];
         case Delivery::State::Queued: {
             lane.queued += count;
-            const QDateTime oldest = fromMsecs(query.value(3));
+            const QDateTime oldest = SqlValues::toTime(query.value(3));
             if (!lane.oldestQueuedAt.isValid() || oldest < lane.oldestQueuedAt)
                 lane.oldestQueuedAt = oldest;
             break;

@@ -1,6 +1,7 @@
 #include "integrations/IntegrationRepository.h"
 
 #include "common/Logging.h"
+#include "store/SqlValues.h"
 #include "store/Store.h"
 #include "store/Transaction.h"
 
@@ -20,11 +21,6 @@ QString uniqueKey(const QString& text)
     return text.trimmed().toCaseFolded();
 }
 
-QDateTime fromMsecs(const QVariant& value)
-{
-    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
 Integration fromRecord(const QSqlQuery& query)
 {
     Integration integration;
@@ -42,12 +38,12 @@ Integration fromRecord(const QSqlQuery& query)
     integration.enabled = query.value(11).toBool();
     integration.storedHealth = Integration::healthFromName(query.value(12).toString());
     integration.holdReason = query.value(13).toString();
-    integration.nextProbeAt = fromMsecs(query.value(14));
+    integration.nextProbeAt = SqlValues::toTime(query.value(14));
     integration.revision = query.value(15).toInt();
-    integration.createdAt = fromMsecs(query.value(16));
-    integration.updatedAt = fromMsecs(query.value(17));
+    integration.createdAt = SqlValues::toTime(query.value(16));
+    integration.updatedAt = SqlValues::toTime(query.value(17));
     integration.heldRevision = query.value(18).toInt();
-    integration.healthSince = fromMsecs(query.value(19));
+    integration.healthSince = SqlValues::toTime(query.value(19));
     integration.retryIntervalSeconds = query.value(20).toInt();
     integration.concurrency = query.value(21).toInt();
     integration.batchSize = query.value(22).toInt();
@@ -55,24 +51,18 @@ Integration fromRecord(const QSqlQuery& query)
     return integration;
 }
 
-// Empty texts are stored as '' (the columns are NOT NULL); a null QString would bind as NULL.
-QString text(const QString& value)
-{
-    return value.isNull() ? QStringLiteral("") : value;
-}
-
 void bindFields(QSqlQuery& query, const Integration& integration)
 {
-    query.bindValue(QStringLiteral(":name"), text(integration.name.trimmed()));
-    query.bindValue(QStringLiteral(":name_key"), text(uniqueKey(integration.name)));
-    query.bindValue(QStringLiteral(":provider"), text(integration.provider.trimmed()));
-    query.bindValue(QStringLiteral(":provider_key"), text(uniqueKey(integration.provider)));
-    query.bindValue(QStringLiteral(":emails"), text(integration.emails.join(QStringLiteral(", "))));
-    query.bindValue(QStringLiteral(":statement_url"), text(integration.statementUrl.toString()));
+    query.bindValue(QStringLiteral(":name"), SqlValues::text(integration.name.trimmed()));
+    query.bindValue(QStringLiteral(":name_key"), SqlValues::text(uniqueKey(integration.name)));
+    query.bindValue(QStringLiteral(":provider"), SqlValues::text(integration.provider.trimmed()));
+    query.bindValue(QStringLiteral(":provider_key"), SqlValues::text(uniqueKey(integration.provider)));
+    query.bindValue(QStringLiteral(":emails"), SqlValues::text(integration.emails.join(QStringLiteral(", "))));
+    query.bindValue(QStringLiteral(":statement_url"), SqlValues::text(integration.statementUrl.toString()));
     query.bindValue(QStringLiteral(":auth_kind"), Integration::authName(integration.auth));
-    query.bindValue(QStringLiteral(":auth_url"), text(integration.authUrl.toString()));
-    query.bindValue(QStringLiteral(":client_id"), text(integration.clientId.trimmed()));
-    query.bindValue(QStringLiteral(":username"), text(integration.username.trimmed()));
+    query.bindValue(QStringLiteral(":auth_url"), SqlValues::text(integration.authUrl.toString()));
+    query.bindValue(QStringLiteral(":client_id"), SqlValues::text(integration.clientId.trimmed()));
+    query.bindValue(QStringLiteral(":username"), SqlValues::text(integration.username.trimmed()));
     query.bindValue(QStringLiteral(":has_secret"), integration.hasSecret ? 1 : 0);
     query.bindValue(QStringLiteral(":enabled"), integration.enabled ? 1 : 0);
     query.bindValue(QStringLiteral(":updated_at"), integration.updatedAt.toMSecsSinceEpoch());
@@ -274,14 +264,13 @@ bool IntegrationRepository::setEnabled(qint64 id, bool enabled, QString* error)
 bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QString* error)
 {
     const QString health = Integration::healthName(change.health);
-    const QVariant nextProbe = change.nextProbeAt.isValid() ? QVariant(change.nextProbeAt.toMSecsSinceEpoch())
-                                                            : QVariant(QMetaType(QMetaType::LongLong));
-    return updateOne(
-        QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
-                       "health_since END, health = ?, hold_reason = ?, next_probe_at = ?, "
-                       "held_revision = ? WHERE id = ?"),
-        {health, QDateTime::currentMSecsSinceEpoch(), health, text(change.reason), nextProbe, change.heldRevision, id},
-        error);
+    const QVariant nextProbe = SqlValues::time(change.nextProbeAt);
+    return updateOne(QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
+                                    "health_since END, health = ?, hold_reason = ?, next_probe_at = ?, "
+                                    "held_revision = ? WHERE id = ?"),
+                     {health, QDateTime::currentMSecsSinceEpoch(), health, SqlValues::text(change.reason), nextProbe,
+                      change.heldRevision, id},
+                     error);
 }
 
 bool IntegrationRepository::remove(qint64 id, QString* error)

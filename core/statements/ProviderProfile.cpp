@@ -30,11 +30,11 @@ QList<ProviderProfile> ProviderProfile::builtIns()
 
 ProviderProfile ProviderProfile::forProvider(const QString& provider, const QUrl& statementUrl)
 {
-    const QString origin = statementUrl.isValid() && !statementUrl.host().isEmpty()
-                               ? statementUrl.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                                                       QUrl::RemoveUserInfo)
-                                     .toString()
-                               : QStringLiteral("https://xapi-courier.invalid");
+    const QString origin =
+        statementUrl.isValid() && !statementUrl.host().isEmpty()
+            ? statementUrl.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+                  .toString()
+            : QStringLiteral("https://xapi-courier.invalid");
     ProviderProfile profile;
     profile.id = provider.trimmed();
     profile.label = QStringLiteral("%1 (ADL verbs, actor by account)").arg(provider.trimmed());

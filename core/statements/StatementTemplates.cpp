@@ -148,11 +148,11 @@ QJsonObject build(const TemplateValues& values)
 {
     const QString verb = verbWord(values.verb);
     QJsonObject statement{
-        {QStringLiteral("id"),
-         values.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : values.id},
+        {QStringLiteral("id"), values.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : values.id},
         {QStringLiteral("actor"), actor(values)},
-        {QStringLiteral("verb"), QJsonObject{{QStringLiteral("id"), verbId(values)},
-                                             {QStringLiteral("display"), QJsonObject{{QStringLiteral("en-US"), verb}}}}},
+        {QStringLiteral("verb"),
+         QJsonObject{{QStringLiteral("id"), verbId(values)},
+                     {QStringLiteral("display"), QJsonObject{{QStringLiteral("en-US"), verb}}}}},
         {QStringLiteral("object"), object(values)},
         {QStringLiteral("timestamp"), (values.timestamp.isValid() ? values.timestamp : QDateTime::currentDateTimeUtc())
                                           .toUTC()

@@ -23,8 +23,8 @@ struct TemplateValues
 
     ActorBy actorBy = ActorBy::Mbox;
     QString actorName;
-    QString actorEmail;       // for mbox (without mailto:)
-    QString accountHomePage;  // for account
+    QString actorEmail;      // for mbox (without mailto:)
+    QString accountHomePage; // for account
     QString accountName;
 
     QString objectId; // an IRI
@@ -40,7 +40,7 @@ struct TemplateValues
     std::optional<double> scoreMax;
 
     QString platform;
-    QString language; // RFC 5646, e.g. en-US
+    QString language;              // RFC 5646, e.g. en-US
     QVariantMap contextExtensions; // IRI -> value
 
     QString id;          // empty: a new UUID v4
