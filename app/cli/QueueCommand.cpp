@@ -255,14 +255,21 @@ int QueueCommand::status(QCommandLineParser& parser)
     return ExitCode::Success;
 }
 
+int QueueCommand::filterOptions(QCommandLineParser& parser, DeliveryFilter* filter)
+{
+    filter->integrationId = integrationOption(parser, false);
+    if (filter->integrationId < 0)
+        return ExitCode::Refused;
+    if (!statesOption(parser, &filter->states))
+        return ExitCode::Usage;
+    return ExitCode::Success;
+}
+
 int QueueCommand::list(QCommandLineParser& parser)
 {
     DeliveryFilter filter;
-    filter.integrationId = integrationOption(parser, false);
-    if (filter.integrationId < 0)
-        return ExitCode::Refused;
-    if (!statesOption(parser, &filter.states))
-        return ExitCode::Usage;
+    if (const int code = filterOptions(parser, &filter); code != ExitCode::Success)
+        return code;
     filter.search = parser.value(QStringLiteral("search"));
     const int limit = parser.value(QStringLiteral("limit")).toInt();
     QString error;
@@ -391,11 +398,8 @@ int QueueCommand::replay(QCommandLineParser& parser)
 int QueueCommand::exportFailed(QCommandLineParser& parser)
 {
     DeliveryFilter filter;
-    filter.integrationId = integrationOption(parser, false);
-    if (filter.integrationId < 0)
-        return ExitCode::Refused;
-    if (!statesOption(parser, &filter.states))
-        return ExitCode::Usage;
+    if (const int code = filterOptions(parser, &filter); code != ExitCode::Success)
+        return code;
     const QString target = parser.positionalArguments().value(0, QStringLiteral("-"));
     QFile file;
     const bool opened = target == QLatin1String("-") ? file.open(stdout, QIODevice::WriteOnly)

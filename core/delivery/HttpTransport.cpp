@@ -78,11 +78,20 @@ QNetworkRequest HttpTransport::buildRequest(const Integration& integration, cons
 void HttpTransport::deliver(const Integration& integration, const QByteArray& body, QObject* context,
                             TransportCallback done)
 {
+    authorizeAndSend(integration, body, false, context, std::move(done));
+}
+
+void HttpTransport::authorizeAndSend(const Integration& integration, const QByteArray& body, bool afterRefresh,
+                                     QObject* context, TransportCallback done)
+{
     QPointer<QObject> guard(context);
-    m_tokens.authorization(integration, this, [this, integration, body, guard, done](const AuthorizationResult& auth) {
-        if (!guard)
-            return;
-        if (!auth.ok) {
+    m_tokens.authorization(
+        integration, this, [this, integration, body, afterRefresh, guard, done](const AuthorizationResult& auth) {
+            if (!guard)
+                return;
+            if (auth.ok)
+                return send(integration, body, auth.header, afterRefresh, guard, done);
+            // No token: the attempt is the token request, and its answer is the error.
             TransportResult result;
             result.verdict = auth.verdict;
             result.status = auth.status;
@@ -92,10 +101,8 @@ void HttpTransport::deliver(const Integration& integration, const QByteArray& bo
             result.attempt.requestHeaders = QStringLiteral("(token request)");
             result.attempt.status = auth.status;
             result.attempt.error = auth.error;
-            return done(result);
-        }
-        send(integration, body, auth.header, false, guard, done);
-    });
+            done(result);
+        });
 }
 
 void HttpTransport::send(const Integration& integration, const QByteArray& body, const QByteArray& authorization,
@@ -125,22 +132,7 @@ void HttpTransport::send(const Integration& integration, const QByteArray& body,
             if (status == 401 && integration.auth == Integration::Auth::OAuth2 && !afterRefresh) {
                 // The token may have been revoked: fetch a new one once and try once more.
                 m_tokens.invalidate(integration.id);
-                m_tokens.authorization(integration, this,
-                                       [this, integration, body, guard, done](const AuthorizationResult& auth) {
-                                           if (!guard)
-                                               return;
-                                           if (!auth.ok) {
-                                               TransportResult result;
-                                               result.verdict = auth.verdict;
-                                               result.status = auth.status;
-                                               result.error = auth.error;
-                                               result.attempt.startedAt = m_clock.now();
-                                               result.attempt.error = auth.error;
-                                               return done(result);
-                                           }
-                                           send(integration, body, auth.header, true, guard, done);
-                                       });
-                return;
+                return authorizeAndSend(integration, body, true, guard, done);
             }
             const QByteArray responseBody = reply->isOpen() ? reply->readAll() : QByteArray();
             TransportResult result;

@@ -31,6 +31,8 @@ public:
     static QString redactedHeaders(const QNetworkRequest& request);
 
 private:
+    void authorizeAndSend(const Integration& integration, const QByteArray& body, bool afterRefresh, QObject* context,
+                          TransportCallback done);
     void send(const Integration& integration, const QByteArray& body, const QByteArray& authorization,
               bool afterRefresh, QObject* context, TransportCallback done);
     QNetworkRequest buildRequest(const Integration& integration, const QByteArray& body,
