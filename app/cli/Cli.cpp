@@ -4,6 +4,7 @@
 #include "cli/EnqueueCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
+#include "cli/SendCommand.h"
 #include "cli/ValidateCommand.h"
 #include "cli/WorkerCommand.h"
 #include "delivery/DeliveryActions.h"
@@ -18,7 +19,7 @@ namespace {
 
 const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"),  QStringLiteral("alerts"),
                               QStringLiteral("settings"),    QStringLiteral("worker"), QStringLiteral("validate"),
-                              QStringLiteral("enqueue")};
+                              QStringLiteral("enqueue"),     QStringLiteral("send")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -76,6 +77,8 @@ QString Cli::helpText() const
         "Commands:\n"
         "  integration add|list|show|edit|delete|enable|disable\n"
         "                  Manage integrations (see `xapi-courier integration --help`).\n"
+        "  send --integration NAME FILE|- [--put]\n"
+        "                  Send a statement now, not through the queue, and print the answer.\n"
         "  enqueue --integration NAME|--all FILE|- [--skip-invalid]\n"
         "                  Queue statements for delivery (validated first).\n"
         "  queue status|list|attempts|retry|discard|resend|replay|export\n"
@@ -127,6 +130,10 @@ void Cli::run(const QStringList& arguments, Finished finished)
         if (command == QLatin1String("alerts"))
             return alerts->runAlerts(positional.mid(1), std::move(finished));
         return alerts->runSettings(positional.mid(1), std::move(finished));
+    }
+    if (command == QLatin1String("send")) {
+        auto* send = new SendCommand(*this, this);
+        return send->run(positional.mid(1), std::move(finished));
     }
     if (command == QLatin1String("enqueue"))
         return finished(EnqueueCommand(*this, nullptr).run(positional.mid(1)));

@@ -24,6 +24,7 @@ struct TransportResult
     std::optional<int> status;
     QString error;             // for people: what happened, with the receiver's own words where it gave any
     int retryAfterSeconds = 0; // from Retry-After, 0 when absent
+    int firstByteMs = 0;       // until the response headers arrived
     AttemptRecord attempt;     // the request as sent (Authorization redacted) and the response
 };
 

@@ -121,10 +121,15 @@ void HttpTransport::send(const Integration& integration, const QByteArray& body,
             texts << error.errorString();
         reply->setProperty("tlsErrors", texts.join(QStringLiteral("; ")));
     });
+    auto firstByte = std::make_shared<qint64>(0);
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [timer, firstByte] {
+        if (*firstByte == 0)
+            *firstByte = timer->elapsed();
+    });
     QPointer<QObject> guard(context);
     connect(
         reply, &QNetworkReply::finished, this,
-        [this, reply, integration, body, afterRefresh, request, put, timer, startedAt, guard, done] {
+        [this, reply, integration, body, afterRefresh, request, put, timer, firstByte, startedAt, guard, done] {
             reply->deleteLater();
             if (!guard)
                 return;
@@ -151,6 +156,7 @@ void HttpTransport::send(const Integration& integration, const QByteArray& body,
                 result.error = ResponseClassifier::describe(
                     status, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray(), responseBody);
             }
+            result.firstByteMs = int(*firstByte);
             AttemptRecord& attempt = result.attempt;
             attempt.startedAt = startedAt;
             attempt.durationMs = int(timer->elapsed());
