@@ -1,7 +1,9 @@
 #include "MainWindow.h"
 
 #include "alerts/NotificationsPage.h"
+#include "console/TestConsolePage.h"
 #include "delivery/DeliveryService.h"
+#include "delivery/HttpTransport.h"
 #include "queue/DeliveryQueuePage.h"
 
 #include "common/Clock.h"
@@ -57,6 +59,8 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     // This window delivers too, unless a worker (or another window) holds the store's delivery lease.
     m_delivery = new DeliveryService(store, secrets, Clock::system(),
                                      EngineLease::describeThisProcess(QStringLiteral("desktop app")), this);
+    addPage(new TestConsolePage(store, *m_integrations, m_delivery->transport()),
+            Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("console")), tr("Test Console"));
     auto* queuePage = new DeliveryQueuePage(store, *m_integrations);
     addPage(queuePage, Icons::themed(QStringLiteral("mail-send-receive"), QStringLiteral("queue")),
             tr("Delivery Queue"));

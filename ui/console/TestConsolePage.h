@@ -1,0 +1,92 @@
+#pragma once
+
+#include "console/TestSendLog.h"
+#include "statements/StatementTemplates.h"
+
+#include <QWidget>
+
+class DeliveryTransport;
+class IntegrationService;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+class QTabWidget;
+class Store;
+
+// Build a statement in a form or as JSON (kept in step), see the validator's findings as you type, fire it at an
+// integration and read exactly what came back. Every send is kept in a history that can be reopened and re-sent.
+class TestConsolePage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    TestConsolePage(Store& store, IntegrationService& integrations, DeliveryTransport& transport,
+                    QWidget* parent = nullptr);
+
+    void send();
+    void sendSameIdAgain();
+    void regenerateId();
+    void reloadIntegrations();
+    QString statementText() const;
+    void setStatementText(const QString& json);
+
+Q_SIGNALS:
+    void sent(const TestSend& send);
+
+private:
+    QWidget* buildForm();
+    QWidget* buildResponse();
+    TemplateValues formValues() const;
+    void formChanged();
+    void jsonChanged();
+    void goToFinding();
+    void showSend(const TestSend& send);
+    void reloadHistory();
+    void fire(const QByteArray& body);
+
+    Store& m_store;
+    IntegrationService& m_integrations;
+    DeliveryTransport& m_transport;
+    QString m_statementId;
+    QDateTime m_timestamp;
+    bool m_updating = false;
+    QByteArray m_lastSent;
+
+    QComboBox* m_integration = nullptr;
+    QComboBox* m_verb = nullptr;
+    QComboBox* m_kind = nullptr;
+    QComboBox* m_namespace = nullptr;
+    QLineEdit* m_vendorBase = nullptr;
+    QComboBox* m_actorBy = nullptr;
+    QLineEdit* m_actorName = nullptr;
+    QLineEdit* m_actorEmail = nullptr;
+    QLineEdit* m_homePage = nullptr;
+    QLineEdit* m_accountName = nullptr;
+    QLineEdit* m_objectId = nullptr;
+    QLineEdit* m_objectName = nullptr;
+    QCheckBox* m_completion = nullptr;
+    QDoubleSpinBox* m_duration = nullptr;
+    QDoubleSpinBox* m_raw = nullptr;
+    QDoubleSpinBox* m_max = nullptr;
+    QLineEdit* m_platform = nullptr;
+    QTabWidget* m_editorTabs = nullptr;
+    QPlainTextEdit* m_json = nullptr;
+    QListWidget* m_findings = nullptr;
+    QPushButton* m_send = nullptr;
+    QPushButton* m_again = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_timing = nullptr;
+    QPlainTextEdit* m_body = nullptr;
+    QTableWidget* m_headers = nullptr;
+    QPlainTextEdit* m_request = nullptr;
+    QListWidget* m_history = nullptr;
+    QList<TestSend> m_sends;
+};
