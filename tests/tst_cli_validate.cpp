@@ -14,17 +14,20 @@ private Q_SLOTS:
     void exitCodesAndOutput()
     {
         CliRunner cli;
-        const CliResult valid = cli.run({QStringLiteral("validate"), QStringLiteral(COURIER_SAMPLES_DIR "/vendor-completed.json")});
+        const CliResult valid =
+            cli.run({QStringLiteral("validate"), QStringLiteral(COURIER_SAMPLES_DIR "/vendor-completed.json")});
         QCOMPARE(valid.exitCode, 0);
         QVERIFY(valid.out.isEmpty());
 
-        const QByteArray bad = R"({"actor":{"mbox":"ada@example.com"},"verb":{"id":"completed"},"object":{"id":"http://e.com/a"}})";
+        const QByteArray bad =
+            R"({"actor":{"mbox":"ada@example.com"},"verb":{"id":"completed"},"object":{"id":"http://e.com/a"}})";
         const CliResult invalid = cli.run({QStringLiteral("validate"), QStringLiteral("-")}, bad);
         QCOMPARE(invalid.exitCode, 1);
         QVERIFY2(invalid.out.contains("actor.mbox: must be a mailto IRI"), invalid.out.constData());
         QVERIFY(invalid.out.contains("verb.id: "));
 
-        const CliResult json = cli.run({QStringLiteral("validate"), QStringLiteral("--json"), QStringLiteral("-")}, bad);
+        const CliResult json =
+            cli.run({QStringLiteral("validate"), QStringLiteral("--json"), QStringLiteral("-")}, bad);
         QCOMPARE(json.exitCode, 1);
         const QJsonArray findings = QJsonDocument::fromJson(json.out).array();
         QCOMPARE(findings.size(), 2);

@@ -42,18 +42,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("type");
 
         using V = TemplateValues;
-        QTest::newRow("completed course adl mbox")
-            << V::Verb::Completed << V::ObjectKind::Course << V::Namespace::Adl << V::ActorBy::Mbox
-            << "http://adlnet.gov/expapi/verbs/completed" << "http://adlnet.gov/expapi/activities/course";
+        QTest::newRow("completed course adl mbox") << V::Verb::Completed << V::ObjectKind::Course << V::Namespace::Adl
+                                                   << V::ActorBy::Mbox << "http://adlnet.gov/expapi/verbs/completed"
+                                                   << "http://adlnet.gov/expapi/activities/course";
         QTest::newRow("progressed lesson adl account")
             << V::Verb::Progressed << V::ObjectKind::Lesson << V::Namespace::Adl << V::ActorBy::Account
-            << "http://adlnet.gov/expapi/verbs/progressed" << "http://adlnet.gov/expapi/activities/lesson";
+            << "http://adlnet.gov/expapi/verbs/progressed"
+            << "http://adlnet.gov/expapi/activities/lesson";
         QTest::newRow("completed lesson vendor account")
             << V::Verb::Completed << V::ObjectKind::Lesson << V::Namespace::Vendor << V::ActorBy::Account
-            << "http://example.com/xapi/verbs/completed" << "http://example.com/xapi/types/lesson";
+            << "http://example.com/xapi/verbs/completed"
+            << "http://example.com/xapi/types/lesson";
         QTest::newRow("progressed course vendor mbox")
             << V::Verb::Progressed << V::ObjectKind::Course << V::Namespace::Vendor << V::ActorBy::Mbox
-            << "http://example.com/xapi/verbs/progressed" << "http://example.com/xapi/types/course";
+            << "http://example.com/xapi/verbs/progressed"
+            << "http://example.com/xapi/types/course";
     }
 
     void shapes()
@@ -101,8 +104,7 @@ private Q_SLOTS:
         QVERIFY(!id.isNull());
         QCOMPARE(id.version(), QUuid::Random);
         QVERIFY(first[QStringLiteral("id")] != second[QStringLiteral("id")]);
-        const QDateTime stamp =
-            QDateTime::fromString(first[QStringLiteral("timestamp")].toString(), Qt::ISODateWithMs);
+        const QDateTime stamp = QDateTime::fromString(first[QStringLiteral("timestamp")].toString(), Qt::ISODateWithMs);
         QVERIFY(qAbs(stamp.secsTo(QDateTime::currentDateTimeUtc())) < 60);
 
         values.id = QStringLiteral("f4178dfb-d61c-4a16-8ab3-5b9fccae7d8c");
@@ -136,7 +138,8 @@ private Q_SLOTS:
         const QJsonObject context = statement[QStringLiteral("context")].toObject();
         QCOMPARE(context[QStringLiteral("platform")].toString(), QStringLiteral("Typsy"));
         QCOMPARE(context[QStringLiteral("language")].toString(), QStringLiteral("en"));
-        QCOMPARE(context[QStringLiteral("extensions")][QStringLiteral("http://example.com/xapi/account/id")].toInt(), 82);
+        QCOMPARE(context[QStringLiteral("extensions")][QStringLiteral("http://example.com/xapi/account/id")].toInt(),
+                 82);
     }
 
     void scaledScore()
@@ -176,7 +179,8 @@ private Q_SLOTS:
                  QStringLiteral("https://lrs.acme.example:8443"));
         QCOMPARE(statement[QStringLiteral("object")][QStringLiteral("id")].toString(),
                  QStringLiteral("https://lrs.acme.example:8443/activities/h5p/1234"));
-        QCOMPARE(statement[QStringLiteral("result")][QStringLiteral("score")][QStringLiteral("scaled")].toDouble(), 0.7);
+        QCOMPARE(statement[QStringLiteral("result")][QStringLiteral("score")][QStringLiteral("scaled")].toDouble(),
+                 0.7);
         QCOMPARE(statement[QStringLiteral("result")][QStringLiteral("duration")].toString(), QStringLiteral("PT1M35S"));
         QCOMPARE(statement[QStringLiteral("timestamp")].toString(), QStringLiteral("2026-11-01T10:00:00.000Z"));
 
@@ -190,9 +194,10 @@ private Q_SLOTS:
 
         facts.userId = QStringLiteral("learner@school.example");
         const ProviderProfile mbox = ProviderProfile::forProvider(QStringLiteral("adl-mbox"), lrs);
-        QCOMPARE(StatementTemplates::build(mbox.completionValues(facts))[QStringLiteral("actor")][QStringLiteral("mbox")]
-                     .toString(),
-                 QStringLiteral("mailto:learner@school.example"));
+        QCOMPARE(
+            StatementTemplates::build(mbox.completionValues(facts))[QStringLiteral("actor")][QStringLiteral("mbox")]
+                .toString(),
+            QStringLiteral("mailto:learner@school.example"));
     }
 };
 
