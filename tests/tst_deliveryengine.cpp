@@ -1,5 +1,6 @@
 #include "InMemorySecretStore.h"
 #include "LocalReceiver.h"
+#include "StoreFixtures.h"
 #include "TestClock.h"
 #include "TestStore.h"
 
@@ -43,13 +44,7 @@ private:
         QVERIFY(DeliveryQueue(m_fixture->store()).enqueue(statements, {m_integration.id}, m_clock.now(), &error));
         m_engine->poke();
     }
-    int count(Delivery::State state)
-    {
-        DeliveryFilter filter;
-        filter.states = {state};
-        QString error;
-        return DeliveryQueue(m_fixture->store()).count(filter, &error);
-    }
+    int count(Delivery::State state) { return StoreFixtures::countDeliveries(m_fixture->store(), state); }
     void advance(int seconds)
     {
         m_clock.advance(seconds * 1000LL);

@@ -1,3 +1,4 @@
+#include "StoreFixtures.h"
 #include "TestStore.h"
 
 #include "delivery/DeliveryQueue.h"
@@ -17,21 +18,7 @@ private:
     qint64 m_second = 0;
     const QDateTime m_now = QDateTime(QDate(2026, 11, 22), QTime(12, 0), Qt::UTC);
 
-    qint64 addIntegration(const QString& name)
-    {
-        Integration integration;
-        integration.uid = name;
-        integration.name = name;
-        integration.provider = name;
-        integration.statementUrl = QUrl(QStringLiteral("https://lrs.example.com/") + name);
-        integration.auth = Integration::Auth::None;
-        IntegrationRepository repository(m_fixture->store());
-        FieldIssues issues;
-        QString error;
-        if (!repository.insert(integration, &issues, &error))
-            qFatal("insert failed: %s", qPrintable(error));
-        return integration.id;
-    }
+    qint64 addIntegration(const QString& name) { return StoreFixtures::addOpenIntegration(m_fixture->store(), name); }
     static QList<QJsonObject> statements(int count, const QString& prefix = QStringLiteral("s"))
     {
         QList<QJsonObject> list;

@@ -1,4 +1,5 @@
 #include "InMemorySecretStore.h"
+#include "StoreFixtures.h"
 #include "TestStore.h"
 
 #include "common/MessageBox.h"
@@ -24,13 +25,7 @@ private:
     std::unique_ptr<TestStore> m_fixture;
     qint64 m_id = 0;
 
-    int count(Delivery::State state)
-    {
-        DeliveryFilter filter;
-        filter.states = {state};
-        QString error;
-        return DeliveryQueue(m_fixture->store()).count(filter, &error);
-    }
+    int count(Delivery::State state) { return StoreFixtures::countDeliveries(m_fixture->store(), state); }
 
 private Q_SLOTS:
     void init()

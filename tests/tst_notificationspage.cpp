@@ -1,4 +1,5 @@
 #include "InMemorySecretStore.h"
+#include "StoreFixtures.h"
 #include "TestClock.h"
 #include "TestStore.h"
 
@@ -23,19 +24,6 @@ class TestNotificationsPage final : public QObject
     Q_OBJECT
 
 private:
-    static qint64 addIntegration(Store& store, const QString& name)
-    {
-        Integration integration;
-        integration.uid = name;
-        integration.name = name;
-        integration.provider = name;
-        integration.statementUrl = QUrl(QStringLiteral("https://lrs.example.com/") + name);
-        integration.auth = Integration::Auth::None;
-        FieldIssues issues;
-        QString error;
-        IntegrationRepository(store).insert(integration, &issues, &error);
-        return integration.id;
-    }
     static void addAlert(Store& store, qint64 integrationId, const QString& name, AlertRecord::State state,
                          const QString& error)
     {
@@ -61,8 +49,8 @@ private Q_SLOTS:
         TestClock clock;
         IntegrationService integrations(fixture.store(), secrets);
         Notifier notifier(fixture.store(), secrets, clock);
-        const qint64 acme = addIntegration(fixture.store(), QStringLiteral("Acme"));
-        const qint64 beta = addIntegration(fixture.store(), QStringLiteral("Beta"));
+        const qint64 acme = StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("Acme"));
+        const qint64 beta = StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("Beta"));
 
         NotificationsPage page(fixture.store(), secrets, integrations, notifier);
         page.resize(1000, 600);

@@ -1,5 +1,6 @@
 #include "CliRunner.h"
 #include "LocalReceiver.h"
+#include "StoreFixtures.h"
 #include "TestStore.h"
 
 #include "delivery/DeliveryQueue.h"
@@ -62,13 +63,7 @@ private:
         worker->waitForStarted();
         return worker;
     }
-    int count(Delivery::State state)
-    {
-        DeliveryFilter filter;
-        filter.states = {state};
-        QString error;
-        return DeliveryQueue(m_fixture->store()).count(filter, &error);
-    }
+    int count(Delivery::State state) { return StoreFixtures::countDeliveries(m_fixture->store(), state); }
 
 private Q_SLOTS:
     void init()
