@@ -80,6 +80,28 @@ private Q_SLOTS:
             2);
     }
 
+    void testConnectionFromTheCommandLine()
+    {
+        m_receiver->setTokenReplies({LocalReceiver::token("abc"), {400, R"({"error":"invalid_client"})", {}, 0}});
+        QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
+                      QStringLiteral("OAuth"), QStringLiteral("--provider"), QStringLiteral("oauth"),
+                      QStringLiteral("--statement-url"), m_receiver->statementsUrl().toString(),
+                      QStringLiteral("--auth-url"), m_receiver->tokenUrl().toString(), QStringLiteral("--client-id"),
+                      QStringLiteral("courier"), QStringLiteral("--client-secret-stdin")},
+                     "cli-Token-Secret")
+                     .exitCode,
+                 0);
+        const Run ok = run({QStringLiteral("integration"), QStringLiteral("test"), QStringLiteral("OAuth")});
+        QCOMPARE(ok.exitCode, 0);
+        QVERIFY2(ok.err.contains(QLatin1String("Connected")), qPrintable(ok.err));
+        const Run refused = run({QStringLiteral("integration"), QStringLiteral("test"), QStringLiteral("OAuth")});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY(
+            refused.err.contains(QLatin1String("Invalid Credentials (Client Id, Client Secret or Authentication URL "
+                                               "may be incorrect)")));
+        QVERIFY(!refused.err.contains(QLatin1String("cli-Token-Secret")));
+    }
+
     void basicCredentialsComeFromTheKeychainAndStayHidden()
     {
         QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),

@@ -232,6 +232,36 @@ private Q_SLOTS:
         QCOMPARE(receiver.statementRequests.size(), 0);
     }
 
+    void testConnectionFetchesAFreshToken()
+    {
+        LocalReceiver receiver;
+        QVERIFY(receiver.start());
+        receiver.setTokenReplies({LocalReceiver::token("t1", 900), {401, R"({"error":"invalid_client"})", {}, 0}});
+        Rig rig;
+        Integration oauth = integration(receiver.statementsUrl(), Integration::Auth::OAuth2, receiver.tokenUrl());
+        rig.secrets.entries.insert(SecretStore::integrationKey(oauth.uid), m_secret);
+        auto test = [&] {
+            std::optional<std::pair<bool, QString>> outcome;
+            QObject context;
+            rig.tokens.testConnection(oauth, &context, [&](bool ok, const QString& message) {
+                outcome = {ok, message};
+            });
+            [&] {
+                QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 20000);
+            }();
+            return outcome.value_or(std::pair{false, QString()});
+        };
+        const auto connected = test();
+        QVERIFY2(connected.first, qPrintable(connected.second));
+        QVERIFY(connected.second.contains(QLatin1String("valid for 900 s")));
+        const auto refused = test(); // never the cached token: a fresh request
+        QCOMPARE(receiver.tokenRequests.size(), 2);
+        QVERIFY(!refused.first);
+        QVERIFY(refused.second.startsWith(TokenClient::invalidCredentials()));
+        QVERIFY(refused.second.contains(QLatin1String("invalid_client")));
+        QVERIFY(!refused.second.contains(m_secret));
+    }
+
     void basicAuthentication()
     {
         LocalReceiver receiver;

@@ -1,8 +1,11 @@
+#include "LocalReceiver.h"
 #include "SecretCall.h"
 #include "ServiceCall.h"
+#include "TestClock.h"
 #include "TestStore.h"
 
 #include "common/MessageBox.h"
+#include "delivery/TokenClient.h"
 #include "integrations/IntegrationDialog.h"
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationTableModel.h"
@@ -11,6 +14,7 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -192,6 +196,28 @@ private Q_SLOTS:
         page.deleteSelected();
         QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 0, 20000);
         QCOMPARE(SecretCall::read(m_secrets, SecretStore::integrationKey(uid)).status, SecretResult::Status::NotFound);
+    }
+
+    void pageTestsTheConnection()
+    {
+        LocalReceiver receiver;
+        QVERIFY(receiver.start());
+        receiver.setTokenReplies({LocalReceiver::token("page-token", 3600)});
+        Integration oauth = sampleIntegration();
+        oauth.authUrl = receiver.tokenUrl();
+        QVERIFY(addAndWait(*m_service, oauth, QStringLiteral("page-secret")).ok);
+        QNetworkAccessManager network;
+        TestClock clock;
+        TokenClient tokens(network, m_secrets, clock);
+        IntegrationsPage page(m_fixture->store(), *m_service);
+        page.resize(1000, 600);
+        page.show();
+        page.setTokenClient(&tokens);
+        QTRY_COMPARE(page.model()->rowCount(), 1);
+        page.testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(page.notice().contains(QLatin1String("Connected")), 20000);
+        QCOMPARE(receiver.tokenRequests.size(), 1);
+        screenshot(page, QStringLiteral("page-test-connection"));
     }
 
     void pageOpensTheDialogFromItsAction()

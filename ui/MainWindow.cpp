@@ -4,6 +4,7 @@
 #include "console/TestConsolePage.h"
 #include "delivery/DeliveryService.h"
 #include "delivery/HttpTransport.h"
+#include "delivery/TokenClient.h"
 #include "queue/DeliveryQueuePage.h"
 
 #include "common/Clock.h"
@@ -69,6 +70,7 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
         m_integrationsPage->selectIntegration(id);
         m_integrationsPage->editSelected();
     });
+    m_integrationsPage->setTokenClient(&m_delivery->tokens());
     m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, m_delivery->notifier());
     addPage(m_notificationsPage, Icons::themed(QStringLiteral("mail-message"), QStringLiteral("notifications")),
             tr("Notifications"));

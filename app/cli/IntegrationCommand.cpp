@@ -1,15 +1,18 @@
 #include "cli/IntegrationCommand.h"
 
 #include "cli/Terminal.h"
+#include "common/Clock.h"
+#include "delivery/TokenClient.h"
 #include "integrations/IntegrationRules.h"
 #include "integrations/IntegrationService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
 
 namespace {
 
-const QString actions = QStringLiteral("add, list, show, edit, delete, enable, disable");
+const QString actions = QStringLiteral("add, list, show, edit, delete, enable, disable, test");
 
 QCommandLineOption valueOption(const QString& name, const QString& description, const QString& valueName)
 {
@@ -74,18 +77,20 @@ IntegrationCommand::IntegrationCommand(Cli& cli, QObject* parent)
 
 QString IntegrationCommand::helpText() const
 {
-    return QStringLiteral("Usage: xapi-courier integration ACTION [options]\n"
-                          "\n"
-                          "Actions:\n"
-                          "  add --name N --provider P --statement-url URL [--auth oauth2|basic|none] ...\n"
-                          "  list [--json]\n"
-                          "  show NAME|ID [--json]\n"
-                          "  edit NAME|ID [--name N] [--provider P] [...]   (an empty secret keeps the stored one)\n"
-                          "  delete NAME|ID [--yes]\n"
-                          "  enable NAME|ID\n"
-                          "  disable NAME|ID\n"
-                          "\n"
-                          "Run `xapi-courier integration ACTION --help` for the options of one action.\n");
+    return QStringLiteral(
+        "Usage: xapi-courier integration ACTION [options]\n"
+        "\n"
+        "Actions:\n"
+        "  add --name N --provider P --statement-url URL [--auth oauth2|basic|none] ...\n"
+        "  list [--json]\n"
+        "  show NAME|ID [--json]\n"
+        "  edit NAME|ID [--name N] [--provider P] [...]   (an empty secret keeps the stored one)\n"
+        "  delete NAME|ID [--yes]\n"
+        "  enable NAME|ID\n"
+        "  disable NAME|ID\n"
+        "  test NAME|ID                         fetch a token from the Authentication URL and say what happened\n"
+        "\n"
+        "Run `xapi-courier integration ACTION --help` for the options of one action.\n");
 }
 
 void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finished)
@@ -108,7 +113,8 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
     } else if (action == QLatin1String("delete")) {
         parser.addOption(
             {QStringLiteral("yes"), QStringLiteral("Delete without asking (needed when not on a terminal).")});
-    } else if (action != QLatin1String("enable") && action != QLatin1String("disable")) {
+    } else if (action != QLatin1String("enable") && action != QLatin1String("disable") &&
+               action != QLatin1String("test")) {
         m_output.error(QStringLiteral("unknown action “%1”. Actions: %2.").arg(action, actions));
         return finish(ExitCode::Usage);
     }
@@ -147,6 +153,8 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
         edit(parser);
     else if (action == QLatin1String("delete"))
         remove(parser);
+    else if (action == QLatin1String("test"))
+        testConnection(parser);
     else
         setEnabled(parser, action == QLatin1String("enable"));
 }
@@ -439,4 +447,20 @@ void IntegrationCommand::setEnabled(QCommandLineParser& parser, bool enabled)
     m_output.info(QStringLiteral("%1 integration “%2”.")
                       .arg(enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled"), integration.name));
     finish(ExitCode::Success);
+}
+
+void IntegrationCommand::testConnection(QCommandLineParser& parser)
+{
+    Integration integration;
+    if (!target(parser, &integration))
+        return;
+    auto* network = new QNetworkAccessManager(this);
+    auto* tokens = new TokenClient(*network, m_cli.secrets(), Clock::system(), this);
+    tokens->testConnection(integration, this, [this](bool ok, const QString& message) {
+        if (ok)
+            m_output.info(message);
+        else
+            m_output.error(message);
+        finish(ok ? ExitCode::Success : ExitCode::Refused);
+    });
 }

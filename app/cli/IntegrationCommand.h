@@ -22,6 +22,7 @@ private:
     void edit(QCommandLineParser& parser);
     void remove(QCommandLineParser& parser);
     void setEnabled(QCommandLineParser& parser, bool enabled);
+    void testConnection(QCommandLineParser& parser);
 
     // Applies the field options that were given to draft; false (with a message) on a usage error.
     bool applyFieldOptions(QCommandLineParser& parser, Integration& draft);

@@ -26,6 +26,7 @@ public:
     DeliveryEngine& engine() { return *m_engine; }
     Notifier& notifier() { return *m_notifier; }
     HttpTransport& transport() { return *m_transport; }
+    TokenClient& tokens() { return *m_tokens; }
     void start();
 
 private:

@@ -36,6 +36,29 @@ void TokenClient::invalidate(qint64 integrationId)
     m_tokens.remove(integrationId);
 }
 
+void TokenClient::testConnection(const Integration& integration, QObject* context,
+                                 std::function<void(bool ok, const QString& message)> done)
+{
+    if (integration.auth != Integration::Auth::OAuth2) {
+        return done(
+            true,
+            integration.auth == Integration::Auth::Basic
+                ? QStringLiteral("“%1” uses HTTP Basic: there is no token to fetch; the user name and "
+                                 "password go with every statement.")
+                      .arg(integration.name)
+                : QStringLiteral("“%1” uses no authentication: there is no token to fetch.").arg(integration.name));
+    }
+    invalidate(integration.id);
+    authorization(integration, context, [this, integration, done](const AuthorizationResult& result) {
+        if (!result.ok)
+            return done(false, result.error);
+        const qint64 seconds = m_clock.now().secsTo(m_tokens.value(integration.id).validUntil) + ExpiryMarginSeconds;
+        done(true, QStringLiteral("Connected: %1 issued an access token for client “%2” (valid for %3 s).")
+                       .arg(integration.authUrl.toString(), integration.clientId)
+                       .arg(seconds));
+    });
+}
+
 void TokenClient::authorization(const Integration& integration, QObject* context,
                                 std::function<void(const AuthorizationResult&)> done)
 {

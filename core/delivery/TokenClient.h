@@ -36,6 +36,9 @@ public:
                        std::function<void(const AuthorizationResult&)> done);
     // After a 401: the next authorization() fetches a new token.
     void invalidate(qint64 integrationId);
+    // "Test connection": fetches a fresh token (OAuth 2.0) and says what happened, in a sentence.
+    void testConnection(const Integration& integration, QObject* context,
+                        std::function<void(bool ok, const QString& message)> done);
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
     int fetchCount() const { return m_fetches; }
 

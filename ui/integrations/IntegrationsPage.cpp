@@ -3,6 +3,7 @@
 #include "common/Icons.h"
 #include "common/MessageBox.h"
 #include "delivery/DeliveryQueue.h"
+#include "delivery/TokenClient.h"
 #include "integrations/IntegrationDialog.h"
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationTableModel.h"
@@ -11,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -47,8 +49,14 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_refresh =
         new QAction(Icons::themed(QStringLiteral("view-refresh"), QStringLiteral("refresh")), tr("&Refresh"), this);
     m_refresh->setShortcut(QKeySequence::Refresh);
-    for (QAction* action : {m_edit, m_toggle, m_delete})
+    m_test = new QAction(Icons::themed(QStringLiteral("network-connect"), QStringLiteral("connect")),
+                         tr("&Test Connection"), this);
+    m_test->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_test->setToolTip(tr("Fetch a token from the Authentication URL and say what happened"));
+    m_test->setEnabled(false);
+    for (QAction* action : {m_edit, m_toggle, m_delete, m_test})
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_test, &QAction::triggered, this, &IntegrationsPage::testConnection);
     connect(m_add, &QAction::triggered, this, &IntegrationsPage::addIntegration);
     connect(m_edit, &QAction::triggered, this, &IntegrationsPage::editSelected);
     connect(m_toggle, &QAction::triggered, this, &IntegrationsPage::toggleSelected);
@@ -59,7 +67,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     layout->setContentsMargins(0, 0, 0, 0);
     auto* toolbar = new QToolBar;
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    toolbar->addActions({m_add, m_edit, m_toggle, m_delete});
+    toolbar->addActions({m_add, m_edit, m_toggle, m_delete, m_test});
     toolbar->addSeparator();
     toolbar->addAction(m_refresh);
     auto* spacer = new QWidget;
@@ -77,6 +85,11 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_error->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; }"));
     m_error->hide();
     layout->addWidget(m_error);
+    m_notice = new QLabel;
+    m_notice->setWordWrap(true);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->hide();
+    layout->addWidget(m_notice);
 
     m_stack = new QStackedWidget;
     auto* empty = new QWidget;
@@ -121,7 +134,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_table->horizontalHeader()->setSectionResizeMode(int(IntegrationTableModel::Column::StatementUrl),
                                                       QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);
-    m_table->addActions({m_edit, m_toggle, m_delete});
+    m_table->addActions({m_edit, m_toggle, m_delete, m_test});
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_table, &QTableView::doubleClicked, this, &IntegrationsPage::editSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
@@ -149,7 +162,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
 
 QList<QAction*> IntegrationsPage::pageActions() const
 {
-    return {m_add, m_edit, m_toggle, m_delete, m_refresh};
+    return {m_add, m_edit, m_toggle, m_delete, m_test, m_refresh};
 }
 
 void IntegrationsPage::reload()
@@ -203,6 +216,7 @@ void IntegrationsPage::updateActions()
     m_delete->setEnabled(integration.has_value());
     m_toggle->setEnabled(integration.has_value());
     m_toggle->setText(integration && !integration->enabled ? tr("E&nable") : tr("&Disable"));
+    m_test->setEnabled(integration.has_value() && m_tokens);
 }
 
 void IntegrationsPage::showDetails()
@@ -309,4 +323,36 @@ void IntegrationsPage::deleteSelected()
         m_error->setVisible(!outcome.ok);
         reload();
     });
+}
+
+void IntegrationsPage::setTokenClient(TokenClient* tokens)
+{
+    m_tokens = tokens;
+    updateActions();
+}
+
+void IntegrationsPage::testConnection()
+{
+    const auto integration = selected();
+    if (!integration || !m_tokens)
+        return;
+    m_test->setEnabled(false);
+    m_test->setText(tr("Testing…"));
+    QPointer<IntegrationsPage> self(this);
+    m_tokens->testConnection(*integration, this, [self](bool ok, const QString& message) {
+        if (!self)
+            return;
+        self->m_test->setText(tr("&Test Connection"));
+        self->updateActions();
+        self->m_notice->setStyleSheet(
+            ok ? QStringLiteral("QLabel { background: #e6f4ea; color: #1e6b34; padding: 6px; }")
+               : QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; }"));
+        self->m_notice->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + message);
+        self->m_notice->show();
+    });
+}
+
+QString IntegrationsPage::notice() const
+{
+    return m_notice->isVisible() ? m_notice->text() : QString();
 }

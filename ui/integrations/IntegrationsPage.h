@@ -14,6 +14,7 @@ class QStackedWidget;
 class QTableView;
 class QTextBrowser;
 class Store;
+class TokenClient;
 
 // Integrations: the table, a details pane, and the actions an admin needs (add, edit, enable/disable, delete).
 class IntegrationsPage final : public QWidget
@@ -28,6 +29,7 @@ public:
     QTableView* table() const { return m_table; }
     // The dialog currently open, for tests.
     class IntegrationDialog* openDialog() const { return m_dialog; }
+    QString notice() const;
 
     void reload();
     void addIntegration();
@@ -35,6 +37,9 @@ public:
     void toggleSelected();
     void deleteSelected();
     void selectIntegration(qint64 id);
+    void testConnection();
+    // Enables "Test Connection" (fetching a token needs the network and the keychain).
+    void setTokenClient(TokenClient* tokens);
 
 Q_SIGNALS:
     // count of integrations, count not healthy (held or retrying)
@@ -55,10 +60,13 @@ private:
     QTextBrowser* m_details = nullptr;
     QLineEdit* m_filter = nullptr;
     QLabel* m_error = nullptr;
+    QLabel* m_notice = nullptr; // the outcome of the last Test Connection
     QAction* m_add = nullptr;
     QAction* m_edit = nullptr;
     QAction* m_toggle = nullptr;
     QAction* m_delete = nullptr;
     QAction* m_refresh = nullptr;
+    QAction* m_test = nullptr;
+    TokenClient* m_tokens = nullptr;
     class IntegrationDialog* m_dialog = nullptr;
 };
