@@ -1,6 +1,7 @@
 #include "cli/Cli.h"
 
 #include "cli/AlertsCommand.h"
+#include "cli/CompletionsCommand.h"
 #include "cli/EnqueueCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
@@ -19,7 +20,7 @@ namespace {
 
 const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"),  QStringLiteral("alerts"),
                               QStringLiteral("settings"),    QStringLiteral("worker"), QStringLiteral("validate"),
-                              QStringLiteral("enqueue"),     QStringLiteral("send")};
+                              QStringLiteral("enqueue"),     QStringLiteral("send"),   QStringLiteral("completions")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -83,6 +84,8 @@ QString Cli::helpText() const
         "                  Queue statements for delivery (validated first).\n"
         "  queue status|list|attempts|retry|discard|resend|replay|export\n"
         "                  Inspect and act on the delivery queue (see `xapi-courier queue --help`).\n"
+        "  completions list|import|delete\n"
+        "                  H5P completion records, and the statements made from them.\n"
         "  alerts list|test\n"
         "                  The e-mail alerts sent to technical contacts, and a test e-mail.\n"
         "  settings smtp   The SMTP server alerts go through (password kept in the OS keychain).\n"
@@ -131,6 +134,8 @@ void Cli::run(const QStringList& arguments, Finished finished)
             return alerts->runAlerts(positional.mid(1), std::move(finished));
         return alerts->runSettings(positional.mid(1), std::move(finished));
     }
+    if (command == QLatin1String("completions"))
+        return finished(CompletionsCommand(*this, nullptr).run(positional.mid(1)));
     if (command == QLatin1String("send")) {
         auto* send = new SendCommand(*this, this);
         return send->run(positional.mid(1), std::move(finished));

@@ -103,6 +103,18 @@ bool DeliveryQueue::enqueue(QList<QJsonObject>& statements, const QList<qint64>&
         *error = transaction.error();
         return false;
     }
+    if (!enqueueInTransaction(statements, integrationIds, now, error))
+        return false;
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    return true;
+}
+
+bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, const QList<qint64>& integrationIds,
+                                         const QDateTime& now, QString* error)
+{
     QSqlQuery insert(m_store.database());
     insert.prepare(QStringLiteral("INSERT INTO deliveries (integration_id, statement_id, body, state, created_at, "
                                   "updated_at) VALUES (?, ?, ?, 'queued', ?, ?)"));
@@ -119,10 +131,6 @@ bool DeliveryQueue::enqueue(QList<QJsonObject>& statements, const QList<qint64>&
             if (!exec(insert, error))
                 return false;
         }
-    }
-    if (!transaction.commit()) {
-        *error = transaction.error();
-        return false;
     }
     return true;
 }

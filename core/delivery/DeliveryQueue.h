@@ -43,6 +43,10 @@ public:
     bool enqueue(QList<QJsonObject>& statements, const QList<qint64>& integrationIds, const QDateTime& now,
                  QString* error);
 
+    // The same, for a caller that already holds a write transaction (e.g. a completion stored with its statement).
+    bool enqueueInTransaction(const QList<QJsonObject>& statements, const QList<qint64>& integrationIds,
+                              const QDateTime& now, QString* error);
+
     // After a crash: what a dead process left 'sending' is queued again (at-least-once).
     int requeueInFlight(QString* error);
     // The oldest due queued deliveries of an integration, marked 'sending'.

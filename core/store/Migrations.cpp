@@ -112,6 +112,29 @@ const QList<Migration>& all()
              QStringLiteral("CREATE INDEX alerts_integration ON alerts (integration_id, created_at)"),
              QStringLiteral("CREATE INDEX alerts_state ON alerts (state, next_attempt_at)"),
          }},
+        {5,
+         QStringLiteral("completion records"),
+         {
+             // One record per (user, content), as H5P servers keep them; a newer message replaces the older one.
+             QStringLiteral("CREATE TABLE completions ("
+                            " id %ID_PK%,"
+                            " content_id TEXT NOT NULL,"
+                            " user_id TEXT NOT NULL,"
+                            " score DOUBLE PRECISION NOT NULL,"
+                            " max_score DOUBLE PRECISION NOT NULL,"
+                            " ratio DOUBLE PRECISION NOT NULL,"
+                            " opened_ts BIGINT NOT NULL,"
+                            " finished_ts BIGINT NOT NULL,"
+                            " completion_time BIGINT NOT NULL,"
+                            " received_at BIGINT NOT NULL,"
+                            " source TEXT NOT NULL DEFAULT '',"
+                            " statement_id TEXT NOT NULL,"
+                            " UNIQUE (user_id, content_id))"),
+             QStringLiteral("CREATE INDEX completions_content ON completions (content_id, finished_ts)"),
+             QStringLiteral("CREATE INDEX completions_finished ON completions (finished_ts)"),
+             QStringLiteral("CREATE INDEX completions_ratio ON completions (ratio)"),
+             QStringLiteral("CREATE INDEX completions_score ON completions (score)"),
+         }},
     };
     return migrations;
 }

@@ -1,0 +1,99 @@
+#include "completions/CompletionRecord.h"
+
+#include <QUuid>
+
+namespace {
+
+// The namespace of xAPI Courier's completion statement ids (UUID v5).
+const QUuid completionNamespace(QStringLiteral("{3f0b2c58-6c7e-4a8e-9d4b-1d2f6a0c9e71}"));
+
+bool number(const QJsonObject& json, const char* field, double* value, FieldIssues* issues, bool required = true)
+{
+    const QJsonValue raw = json.value(QLatin1String(field));
+    if (raw.isUndefined() || raw.isNull()) {
+        if (required)
+            *issues << FieldIssue{QLatin1String(field), QStringLiteral("%1 is missing.").arg(QLatin1String(field))};
+        return false;
+    }
+    if (raw.isDouble()) {
+        *value = raw.toDouble();
+        return true;
+    }
+    bool ok = false;
+    *value = raw.toString().toDouble(&ok);
+    if (!ok)
+        *issues << FieldIssue{
+            QLatin1String(field),
+            QStringLiteral("%1 must be a number, not “%2”.").arg(QLatin1String(field), raw.toVariant().toString())};
+    return ok;
+}
+
+QString text(const QJsonObject& json, const char* field, FieldIssues* issues)
+{
+    const QJsonValue raw = json.value(QLatin1String(field));
+    const QString value = raw.isDouble() ? QString::number(qint64(raw.toDouble())) : raw.toString().trimmed();
+    if (value.isEmpty())
+        *issues << FieldIssue{QLatin1String(field), QStringLiteral("%1 is missing.").arg(QLatin1String(field))};
+    return value;
+}
+
+} // namespace
+
+QJsonObject CompletionRecord::toJson() const
+{
+    return {{QStringLiteral("contentId"), contentId},
+            {QStringLiteral("userId"), userId},
+            {QStringLiteral("score"), score},
+            {QStringLiteral("maxScore"), maxScore},
+            {QStringLiteral("openedTimestamp"), openedTimestamp},
+            {QStringLiteral("finishedTimestamp"), finishedTimestamp},
+            {QStringLiteral("completionTime"), completionTime},
+            {QStringLiteral("receivedAt"), receivedAt.toUTC().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("source"), source},
+            {QStringLiteral("statementId"), statementId}};
+}
+
+CompletionRecord CompletionRecord::fromWebhookJson(const QJsonObject& json, FieldIssues* issues)
+{
+    CompletionRecord record;
+    record.contentId = text(json, "contentId", issues);
+    record.userId = text(json, "userId", issues);
+    number(json, "score", &record.score, issues);
+    number(json, "maxScore", &record.maxScore, issues);
+    double value = 0;
+    if (number(json, "openedTimestamp", &value, issues))
+        record.openedTimestamp = qint64(value);
+    if (number(json, "finishedTimestamp", &value, issues))
+        record.finishedTimestamp = qint64(value);
+    if (number(json, "completionTime", &value, issues, false))
+        record.completionTime = qint64(value);
+    else
+        record.completionTime = std::max<qint64>(0, record.finishedTimestamp - record.openedTimestamp);
+    return record;
+}
+
+FieldIssues CompletionRecord::check() const
+{
+    FieldIssues issues;
+    if (score < 0)
+        issues << FieldIssue{QStringLiteral("score"), QStringLiteral("score must not be negative.")};
+    if (maxScore < 0)
+        issues << FieldIssue{QStringLiteral("maxScore"), QStringLiteral("maxScore must not be negative.")};
+    if (score > maxScore)
+        issues << FieldIssue{QStringLiteral("score"),
+                             QStringLiteral("score (%1) is above maxScore (%2).").arg(score).arg(maxScore)};
+    if (finishedTimestamp < openedTimestamp)
+        issues << FieldIssue{
+            QStringLiteral("finishedTimestamp"),
+            QStringLiteral("finished (%1) is before opened (%2).").arg(finishedTimestamp).arg(openedTimestamp)};
+    if (completionTime < 0)
+        issues << FieldIssue{QStringLiteral("completionTime"), QStringLiteral("completionTime must not be negative.")};
+    return issues;
+}
+
+QString CompletionRecord::derivedStatementId() const
+{
+    return QUuid::createUuidV5(completionNamespace,
+                               QStringLiteral("%1\n%2\n%3").arg(userId, contentId).arg(finishedTimestamp))
+        .toString(QUuid::WithoutBraces);
+}

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "common/FieldIssue.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+// What an H5P server keeps when a learner finishes content: one per (userId, contentId).
+struct CompletionRecord
+{
+    qint64 id = 0;
+    QString contentId;
+    QString userId;
+    double score = 0;
+    double maxScore = 0;
+    qint64 openedTimestamp = 0;   // UNIX seconds
+    qint64 finishedTimestamp = 0; // UNIX seconds
+    qint64 completionTime = 0;    // seconds
+    QDateTime receivedAt;
+    QString source; // "setFinished", "webhook", "import"
+    QString statementId;
+
+    // The seven H5P fields, plus receivedAt, source and statementId.
+    QJsonObject toJson() const;
+    // The completion-webhook format (the seven fields); issues name the field that is wrong.
+    static CompletionRecord fromWebhookJson(const QJsonObject& json, FieldIssues* issues);
+    // The rules every record keeps, whatever format it came in.
+    FieldIssues check() const;
+    // Deterministic: a repeated message never makes a second, different statement.
+    QString derivedStatementId() const;
+};
