@@ -5,6 +5,7 @@
 #include "alerts/SmtpSettings.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
+#include "completions/CompletionReceiver.h"
 #include "integrations/IntegrationService.h"
 #include "secrets/SecretStore.h"
 
@@ -80,6 +81,33 @@ void AlertsCommand::runAlerts(const QStringList& arguments, Cli::Finished finish
 void AlertsCommand::runSettings(const QStringList& arguments, Cli::Finished finished)
 {
     m_finished = std::move(finished);
+    if (arguments.value(0) == QLatin1String("receiver")) {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral("The bearer token H5P servers send to POST /completions, kept "
+                                                        "in the OS keychain."));
+        parser.addOption(
+            {QStringLiteral("webhook-token-stdin"), QStringLiteral("Read the token from standard input.")});
+        if (!parse(parser, QStringLiteral("settings"), arguments))
+            return;
+        if (!parser.isSet(QStringLiteral("webhook-token-stdin"))) {
+            m_output.error(QStringLiteral("give the token with --webhook-token-stdin."));
+            return finish(ExitCode::Usage);
+        }
+        const QString token = Terminal::readAllStdin().trimmed();
+        if (token.size() < 16) {
+            m_output.error(QStringLiteral("webhookToken: use at least 16 characters (e.g. openssl rand -hex 24)."));
+            return finish(ExitCode::Refused);
+        }
+        m_cli.secrets().write(CompletionReceiver::webhookTokenKey(), token, this, [this](const SecretResult& written) {
+            if (!written.ok()) {
+                m_output.error(QStringLiteral("The token was not saved. %1").arg(written.message));
+                return finish(ExitCode::Refused);
+            }
+            m_output.info(QStringLiteral("Webhook token saved in the OS keychain."));
+            finish(ExitCode::Success);
+        });
+        return;
+    }
     if (arguments.value(0) != QLatin1String("smtp")) {
         m_output.out() << "Usage: xapi-courier settings smtp --host H --port P --security none|starttls|tls "
                           "[--user U --password-stdin] --from ADDRESS\n"

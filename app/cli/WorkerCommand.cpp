@@ -2,6 +2,7 @@
 
 #include "cli/SignalWatcher.h"
 #include "common/Clock.h"
+#include "completions/CompletionReceiver.h"
 #include "delivery/DeliveryEngine.h"
 #include "delivery/DeliveryService.h"
 #include "delivery/EngineLease.h"
@@ -26,6 +27,11 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
                        "take over if it dies."));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption({QStringLiteral("receiver"),
+                      QStringLiteral("Also receive H5P completion messages on this port (127.0.0.1 unless --listen)."),
+                      QStringLiteral("PORT")});
+    parser.addOption({QStringLiteral("listen"), QStringLiteral("The address the receiver listens on."),
+                      QStringLiteral("ADDRESS"), QStringLiteral("127.0.0.1")});
     parser.addOption({QStringLiteral("until-idle"),
                       QStringLiteral("Exit when nothing is left to send, or everything left is waiting (for a probe, "
                                      "a hold, or a disabled integration).")});
@@ -64,6 +70,19 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
             [this](qint64, Integration::Health health, const QString& reason) {
                 m_output.info(QStringLiteral("Integration health: %1 %2").arg(Integration::healthName(health), reason));
             });
+    if (parser.isSet(QStringLiteral("receiver"))) {
+        auto* receiver = new CompletionReceiver(m_cli.store(), m_cli.secrets(), Clock::system(), this);
+        QString error;
+        if (!receiver->listen(QHostAddress(parser.value(QStringLiteral("listen"))),
+                              quint16(parser.value(QStringLiteral("receiver")).toUInt()), &error)) {
+            m_output.error(error);
+            return m_finished(ExitCode::Refused);
+        }
+        connect(receiver, &CompletionReceiver::stored, &engine, &DeliveryEngine::poke);
+        m_output.info(QStringLiteral("Receiving H5P completions on %1:%2.")
+                          .arg(parser.value(QStringLiteral("listen")))
+                          .arg(receiver->port()));
+    }
     if (parser.isSet(QStringLiteral("until-idle"))) {
         connect(&engine, &DeliveryEngine::idle, this, [this] { stop(QStringLiteral("idle")); });
     }
