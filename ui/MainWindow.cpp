@@ -1,7 +1,9 @@
 #include "MainWindow.h"
 
 #include "alerts/NotificationsPage.h"
+#include "completions/CompletionsPage.h"
 #include "console/TestConsolePage.h"
+#include "delivery/DeliveryEngine.h"
 #include "delivery/DeliveryService.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
@@ -70,6 +72,10 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
         m_integrationsPage->selectIntegration(id);
         m_integrationsPage->editSelected();
     });
+    auto* completionsPage = new CompletionsPage(store, secrets, *m_integrations);
+    addPage(completionsPage, Icons::themed(QStringLiteral("emblem-ok"), QStringLiteral("completions")),
+            tr("Completions"));
+    connect(completionsPage, &CompletionsPage::completionStored, &m_delivery->engine(), &DeliveryEngine::poke);
     m_integrationsPage->setTokenClient(&m_delivery->tokens());
     m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, m_delivery->notifier());
     addPage(m_notificationsPage, Icons::themed(QStringLiteral("mail-message"), QStringLiteral("notifications")),

@@ -65,6 +65,10 @@ QString whereClause(const DeliveryFilter& filter, QVariantList* values)
         const QString pattern = QLatin1Char('%') + filter.search.trimmed() + QLatin1Char('%');
         *values << pattern << pattern;
     }
+    if (!filter.statementId.isEmpty()) {
+        conditions << QStringLiteral("statement_id = ?");
+        *values << filter.statementId;
+    }
     if (filter.createdFrom.isValid()) {
         conditions << QStringLiteral("created_at >= ?");
         *values << filter.createdFrom.toMSecsSinceEpoch();

@@ -14,6 +14,7 @@ struct DeliveryFilter
     qint64 integrationId = 0;      // 0: every integration
     QList<Delivery::State> states; // empty: every state
     QString search;                // statement id or error text contains
+    QString statementId;           // exactly this statement
     QDateTime createdFrom;
     QDateTime createdTo;
 };

@@ -1,0 +1,305 @@
+#include "completions/CompletionsPage.h"
+
+#include "common/Clock.h"
+#include "common/MessageBox.h"
+#include "completions/CompletionReceiver.h"
+#include "completions/CompletionTableModel.h"
+#include "delivery/DeliveryQueue.h"
+#include "integrations/IntegrationService.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace {
+QString csvField(const QString& text)
+{
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
+        return text;
+    return QLatin1Char('"') + QString(text).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+}
+} // namespace
+
+CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, IntegrationService& integrations, QWidget* parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_secrets(secrets)
+    , m_integrations(integrations)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+
+    auto* receiverBar = new QToolBar;
+    m_receiving = new QCheckBox(tr("Receive H5P completions on port"));
+    m_port = new QSpinBox;
+    m_port->setRange(1, 65535);
+    m_port->setValue(8089);
+    m_receiverState = new QLabel(tr("The receiver is off."));
+    m_receiverState->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    receiverBar->addWidget(m_receiving);
+    receiverBar->addWidget(m_port);
+    receiverBar->addWidget(new QLabel(QStringLiteral("  ")));
+    receiverBar->addWidget(m_receiverState);
+    connect(m_receiving, &QCheckBox::toggled, this, &CompletionsPage::setReceiverRunning);
+    layout->addWidget(receiverBar);
+
+    auto* filters = new QToolBar;
+    m_content = new QLineEdit;
+    m_content->setObjectName(QStringLiteral("content"));
+    m_content->setPlaceholderText(tr("content id"));
+    m_content->setMaximumWidth(120);
+    m_user = new QLineEdit;
+    m_user->setPlaceholderText(tr("user id"));
+    m_user->setMaximumWidth(160);
+    m_useDates = new QCheckBox(tr("finished"));
+    m_from = new QDateEdit(QDate::currentDate().addDays(-30));
+    m_to = new QDateEdit(QDate::currentDate());
+    for (QDateEdit* edit : {m_from, m_to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    }
+    m_minScore = new QDoubleSpinBox;
+    m_maxScore = new QDoubleSpinBox;
+    for (QDoubleSpinBox* spin : {m_minScore, m_maxScore})
+        spin->setRange(-1, 1e6);
+    m_minScore->setSpecialValueText(tr("any"));
+    m_maxScore->setSpecialValueText(tr("any"));
+    m_minScore->setValue(-1);
+    m_maxScore->setValue(-1);
+    m_outcome = new QComboBox;
+    m_outcome->addItems({tr("passed or failed"), tr("passed"), tr("failed")});
+    m_threshold = new QDoubleSpinBox;
+    m_threshold->setRange(0, 100);
+    m_threshold->setSuffix(QStringLiteral(" %"));
+    m_threshold->setValue(50);
+    m_threshold->setToolTip(tr("Passed: score / max score at or above this"));
+    filters->addWidget(m_content);
+    filters->addWidget(m_user);
+    filters->addWidget(m_useDates);
+    filters->addWidget(m_from);
+    filters->addWidget(new QLabel(QStringLiteral(" – ")));
+    filters->addWidget(m_to);
+    filters->addWidget(new QLabel(tr("  score ")));
+    filters->addWidget(m_minScore);
+    filters->addWidget(new QLabel(QStringLiteral(" – ")));
+    filters->addWidget(m_maxScore);
+    filters->addWidget(new QLabel(QStringLiteral("  ")));
+    filters->addWidget(m_outcome);
+    filters->addWidget(m_threshold);
+    filters->addSeparator();
+    filters->addAction(tr("Delete Content…"), this, &CompletionsPage::deleteContent);
+    filters->addAction(tr("Export CSV…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Completions"),
+                                                          QStringLiteral("completions.csv"), tr("CSV (*.csv)"));
+        QString error;
+        if (!path.isEmpty() && !exportCsv(path, &error))
+            m_count->setText(error);
+    });
+    layout->addWidget(filters);
+
+    auto* delay = new QTimer(this);
+    delay->setSingleShot(true);
+    delay->setInterval(250);
+    connect(delay, &QTimer::timeout, this, &CompletionsPage::applyFilter);
+    for (QLineEdit* edit : {m_content, m_user})
+        connect(edit, &QLineEdit::textChanged, delay, qOverload<>(&QTimer::start));
+    for (QDoubleSpinBox* spin : {m_minScore, m_maxScore, m_threshold})
+        connect(spin, &QDoubleSpinBox::valueChanged, delay, qOverload<>(&QTimer::start));
+    for (QDateEdit* edit : {m_from, m_to})
+        connect(edit, &QDateEdit::dateChanged, delay, qOverload<>(&QTimer::start));
+    connect(m_useDates, &QCheckBox::toggled, this, &CompletionsPage::applyFilter);
+    connect(m_outcome, &QComboBox::currentIndexChanged, this, &CompletionsPage::applyFilter);
+
+    auto* splitter = new QSplitter;
+    m_model = new CompletionTableModel(store, this);
+    m_table = new QTableView;
+    m_table->setModel(m_model);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(0, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(0, 150);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CompletionsPage::showSelected);
+    m_count = new QLabel;
+    auto* tableBox = new QWidget;
+    auto* tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_table);
+    tableLayout->addWidget(m_count);
+    m_detail = new QTextBrowser;
+    splitter->addWidget(tableBox);
+    splitter->addWidget(m_detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+    applyFilter();
+}
+
+CompletionsPage::~CompletionsPage() = default;
+
+void CompletionsPage::applyFilter()
+{
+    CompletionFilter filter;
+    filter.contentId = m_content->text().trimmed();
+    filter.userId = m_user->text().trimmed();
+    if (m_useDates->isChecked()) {
+        filter.finishedFrom = m_from->date().startOfDay();
+        filter.finishedTo = m_to->date().endOfDay();
+    }
+    if (m_minScore->value() >= 0)
+        filter.minScore = m_minScore->value();
+    if (m_maxScore->value() >= 0)
+        filter.maxScore = m_maxScore->value();
+    if (m_outcome->currentIndex() > 0)
+        filter.passed = m_outcome->currentIndex() == 1;
+    filter.passThreshold = m_threshold->value() / 100.0;
+    m_model->setFilter(filter);
+    m_count->setText(m_model->totalCount() == 0
+                         ? tr("No completion records here yet. Switch the receiver on, or import records with "
+                              "xapi-courier completions import.")
+                         : tr("%1 completion records").arg(m_model->totalCount()));
+    showSelected();
+}
+
+void CompletionsPage::showSelected()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const auto record = rows.isEmpty() ? std::nullopt : m_model->recordAt(rows.first().row());
+    if (!record) {
+        m_detail->setHtml(tr("<p style=\"color:gray\">Select a record to see the statement made from it and whether "
+                             "each integration has it.</p>"));
+        return;
+    }
+    QString html =
+        tr("<h3>Content %1 · user %2</h3>").arg(record->contentId.toHtmlEscaped(), record->userId.toHtmlEscaped());
+    html +=
+        QStringLiteral("<pre>%1</pre>")
+            .arg(QString::fromUtf8(QJsonDocument(record->toJson()).toJson(QJsonDocument::Indented)).toHtmlEscaped());
+    html += tr("<h4>Statement %1</h4>").arg(record->statementId);
+    DeliveryFilter filter;
+    filter.statementId = record->statementId;
+    QString error;
+    QHash<qint64, QString> names;
+    for (const Integration& integration : m_integrations.list(&error))
+        names.insert(integration.id, integration.name);
+    const QList<Delivery> deliveries = DeliveryQueue(m_store).list(filter, 100, 0, &error);
+    if (deliveries.isEmpty())
+        html += tr("<p>Not queued to any integration (none was enabled when it arrived).</p>");
+    html += QStringLiteral("<table cellpadding=\"3\">");
+    for (const Delivery& delivery : deliveries) {
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td>%3</td></tr>")
+                    .arg(names.value(delivery.integrationId).toHtmlEscaped(), Delivery::stateName(delivery.state),
+                         delivery.lastError.left(120).toHtmlEscaped());
+    }
+    html += QStringLiteral("</table>");
+    if (!deliveries.isEmpty())
+        html +=
+            QStringLiteral("<pre>%1</pre>")
+                .arg(QString::fromUtf8(QJsonDocument::fromJson(deliveries.first().body).toJson(QJsonDocument::Indented))
+                         .toHtmlEscaped());
+    m_detail->setHtml(html);
+}
+
+void CompletionsPage::deleteContent()
+{
+    const QString content = m_content->text().trimmed();
+    if (content.isEmpty()) {
+        m_count->setText(tr("Type the content id in the filter first: Delete Content removes all its records."));
+        return;
+    }
+    CompletionFilter filter;
+    filter.contentId = content;
+    QString error;
+    const int count = CompletionStore(m_store).count(filter, &error);
+    if (!MessageBox::confirm(this, tr("Delete Content"),
+                             tr("Delete the %1 completion records of content “%2”?").arg(count).arg(content),
+                             tr("This is what an H5P server does when content is deleted. Statements already queued "
+                                "or delivered are not affected."),
+                             tr("Delete")))
+        return;
+    const int removed = CompletionStore(m_store).removeContent(content, &error);
+    applyFilter();
+    m_count->setText(removed < 0 ? error : tr("Deleted %1 records of content “%2”.").arg(removed).arg(content));
+}
+
+bool CompletionsPage::exportCsv(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = tr("%1 cannot be written: %2").arg(path, file.errorString());
+        return false;
+    }
+    file.write("contentId,userId,score,maxScore,openedTimestamp,finishedTimestamp,completionTime,receivedAt,source,"
+               "statementId\n");
+    CompletionStore completions(m_store);
+    constexpr int page = 5000;
+    for (int offset = 0;; offset += page) {
+        const QList<CompletionRecord> records =
+            completions.page({}, CompletionStore::Sort::Finished, false, page, offset, error);
+        for (const CompletionRecord& r : records) {
+            const QStringList fields = {csvField(r.contentId),
+                                        csvField(r.userId),
+                                        QString::number(r.score),
+                                        QString::number(r.maxScore),
+                                        QString::number(r.openedTimestamp),
+                                        QString::number(r.finishedTimestamp),
+                                        QString::number(r.completionTime),
+                                        r.receivedAt.toUTC().toString(Qt::ISODate),
+                                        csvField(r.source),
+                                        r.statementId};
+            file.write(fields.join(QLatin1Char(',')).toUtf8() + '\n');
+        }
+        if (records.size() < page)
+            break;
+    }
+    m_count->setText(tr("Exported to %1.").arg(path));
+    return error->isEmpty();
+}
+
+void CompletionsPage::setReceiverRunning(bool running)
+{
+    delete m_receiver;
+    m_receiver = nullptr;
+    if (!running) {
+        m_receiverState->setText(tr("The receiver is off."));
+        return;
+    }
+    m_receiver = new CompletionReceiver(m_store, m_secrets, Clock::system(), this);
+    QString error;
+    if (!m_receiver->listen(QHostAddress::LocalHost, quint16(m_port->value()), &error)) {
+        m_receiverState->setText(error);
+        QSignalBlocker blocker(m_receiving);
+        m_receiving->setChecked(false);
+        delete m_receiver;
+        m_receiver = nullptr;
+        return;
+    }
+    connect(m_receiver, &CompletionReceiver::stored, this, [this] {
+        applyFilter();
+        Q_EMIT completionStored();
+    });
+    m_receiverState->setText(
+        tr("Listening on http://127.0.0.1:%1 — the embedding page gets a session from /session?user=ID "
+           "and H5P posts to /setFinished?_csrf=TOKEN.")
+            .arg(m_receiver->port()));
+}

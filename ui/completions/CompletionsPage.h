@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QWidget>
+
+class CompletionReceiver;
+class CompletionTableModel;
+class IntegrationService;
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableView;
+class QTextBrowser;
+class SecretStore;
+class Store;
+
+// "Did my learners' completions reach the LRS?": the records with filters, each with the statement made from it and
+// its delivery to every integration; delete by content, export CSV, and the receiver switched on or off.
+class CompletionsPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    CompletionsPage(Store& store, SecretStore& secrets, IntegrationService& integrations, QWidget* parent = nullptr);
+    ~CompletionsPage() override;
+
+    CompletionTableModel* model() const { return m_model; }
+    void applyFilter();
+    void deleteContent();
+    bool exportCsv(const QString& path, QString* error);
+    void setReceiverRunning(bool running);
+
+Q_SIGNALS:
+    void completionStored();
+
+private:
+    void showSelected();
+
+    Store& m_store;
+    SecretStore& m_secrets;
+    IntegrationService& m_integrations;
+    CompletionReceiver* m_receiver = nullptr; // child of this, while running
+    CompletionTableModel* m_model = nullptr;
+    QLineEdit* m_content = nullptr;
+    QLineEdit* m_user = nullptr;
+    QCheckBox* m_useDates = nullptr;
+    QDateEdit* m_from = nullptr;
+    QDateEdit* m_to = nullptr;
+    QComboBox* m_outcome = nullptr;
+    QDoubleSpinBox* m_threshold = nullptr;
+    QDoubleSpinBox* m_minScore = nullptr;
+    QDoubleSpinBox* m_maxScore = nullptr;
+    QCheckBox* m_receiving = nullptr;
+    QSpinBox* m_port = nullptr;
+    QLabel* m_receiverState = nullptr;
+    QLabel* m_count = nullptr;
+    QTableView* m_table = nullptr;
+    QTextBrowser* m_detail = nullptr;
+};
