@@ -82,7 +82,7 @@ std::optional<CompletionStore::Outcome> CompletionStore::save(CompletionRecord& 
         *error = transaction.error();
         return std::nullopt;
     }
-    const auto outcome = saveInTransaction(record, error);
+    const auto outcome = saveInTransaction(record, enabledIntegrations(error), error);
     if (!outcome)
         return std::nullopt;
     if (!transaction.commit()) {
@@ -92,7 +92,18 @@ std::optional<CompletionStore::Outcome> CompletionStore::save(CompletionRecord& 
     return outcome;
 }
 
-std::optional<CompletionStore::Outcome> CompletionStore::saveInTransaction(CompletionRecord& record, QString* error)
+QList<Integration> CompletionStore::enabledIntegrations(QString* error) const
+{
+    QList<Integration> enabled;
+    for (const Integration& integration : IntegrationRepository(m_store).all(error)) {
+        if (integration.enabled)
+            enabled << integration;
+    }
+    return enabled;
+}
+
+std::optional<CompletionStore::Outcome>
+CompletionStore::saveInTransaction(CompletionRecord& record, const QList<Integration>& integrations, QString* error)
 {
     record.statementId = record.derivedStatementId();
     if (!record.receivedAt.isValid())
@@ -156,9 +167,7 @@ std::optional<CompletionStore::Outcome> CompletionStore::saveInTransaction(Compl
     facts.finishedAt = QDateTime::fromSecsSinceEpoch(record.finishedTimestamp, Qt::UTC);
     facts.statementId = record.statementId;
     DeliveryQueue queue(m_store);
-    for (const Integration& integration : IntegrationRepository(m_store).all(error)) {
-        if (!integration.enabled)
-            continue;
+    for (const Integration& integration : integrations) {
         const ProviderProfile profile = ProviderProfile::forProvider(integration.provider, integration.statementUrl);
         const QJsonObject statement = StatementTemplates::build(profile.completionValues(facts));
         if (!queue.enqueueInTransaction({statement}, {integration.id}, QDateTime::currentDateTimeUtc(), error))
@@ -177,6 +186,7 @@ CompletionStore::ImportReport CompletionStore::importLines(const QByteArray& lin
         *error = transaction.error();
         return report;
     }
+    const QList<Integration> integrations = enabledIntegrations(error);
     int number = 0;
     for (const QByteArray& raw : lines.split('\n')) {
         ++number;
@@ -199,7 +209,7 @@ CompletionStore::ImportReport CompletionStore::importLines(const QByteArray& lin
             continue;
         }
         record.source = QStringLiteral("import");
-        const auto outcome = saveInTransaction(record, error);
+        const auto outcome = saveInTransaction(record, integrations, error);
         if (!outcome)
             return report;
         report.stored += *outcome == Outcome::Stored;

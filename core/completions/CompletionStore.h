@@ -51,7 +51,9 @@ public:
     int count(const CompletionFilter& filter, QString* error) const;
 
 private:
-    std::optional<Outcome> saveInTransaction(CompletionRecord& record, QString* error);
+    QList<struct Integration> enabledIntegrations(QString* error) const;
+    std::optional<Outcome> saveInTransaction(CompletionRecord& record, const QList<struct Integration>& integrations,
+                                             QString* error);
 
     Store& m_store;
 };
