@@ -144,6 +144,22 @@ private Q_SLOTS:
                  403);
     }
 
+    void trustedHeaderNamesTheUser()
+    {
+        m_receiver->setTrustedUserHeader("X-Remote-User");
+        QCOMPARE(call("GET", QStringLiteral("/session?user=mallory")).status, 400); // the query is not trusted
+        const Answer answer = call("GET", QStringLiteral("/session"), {}, {{"X-Remote-User", "ada@school.example"}});
+        QCOMPARE(answer.status, 200);
+        const QString token = answer.json[QStringLiteral("session")].toString();
+        const QString csrf = answer.json[QStringLiteral("csrf")].toString();
+        QCOMPARE(call("POST", QStringLiteral("/setFinished?_csrf=") + csrf,
+                      "contentId=5&score=1&maxScore=1&opened=1763800000&finished=1763800010&time=10",
+                      {{"Cookie", "courier_session=" + token.toLatin1()}})
+                     .status,
+                 200);
+        QCOMPARE(count(QStringLiteral("ada@school.example")), 1);
+    }
+
     void badInputNamesTheField_data()
     {
         QTest::addColumn<QByteArray>("form");

@@ -32,6 +32,10 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
                       QStringLiteral("PORT")});
     parser.addOption({QStringLiteral("listen"), QStringLiteral("The address the receiver listens on."),
                       QStringLiteral("ADDRESS"), QStringLiteral("127.0.0.1")});
+    parser.addOption({QStringLiteral("trusted-user-header"),
+                      QStringLiteral("Take the user of GET /session from this header, set by a trusted proxy, instead "
+                                     "of ?user=."),
+                      QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("until-idle"),
                       QStringLiteral("Exit when nothing is left to send, or everything left is waiting (for a probe, "
                                      "a hold, or a disabled integration).")});
@@ -72,6 +76,7 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
             });
     if (parser.isSet(QStringLiteral("receiver"))) {
         auto* receiver = new CompletionReceiver(m_cli.store(), m_cli.secrets(), Clock::system(), this);
+        receiver->setTrustedUserHeader(parser.value(QStringLiteral("trusted-user-header")).toLatin1());
         QString error;
         if (!receiver->listen(QHostAddress(parser.value(QStringLiteral("listen"))),
                               quint16(parser.value(QStringLiteral("receiver")).toUInt()), &error)) {
