@@ -102,9 +102,11 @@ CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, Integration
     filters->addWidget(new QLabel(QStringLiteral("  ")));
     filters->addWidget(m_outcome);
     filters->addWidget(m_threshold);
-    filters->addSeparator();
-    filters->addAction(tr("Delete Content…"), this, &CompletionsPage::deleteContent);
-    filters->addAction(tr("Export CSV…"), this, [this] {
+    auto* spacer = new QWidget;
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    receiverBar->addWidget(spacer);
+    receiverBar->addAction(tr("Delete Content…"), this, &CompletionsPage::deleteContent);
+    receiverBar->addAction(tr("Export CSV…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Completions"),
                                                           QStringLiteral("completions.csv"), tr("CSV (*.csv)"));
         QString error;
@@ -131,7 +133,7 @@ CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, Integration
     m_table = new QTableView;
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
-    m_table->horizontalHeader()->setSortIndicator(0, Qt::DescendingOrder);
+    m_table->sortByColumn(int(CompletionTableModel::Column::Finished), Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -177,7 +179,8 @@ void CompletionsPage::applyFilter()
     m_count->setText(m_model->totalCount() == 0
                          ? tr("No completion records here yet. Switch the receiver on, or import records with "
                               "xapi-courier completions import.")
-                         : tr("%1 completion records").arg(m_model->totalCount()));
+                         : (m_model->totalCount() == 1 ? tr("1 completion record")
+                                                       : tr("%1 completion records").arg(m_model->totalCount())));
     showSelected();
 }
 
