@@ -103,6 +103,12 @@ int main(int argc, char** argv)
     });
     measure("sort by score, first page",
             [&] { return completions.page({}, CompletionStore::Sort::Score, true, 500, 0, &error).size(); });
+    measure("sort by content, first page",
+            [&] { return completions.page({}, CompletionStore::Sort::Content, false, 500, 0, &error).size(); });
+    measure("sort by user, first page",
+            [&] { return completions.page({}, CompletionStore::Sort::User, false, 500, 0, &error).size(); });
+    measure("newest first, a page half-way down",
+            [&] { return completions.page({}, CompletionStore::Sort::Finished, true, 500, total / 2, &error).size(); });
     CompletionFilter filter;
     filter.contentId = QStringLiteral("7");
     filter.passed = true;
