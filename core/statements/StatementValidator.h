@@ -35,6 +35,8 @@ class StatementValidator final
 public:
     // Findings for one statement; prefix is put before every path (e.g. "[3]").
     static QList<Finding> validate(const QJsonObject& statement, int index = 0, const QString& prefix = QString());
+    // The same over the statement's JSON text, without building Qt JSON values (the fast path).
+    static QList<Finding> validate(QByteArrayView json, int index = 0, const QString& prefix = QString());
     // Parse and validate; a single object, an array or NDJSON.
     static StatementBatch validateInput(const QByteArray& input);
 };
