@@ -145,22 +145,18 @@ bool JsonView::parseString(QByteArrayView* out)
     const char* data = m_input.data();
     const char* end = data + m_input.size();
     bool escaped = false;
-    // Jump to the closing quote; only a backslash before it needs the careful walk.
-    const char* quote = static_cast<const char*>(std::memchr(data + m_at, '"', size_t(end - data - m_at)));
-    if (!quote)
-        return false;
-    if (!std::memchr(data + m_at, '\\', size_t(quote - data - m_at))) {
-        m_at = quote - data;
-    } else {
-        escaped = true;
-        while (m_at < m_input.size() && m_input[m_at] != '"') {
-            if (m_input[m_at] == '\\')
-                ++m_at;
-            ++m_at;
+    // One pass to the closing quote; a backslash on the way means the string has to be decoded.
+    const char* p = data + m_at;
+    while (p < end && *p != '"') {
+        if (*p == '\\') {
+            escaped = true;
+            ++p;
         }
-        if (m_at >= m_input.size())
-            return false;
+        ++p;
     }
+    if (p >= end)
+        return false;
+    m_at = p - data;
     const QByteArrayView raw = m_input.sliced(start, m_at - start);
     ++m_at; // closing quote
     if (!escaped) {

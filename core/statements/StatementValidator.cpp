@@ -82,11 +82,16 @@ bool isIri(Text text)
     if (i >= size - 1)
         return false;
     bool ascii = true;
-    for (; i < size; ++i) {
-        const uchar c = uchar(text[i]);
-        if (c <= ' ' || c == '<' || c == '>' || c == '"')
-            return false;
-        ascii &= c < 0x80;
+    const char* p = text.bytes.data() + i;
+    const char* end = text.bytes.data() + size;
+    for (; p < end; ++p) {
+        const uchar c = uchar(*p);
+        if (c <= '>') {
+            if (c <= ' ' || c == '<' || c == '>' || c == '"')
+                return false;
+        } else {
+            ascii &= c < 0x80;
+        }
     }
     if (ascii)
         return true;
