@@ -142,7 +142,7 @@ private Q_SLOTS:
         enqueue(3);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Held, 20000);
         QVERIFY(stored().holdReason.contains(QLatin1String("verb.id is not an IRI")));
-        QCOMPARE(count(Delivery::State::Held), 1);
+        QTRY_COMPARE(count(Delivery::State::Held), 1);
         advance(3600);
         expectQuiet(1);
 

@@ -257,7 +257,11 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
         outcome.attempt.integrationId = integrationId;
         m_pending << outcome;
     }
-    if (m_pending.size() >= FlushAt)
+    // When the lane's health changes, the store shows the outcome that changed it first (so nobody reads "held"
+    // next to a delivery still "sending"); otherwise outcomes are recorded together.
+    const bool changesHealth = probe || result.verdict == TransportResult::Verdict::Retryable ||
+                               result.verdict == TransportResult::Verdict::Rejected;
+    if (changesHealth || m_pending.size() >= FlushAt)
         flush();
     else if (!m_flushTimer.isActive())
         m_flushTimer.start();
