@@ -1,6 +1,8 @@
+#include "BrokenServer.h"
 #include "LocalReceiver.h"
 #include "TestStore.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -60,6 +62,16 @@ private Q_SLOTS:
         QVERIFY(accepted.out.contains(QLatin1String("> X-Experience-API-Version: 1.0.3")));
         QVERIFY(accepted.out.contains(QLatin1String("f4178dfb-d61c-4a16-8ab3-5b9fccae7d8c"))); // the receiver's ids
         QCOMPARE(m_receiver->statementRequests.size(), 1);
+        // The status line with its reason, the timings, and the body as sent: the file, byte for byte.
+        QVERIFY(accepted.out.contains(QLatin1String("< HTTP 200 OK\n")));
+        QVERIFY(accepted.out.contains(QLatin1String("> POST ") + m_receiver->statementsUrl().toString()));
+        QVERIFY(accepted.out.contains(QLatin1String("> Content-Type: application/json")));
+        QVERIFY(accepted.out.contains(QLatin1String(" ms to the first byte")));
+        QFile sample(QStringLiteral(COURIER_SAMPLES_DIR "/vendor-completed.json"));
+        QVERIFY(sample.open(QIODevice::ReadOnly));
+        const QByteArray file = sample.readAll().trimmed();
+        QCOMPARE(m_receiver->statementRequests.first().body, file);
+        QVERIFY(accepted.out.contains(QString::fromUtf8(file)));
 
         m_receiver->setStatementReplies({{409, "already stored", {}, 0}});
         const Run duplicate = run(sendArguments(QStringLiteral("Open")));
@@ -78,6 +90,121 @@ private Q_SLOTS:
                 "not json")
                 .exitCode,
             2);
+    }
+
+    void anArrayFromStandardInput()
+    {
+        const QByteArray array =
+            R"([{"id":"11111111-1111-4111-8111-111111111111","actor":{"mbox":"mailto:a@example.com"},)"
+            R"("verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},)"
+            R"("object":{"id":"http://example.com/course/1"}},)"
+            R"({"id":"22222222-2222-4222-8222-222222222222","actor":{"mbox":"mailto:b@example.com"},)"
+            R"("verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},)"
+            R"("object":{"id":"http://example.com/course/1"}}])";
+        const Run sent =
+            run({QStringLiteral("send"), QStringLiteral("--integration"), QStringLiteral("Open"), QStringLiteral("-")},
+                array);
+        QCOMPARE(sent.exitCode, 0);
+        QCOMPARE(m_receiver->statementRequests.size(), 1); // one request, not one per statement
+        QCOMPARE(m_receiver->statementRequests.first().statementIds(),
+                 QStringList({QStringLiteral("11111111-1111-4111-8111-111111111111"),
+                              QStringLiteral("22222222-2222-4222-8222-222222222222")}));
+    }
+
+    void failuresExitOne_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("403") << 403 << QStringLiteral("HTTP 403 Forbidden: not yours (http)");
+        QTest::newRow("413") << 413 << QStringLiteral("HTTP 413");
+        QTest::newRow("500") << 500 << QStringLiteral("HTTP 500 Internal Server Error: not yours (http)");
+    }
+
+    void failuresExitOne()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, fragment);
+        m_receiver->setStatementReplies({{status, "not yours", {}, 0}});
+        const Run refused = run(sendArguments(QStringLiteral("Open")));
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(fragment), qPrintable(refused.err));
+        QVERIFY(refused.out.contains(QStringLiteral("< HTTP %1").arg(status)));
+    }
+
+    void noAnswerExitsOne()
+    {
+        BrokenServer silent(BrokenServer::Mode::Silent);
+        QVERIFY(silent.start());
+        BrokenServer dropping(BrokenServer::Mode::Drop);
+        QVERIFY(dropping.start());
+        for (const auto& [name, url] : {std::pair{QStringLiteral("Silent"), silent.url()},
+                                        std::pair{QStringLiteral("Dropping"), dropping.url()}}) {
+            QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"), name,
+                          QStringLiteral("--provider"), name.toLower(), QStringLiteral("--statement-url"),
+                          url.toString(), QStringLiteral("--auth"), QStringLiteral("none")})
+                         .exitCode,
+                     0);
+        }
+        QStringList slow = sendArguments(QStringLiteral("Silent"));
+        slow << QStringLiteral("--timeout") << QStringLiteral("0.5");
+        const Run timedOut = run(slow);
+        QCOMPARE(timedOut.exitCode, 1);
+        QVERIFY2(timedOut.err.contains(QLatin1String("No complete answer within 0.5 s (timeout).")),
+                 qPrintable(timedOut.err));
+        QVERIFY(!timedOut.out.contains(QLatin1String("< HTTP")));
+
+        const Run dropped = run(sendArguments(QStringLiteral("Dropping")));
+        QCOMPARE(dropped.exitCode, 1);
+        QVERIFY2(dropped.err.contains(QLatin1String("(network)")), qPrintable(dropped.err));
+
+        QStringList wrong = sendArguments(QStringLiteral("Open"));
+        wrong << QStringLiteral("--timeout") << QStringLiteral("soon");
+        QCOMPARE(run(wrong).exitCode, 2);
+        QCOMPARE(run({QStringLiteral("send"), QStringLiteral("--integration"), QStringLiteral("Open"),
+                      QStringLiteral("/nonexistent/statement.json")})
+                     .exitCode,
+                 2);
+    }
+
+    void oauthTokenIsRefreshedOnceAndNeverShown()
+    {
+        QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
+                      QStringLiteral("OAuth"), QStringLiteral("--provider"), QStringLiteral("oauth"),
+                      QStringLiteral("--statement-url"), m_receiver->statementsUrl().toString(),
+                      QStringLiteral("--auth-url"), m_receiver->tokenUrl().toString(), QStringLiteral("--client-id"),
+                      QStringLiteral("courier"), QStringLiteral("--client-secret-stdin")},
+                     "oauth-Secret-91")
+                     .exitCode,
+                 0);
+        m_receiver->setTokenReplies({LocalReceiver::token("revoked-tok"), LocalReceiver::token("fresh-tok")});
+        m_receiver->setStatementReplies({{401, "token revoked", {}, 0}, {200, {}, {}, 0}});
+        QStringList arguments = sendArguments(QStringLiteral("OAuth"));
+        arguments << QStringLiteral("--client-auth") << QStringLiteral("body");
+        const Run sent = run(arguments);
+        QCOMPARE(sent.exitCode, 0);
+        QCOMPARE(m_receiver->tokenRequests.size(), 2);
+        QCOMPARE(m_receiver->statementRequests.size(), 2);
+        QVERIFY(m_receiver->tokenRequests.first().body.contains("client_secret=oauth-Secret-91"));
+        QCOMPARE(m_receiver->statementRequests.last().header("Authorization"), QByteArray("Bearer fresh-tok"));
+        QVERIFY(sent.out.contains(QLatin1String("fetched a new one")));
+        QVERIFY(sent.out.contains(QStringLiteral("> Authorization: Bearer •••")));
+        for (const QString& hidden :
+             {QStringLiteral("oauth-Secret-91"), QStringLiteral("revoked-tok"), QStringLiteral("fresh-tok")})
+            QVERIFY2(!QString(sent.out + sent.err).contains(hidden), qPrintable(hidden));
+
+        // The token endpoint refuses: the portal's sentence, the endpoint's answer, exit 1.
+        // (Each run is a new process: no token is cached across them.)
+        m_receiver->setTokenReplies({{400, R"({"error":"invalid_client"})", {}, 0}});
+        const Run refused = run(sendArguments(QStringLiteral("OAuth")));
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QLatin1String("Invalid Credentials (Client Id, Client Secret or Authentication "
+                                                    "URL may be incorrect)")),
+                 qPrintable(refused.err));
+        QVERIFY(refused.err.contains(QLatin1String("(token)")));
+        QVERIFY(refused.out.contains(QLatin1String("> POST ") + m_receiver->tokenUrl().toString()));
+        QVERIFY(refused.out.contains(QLatin1String("invalid_client")));
+        QVERIFY(!QString(refused.out + refused.err).contains(QLatin1String("oauth-Secret-91")));
+        QCOMPARE(m_receiver->statementRequests.size(), 2); // no statement went out without a token
     }
 
     void testConnectionFromTheCommandLine()

@@ -4,6 +4,7 @@
 #include "common/Clock.h"
 #include "delivery/DeliveryService.h"
 #include "delivery/HttpTransport.h"
+#include "delivery/TokenClient.h"
 #include "integrations/IntegrationService.h"
 #include "statements/StatementValidator.h"
 
@@ -28,6 +29,19 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         {QStringLiteral("integration"), QStringLiteral("The integration, by name or id."), QStringLiteral("NAME|ID")});
     parser.addOption(
         {QStringLiteral("put"), QStringLiteral("PUT with ?statementId= instead of POST (one statement).")});
+    parser.addOption({QStringLiteral("timeout"),
+                      QStringLiteral("Give up when the whole request takes longer (default %1).")
+                          .arg(HttpTransport::DefaultTimeoutMs / 1000),
+                      QStringLiteral("SECONDS")});
+    parser.addOption({QStringLiteral("connect-timeout"),
+                      QStringLiteral("Give up when no connection (TLS handshake included) is made in time "
+                                     "(default %1).")
+                          .arg(HttpTransport::DefaultConnectTimeoutMs / 1000),
+                      QStringLiteral("SECONDS")});
+    parser.addOption({QStringLiteral("client-auth"),
+                      QStringLiteral("OAuth 2.0: send the client id and secret to the token endpoint in an HTTP "
+                                     "Basic header (basic, the default) or in the form body (body)."),
+                      QStringLiteral("basic|body")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statement, or - for standard input."));
     QStringList parserArguments = arguments;
     parserArguments.prepend(QStringLiteral("xapi-courier send"));
@@ -43,18 +57,41 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.error(QStringLiteral("give --integration NAME and one file (or -)."));
         return finished(ExitCode::Usage);
     }
+    const auto seconds = [&parser](const QString& name, int fallbackMs, int* milliseconds) {
+        if (!parser.isSet(name)) {
+            *milliseconds = fallbackMs;
+            return true;
+        }
+        bool ok = false;
+        const double value = parser.value(name).toDouble(&ok);
+        *milliseconds = int(value * 1000);
+        return ok && value > 0 && value <= 3600;
+    };
+    int timeoutMs = 0;
+    int connectTimeoutMs = 0;
+    if (!seconds(QStringLiteral("timeout"), HttpTransport::DefaultTimeoutMs, &timeoutMs) ||
+        !seconds(QStringLiteral("connect-timeout"), HttpTransport::DefaultConnectTimeoutMs, &connectTimeoutMs)) {
+        m_output.error(QStringLiteral("--timeout and --connect-timeout take a number of seconds, up to 3600."));
+        return finished(ExitCode::Usage);
+    }
+    const QString clientAuth = parser.value(QStringLiteral("client-auth"));
+    if (!clientAuth.isEmpty() && clientAuth != QLatin1String("basic") && clientAuth != QLatin1String("body")) {
+        m_output.error(QStringLiteral("--client-auth is basic or body."));
+        return finished(ExitCode::Usage);
+    }
     QByteArray data;
     QString error;
     if (!ValidateCommand::readInput(parser.positionalArguments().first(), &data, &error)) {
         m_output.error(error);
         return finished(ExitCode::Usage);
     }
+    // Only JSON that does not parse stops here. A test tool sends what it is given: the validator's findings are
+    // shown as warnings, never enforced, so QA can see how a receiver answers an invalid statement.
     const StatementBatch batch = StatementValidator::validateInput(data);
     if (!batch.parseError.isEmpty()) {
         m_output.error(QStringLiteral("%1: %2").arg(parser.positionalArguments().first(), batch.parseError));
         return finished(ExitCode::Usage);
     }
-    // A test tool sends what it is given; the findings are shown, not enforced.
     for (const Finding& finding : batch.findings)
         m_output.warning(finding.toText());
     if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
@@ -65,8 +102,12 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.error(QStringLiteral("integration: no integration is named “%1” or has that id.").arg(name));
         return finished(ExitCode::Refused);
     }
+    // One JSON document (a statement or an array) goes out byte for byte as the file has it; NDJSON lines are sent
+    // as one array.
     QByteArray body;
-    if (batch.statements.size() == 1) {
+    if (!QJsonDocument::fromJson(data).isNull()) {
+        body = data.trimmed();
+    } else if (batch.statements.size() == 1) {
         body = QJsonDocument(batch.statements.first()).toJson(QJsonDocument::Compact);
     } else {
         QJsonArray array;
@@ -75,26 +116,16 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         body = QJsonDocument(array).toJson(QJsonDocument::Compact);
     }
     m_delivery = new DeliveryService(m_cli.store(), m_cli.secrets(), Clock::system(), QStringLiteral("send"), this);
-    m_delivery->transport().setUsePut(parser.isSet(QStringLiteral("put")));
-    m_delivery->transport().deliver(*integration, body, this, [this, finished](const TransportResult& result) {
-        QTextStream& out = m_output.out();
-        const AttemptRecord& attempt = result.attempt;
-        out << "> " << attempt.requestLine << '\n';
-        for (const QString& line : attempt.requestHeaders.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-            out << "> " << line << '\n';
-        out << "> (" << attempt.requestBodySize << " bytes)\n\n";
-        if (result.status)
-            out << "< HTTP " << *result.status << "  (" << attempt.durationMs << " ms total, " << result.firstByteMs
-                << " ms to first byte)\n";
-        for (const QString& line : attempt.responseHeaders.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-            out << "< " << line << '\n';
-        if (!attempt.responseBody.isEmpty()) {
-            const QJsonDocument json = QJsonDocument::fromJson(attempt.responseBody.toUtf8());
-            out << '\n'
-                << (json.isNull() ? attempt.responseBody : QString::fromUtf8(json.toJson(QJsonDocument::Indented)))
-                << '\n';
-        }
-        out << Qt::flush;
+    HttpTransport& transport = m_delivery->transport();
+    transport.setUsePut(parser.isSet(QStringLiteral("put")));
+    transport.setTimeout(timeoutMs);
+    transport.setConnectTimeout(connectTimeoutMs);
+    m_delivery->tokens().setTimeout(timeoutMs);
+    m_delivery->tokens().setConnectTimeout(connectTimeoutMs);
+    if (clientAuth == QLatin1String("body"))
+        m_delivery->tokens().setClientAuthentication(TokenClient::ClientAuthentication::FormBody);
+    transport.deliver(*integration, body, this, [this, finished](const TransportResult& result) {
+        print(result);
         switch (result.verdict) {
         case TransportResult::Verdict::Accepted:
             m_output.info(QStringLiteral("Accepted."));
@@ -107,7 +138,45 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         case TransportResult::Verdict::Rejected:
             break;
         }
-        m_output.error(result.error);
+        m_output.error(QStringLiteral("%1 (%2)").arg(result.error, TransportResult::errorKindName(result.errorKind)));
         finished(ExitCode::Refused);
     });
+}
+
+// The request as sent ("> ", Authorization redacted) and the answer ("< "), as curl -v shows them.
+void SendCommand::print(const TransportResult& result)
+{
+    QTextStream& out = m_output.out();
+    const AttemptRecord& attempt = result.attempt;
+    if (result.tokenRefreshed)
+        out << "* The cached access token was refused (401): fetched a new one and sent again.\n";
+    out << "> " << attempt.requestLine << '\n';
+    for (const QString& line : attempt.requestHeaders.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        out << "> " << line << '\n';
+    out << ">\n";
+    if (!result.requestBody.isEmpty())
+        out << QString::fromUtf8(result.requestBody) << '\n';
+    out << "* " << attempt.requestBodySize << " bytes sent\n\n";
+    if (result.status) {
+        out << "< HTTP " << *result.status;
+        if (!result.reason.isEmpty())
+            out << ' ' << QString::fromLatin1(result.reason);
+        out << '\n';
+    }
+    for (const QString& line : attempt.responseHeaders.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        out << "< " << line << '\n';
+    if (!attempt.responseBody.isEmpty()) {
+        const QJsonDocument json = QJsonDocument::fromJson(attempt.responseBody.toUtf8());
+        out << "<\n"
+            << (json.isNull() ? attempt.responseBody
+                              : QString::fromUtf8(json.toJson(QJsonDocument::Indented)).trimmed())
+            << '\n';
+        if (result.responseSize > attempt.responseBody.toUtf8().size())
+            out << "* (" << result.responseSize << " bytes in all; the first " << attempt.responseBody.toUtf8().size()
+                << " shown)\n";
+    }
+    out << "* " << attempt.durationMs << " ms in all";
+    if (result.status)
+        out << ", " << result.firstByteMs << " ms to the first byte";
+    out << "\n" << Qt::flush;
 }

@@ -5,6 +5,7 @@
 #include <QObject>
 
 class DeliveryService;
+struct TransportResult;
 
 // `xapi-courier send --integration NAME FILE|-`: one request straight to the receiver, not through the queue, and
 // everything about it printed. Exit 0 on 2xx or 409 (duplicate), 1 otherwise, 2 on a usage error.
@@ -17,6 +18,8 @@ public:
     void run(const QStringList& arguments, Cli::Finished finished);
 
 private:
+    void print(const TransportResult& result);
+
     Cli& m_cli;
     CliOutput& m_output;
     DeliveryService* m_delivery = nullptr; // child of this

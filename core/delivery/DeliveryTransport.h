@@ -20,13 +20,54 @@ struct TransportResult
         Rejected,  // other 4xx, 401 after a fresh token, token endpoint 4xx (invalid credentials)
     };
 
+    // Why it was not delivered, in terms a person can act on.
+    enum class ErrorKind {
+        None,        // 2xx or 409
+        Http,        // the receiver answered with another status
+        Network,     // refused, dropped, host not found
+        Timeout,     // no connection, or no complete answer, in time
+        Tls,         // certificate or handshake refused (never ignored)
+        Token,       // no access token from the Authentication URL
+        Credentials, // the client secret or password could not be read from the keychain
+    };
+
     Verdict verdict = Verdict::Retryable;
+    ErrorKind errorKind = ErrorKind::None;
     std::optional<int> status;
-    QString error;             // for people: what happened, with the receiver's own words where it gave any
-    int retryAfterSeconds = 0; // from Retry-After, 0 when absent
-    int firstByteMs = 0;       // until the response headers arrived
-    AttemptRecord attempt;     // the request as sent (Authorization redacted) and the response
+    QByteArray reason;           // the HTTP reason phrase, when the receiver gave one
+    QString error;               // for people: what happened, with the receiver's own words where it gave any
+    int retryAfterSeconds = 0;   // from Retry-After, 0 when absent
+    int firstByteMs = 0;         // until the response headers arrived
+    bool tokenRefreshed = false; // a 401 with the cached token: a new token was fetched and the request sent again
+    QByteArray requestBody;      // as sent (a statement holds no credentials; a token request's secret is masked)
+    qint64 responseSize = 0;     // of the whole body; attempt.responseBody keeps at most the transport's cap
+    AttemptRecord attempt;       // the request as sent (Authorization redacted) and the response
+
+    bool delivered() const { return verdict == Verdict::Accepted || verdict == Verdict::Duplicate; }
+    // "none", "http", "network", "timeout", "tls", "token", "credentials": for the CLI and exports.
+    static QString errorKindName(ErrorKind kind);
 };
+
+inline QString TransportResult::errorKindName(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::None:
+        return QStringLiteral("none");
+    case ErrorKind::Http:
+        return QStringLiteral("http");
+    case ErrorKind::Network:
+        return QStringLiteral("network");
+    case ErrorKind::Timeout:
+        return QStringLiteral("timeout");
+    case ErrorKind::Tls:
+        return QStringLiteral("tls");
+    case ErrorKind::Token:
+        return QStringLiteral("token");
+    case ErrorKind::Credentials:
+        return QStringLiteral("credentials");
+    }
+    return QString();
+}
 
 using TransportCallback = std::function<void(const TransportResult&)>;
 

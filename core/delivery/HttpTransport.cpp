@@ -1,26 +1,27 @@
 #include "delivery/HttpTransport.h"
 
 #include "common/Clock.h"
+#include "common/Logging.h"
+#include "delivery/Redaction.h"
+#include "delivery/ReplyMonitor.h"
 #include "delivery/ResponseClassifier.h"
 #include "delivery/TokenClient.h"
 #include "integrations/Integration.h"
 
-#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
-#include <QSslError>
 #include <QUrlQuery>
-
-#include <memory>
 
 namespace {
 
-bool usesPut(bool configured, const QByteArray& body)
+// PUT needs the statement's id; an array, or a statement without one, goes by POST.
+QString statementIdForPut(const QByteArray& body)
 {
-    return configured && body.startsWith('{');
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    return document.isObject() ? document.object().value(QStringLiteral("id")).toString() : QString();
 }
 
 QString headerText(const QList<QNetworkReply::RawHeaderPair>& headers)
@@ -42,25 +43,16 @@ HttpTransport::HttpTransport(QNetworkAccessManager& network, TokenClient& tokens
 
 QString HttpTransport::redactedHeaders(const QNetworkRequest& request)
 {
-    QStringList lines;
-    for (const QByteArray& name : request.rawHeaderList()) {
-        const QByteArray value = request.rawHeader(name);
-        if (name.compare("Authorization", Qt::CaseInsensitive) == 0)
-            lines << QStringLiteral("Authorization: %1 •••").arg(QString::fromLatin1(value.split(' ').value(0)));
-        else
-            lines << QString::fromLatin1(name) + QStringLiteral(": ") + QString::fromLatin1(value);
-    }
-    return lines.join(QLatin1Char('\n'));
+    return Redaction::headers(request);
 }
 
-QNetworkRequest HttpTransport::buildRequest(const Integration& integration, const QByteArray& body,
+QNetworkRequest HttpTransport::buildRequest(const Integration& integration, const QString& statementId,
                                             const QByteArray& authorization) const
 {
     QUrl url = integration.statementUrl;
-    if (usesPut(m_usePut, body)) {
+    if (!statementId.isEmpty()) {
         QUrlQuery query(url);
-        query.addQueryItem(QStringLiteral("statementId"),
-                           QJsonDocument::fromJson(body).object().value(QStringLiteral("id")).toString());
+        query.addQueryItem(QStringLiteral("statementId"), statementId);
         url.setQuery(query);
     }
     QNetworkRequest request(url);
@@ -91,16 +83,30 @@ void HttpTransport::authorizeAndSend(const Integration& integration, const QByte
                 return;
             if (auth.ok)
                 return send(integration, body, auth.header, afterRefresh, guard, done);
-            // No token: the attempt is the token request, and its answer is the error.
+            // No Authorization: the statement was not sent. The attempt is the token request, when one was made.
             TransportResult result;
             result.verdict = auth.verdict;
+            result.errorKind = auth.errorKind;
             result.status = auth.status;
             result.error = auth.error;
-            result.attempt.startedAt = m_clock.now();
-            result.attempt.requestLine = QStringLiteral("POST %1").arg(integration.authUrl.toString());
-            result.attempt.requestHeaders = QStringLiteral("(token request)");
-            result.attempt.status = auth.status;
-            result.attempt.error = auth.error;
+            result.tokenRefreshed = afterRefresh;
+            AttemptRecord& attempt = result.attempt;
+            attempt.startedAt = m_clock.now();
+            attempt.status = auth.status;
+            attempt.error = auth.error;
+            if (auth.requestLine.isEmpty()) {
+                attempt.requestLine = QStringLiteral("POST %1").arg(integration.statementUrl.toString());
+                attempt.requestHeaders = QStringLiteral("(not sent)");
+            } else {
+                result.requestBody = auth.requestBody.toUtf8();
+                attempt.durationMs = auth.durationMs;
+                attempt.requestLine = auth.requestLine;
+                attempt.requestHeaders = auth.requestHeaders;
+                attempt.requestBodySize = int(result.requestBody.size());
+                attempt.responseHeaders = auth.responseHeaders;
+                attempt.responseBody = auth.responseBody;
+                result.responseSize = auth.responseBody.toUtf8().size();
+            }
             done(result);
         });
 }
@@ -108,66 +114,58 @@ void HttpTransport::authorizeAndSend(const Integration& integration, const QByte
 void HttpTransport::send(const Integration& integration, const QByteArray& body, const QByteArray& authorization,
                          bool afterRefresh, QObject* context, TransportCallback done)
 {
-    const QNetworkRequest request = buildRequest(integration, body, authorization);
-    const bool put = usesPut(m_usePut, body);
-    QNetworkReply* reply = put ? m_network.put(request, body) : m_network.post(request, body);
-    auto timer = std::make_shared<QElapsedTimer>();
-    timer->start();
+    const QString statementId = m_usePut ? statementIdForPut(body) : QString();
+    const QNetworkRequest request = buildRequest(integration, statementId, authorization);
+    const QString method = statementId.isEmpty() ? QStringLiteral("POST") : QStringLiteral("PUT");
+    QNetworkReply* reply = statementId.isEmpty() ? m_network.post(request, body) : m_network.put(request, body);
+    ReplyMonitor* monitor = ReplyMonitor::watch(reply, m_connectTimeoutMs, m_timeoutMs);
     const QDateTime startedAt = m_clock.now();
-    // TLS problems are reported through the reply's error, never ignored.
-    connect(reply, &QNetworkReply::sslErrors, reply, [reply](const QList<QSslError>& errors) {
-        QStringList texts;
-        for (const QSslError& error : errors)
-            texts << error.errorString();
-        reply->setProperty("tlsErrors", texts.join(QStringLiteral("; ")));
-    });
-    auto firstByte = std::make_shared<qint64>(0);
-    connect(reply, &QNetworkReply::metaDataChanged, reply, [timer, firstByte] {
-        if (*firstByte == 0)
-            *firstByte = timer->elapsed();
-    });
     QPointer<QObject> guard(context);
-    connect(
-        reply, &QNetworkReply::finished, this,
-        [this, reply, integration, body, afterRefresh, request, put, timer, firstByte, startedAt, guard, done] {
-            reply->deleteLater();
-            if (!guard)
-                return;
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            if (status == 401 && integration.auth == Integration::Auth::OAuth2 && !afterRefresh) {
-                // The token may have been revoked: fetch a new one once and try once more.
-                m_tokens.invalidate(integration.id);
-                return authorizeAndSend(integration, body, true, guard, done);
-            }
-            const QByteArray responseBody = reply->isOpen() ? reply->readAll() : QByteArray();
-            TransportResult result;
-            result.verdict = ResponseClassifier::verdict(status);
-            if (status > 0)
-                result.status = status;
-            result.retryAfterSeconds =
-                ResponseClassifier::retryAfterSeconds(reply->rawHeader("Retry-After"), m_clock.now());
-            if (status == 0) {
-                const QString tls = reply->property("tlsErrors").toString();
-                result.error = reply->error() == QNetworkReply::OperationCanceledError
-                                   ? QStringLiteral("No answer within %1 s (timeout)").arg(m_timeoutMs / 1000.0)
-                                   : (tls.isEmpty() ? reply->errorString() : QStringLiteral("TLS error: %1").arg(tls));
-            } else if (result.verdict != TransportResult::Verdict::Accepted &&
-                       result.verdict != TransportResult::Verdict::Duplicate) {
-                result.error = ResponseClassifier::describe(
-                    status, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray(), responseBody);
-            }
-            result.firstByteMs = int(*firstByte);
-            AttemptRecord& attempt = result.attempt;
-            attempt.startedAt = startedAt;
-            attempt.durationMs = int(timer->elapsed());
-            attempt.requestLine = QStringLiteral("%1 %2").arg(put ? QStringLiteral("PUT") : QStringLiteral("POST"),
-                                                              request.url().toString());
-            attempt.requestHeaders = redactedHeaders(request);
-            attempt.requestBodySize = int(body.size());
-            attempt.status = result.status;
-            attempt.responseHeaders = headerText(reply->rawHeaderPairs());
-            attempt.responseBody = QString::fromUtf8(responseBody.left(AttemptLog::ResponseBodyCap));
-            attempt.error = result.error;
-            done(result);
-        });
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, monitor, integration, body, afterRefresh, request, method, startedAt, guard, done] {
+                reply->deleteLater();
+                if (!guard)
+                    return;
+                const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                if (status == 401 && integration.auth == Integration::Auth::OAuth2 && !afterRefresh) {
+                    // The token may have been revoked: fetch a new one once and try once more.
+                    qCInfo(lcDelivery) << integration.name << "answered 401; fetching a new token";
+                    m_tokens.invalidate(integration.id);
+                    return authorizeAndSend(integration, body, true, guard, done);
+                }
+                TransportResult result;
+                result.verdict = ResponseClassifier::verdict(status);
+                result.tokenRefreshed = afterRefresh;
+                result.requestBody = body;
+                result.firstByteMs = int(monitor->firstByteMs());
+                QByteArray responseBody;
+                if (status > 0) {
+                    result.status = status;
+                    result.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+                    if (reply->isOpen()) {
+                        result.responseSize = reply->bytesAvailable();
+                        responseBody = reply->read(m_responseBodyCap);
+                    }
+                    result.retryAfterSeconds =
+                        ResponseClassifier::retryAfterSeconds(reply->rawHeader("Retry-After"), m_clock.now());
+                    if (!result.delivered()) {
+                        result.errorKind = TransportResult::ErrorKind::Http;
+                        result.error = ResponseClassifier::describe(status, result.reason, responseBody);
+                    }
+                } else {
+                    result.errorKind = monitor->failureKind();
+                    result.error = monitor->failureText();
+                }
+                AttemptRecord& attempt = result.attempt;
+                attempt.startedAt = startedAt;
+                attempt.durationMs = int(monitor->elapsedMs());
+                attempt.requestLine = method + QLatin1Char(' ') + request.url().toString();
+                attempt.requestHeaders = Redaction::headers(request);
+                attempt.requestBodySize = int(body.size());
+                attempt.status = result.status;
+                attempt.responseHeaders = headerText(reply->rawHeaderPairs());
+                attempt.responseBody = QString::fromUtf8(responseBody);
+                attempt.error = result.error;
+                done(result);
+            });
 }

@@ -5,6 +5,9 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
+
+#include <utility>
 
 class Clock;
 class QNetworkAccessManager;
@@ -16,9 +19,19 @@ struct AuthorizationResult
 {
     bool ok = false;
     QByteArray header; // "Bearer …", "Basic …", or empty for none
-    TransportResult::Verdict verdict = TransportResult::Verdict::Rejected; // when !ok
-    std::optional<int> status;                                             // the token endpoint's, when it answered
-    QString error;                                                         // for people; never the secret or the token
+    // When !ok: what the error policy makes of it, and whether the token endpoint (Token) or the keychain
+    // (Credentials) failed.
+    TransportResult::Verdict verdict = TransportResult::Verdict::Rejected;
+    TransportResult::ErrorKind errorKind = TransportResult::ErrorKind::Token;
+    std::optional<int> status; // the token endpoint's, when it answered
+    QString error;             // for people; never the secret or the token
+    // The token request as sent (credentials masked) and what the endpoint answered, when one was made.
+    QString requestLine;
+    QString requestHeaders;
+    QString requestBody;
+    QString responseHeaders;
+    QString responseBody; // capped; left out when it carried a token
+    int durationMs = 0;
 };
 
 class TokenClient final : public QObject
@@ -26,12 +39,28 @@ class TokenClient final : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int ExpiryMarginSeconds = 30;
-    static constexpr int DefaultLifetimeSeconds = 3600; // when the token endpoint gives no expires_in
+    // Where the client id and secret go on the token request (RFC 6749 §2.3.1).
+    enum class ClientAuthentication {
+        Basic,    // an HTTP Basic Authorization header (what every server must support)
+        FormBody, // client_id and client_secret in the form body
+    };
+
+    static constexpr int ExpiryMarginSeconds = 30;      // a token is renewed this long before it expires…
+    static constexpr int DefaultLifetimeSeconds = 3600; // …when the token endpoint gives no expires_in
+    static constexpr int DefaultTimeoutMs = 15000;
+    static constexpr int DefaultConnectTimeoutMs = 10000;
+    static constexpr int ResponseBodyCap = 16 * 1024;
+
+    // "Invalid Credentials (Client Id, Client Secret or Authentication URL may be incorrect)": the first line of
+    // every token failure, with what the endpoint answered (or why it could not be reached) beneath.
     static QString invalidCredentials();
+    // application/x-www-form-urlencoded, as RFC 6749 Appendix B has it (space as '+').
+    static QByteArray formEncode(const QString& value);
 
     TokenClient(QNetworkAccessManager& network, SecretStore& secrets, Clock& clock, QObject* parent = nullptr);
 
+    // done is called once, while context lives: at once for no authentication or a cached token, else after the
+    // keychain (and the token endpoint) answered. Concurrent requests for one integration share one token fetch.
     void authorization(const Integration& integration, QObject* context,
                        std::function<void(const AuthorizationResult&)> done);
     // After a 401: the next authorization() fetches a new token.
@@ -39,23 +68,39 @@ public:
     // "Test connection": fetches a fresh token (OAuth 2.0) and says what happened, in a sentence.
     void testConnection(const Integration& integration, QObject* context,
                         std::function<void(bool ok, const QString& message)> done);
+
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
+    void setConnectTimeout(int milliseconds) { m_connectTimeoutMs = milliseconds; }
+    void setClientAuthentication(ClientAuthentication placement) { m_clientAuthentication = placement; }
+    ClientAuthentication clientAuthentication() const { return m_clientAuthentication; }
     int fetchCount() const { return m_fetches; }
 
 private:
+    using Callback = std::function<void(const AuthorizationResult&)>;
+    struct Waiter
+    {
+        QPointer<QObject> context;
+        Callback done;
+    };
     struct CachedToken
     {
         QByteArray header;
         QDateTime validUntil;
+        int lifetimeSeconds = 0;
         int revision = 0;
     };
-    void fetch(const Integration& integration, const QString& secret, QObject* context,
-               std::function<void(const AuthorizationResult&)> done);
+    using FetchKey = std::pair<qint64, int>; // integration id, revision
+
+    void fetch(const Integration& integration, const QString& secret);
+    void finish(const FetchKey& key, const AuthorizationResult& result);
 
     QNetworkAccessManager& m_network;
     SecretStore& m_secrets;
     Clock& m_clock;
     QHash<qint64, CachedToken> m_tokens;
-    int m_timeoutMs = 15000;
+    QHash<FetchKey, QList<Waiter>> m_waiting;
+    int m_timeoutMs = DefaultTimeoutMs;
+    int m_connectTimeoutMs = DefaultConnectTimeoutMs;
+    ClientAuthentication m_clientAuthentication = ClientAuthentication::Basic;
     int m_fetches = 0;
 };

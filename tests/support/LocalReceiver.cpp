@@ -1,8 +1,11 @@
 #include "LocalReceiver.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QTimer>
 
 #include <memory>
@@ -48,14 +51,33 @@ bool LocalReceiver::start()
     return m_port != 0;
 }
 
+bool LocalReceiver::startTls()
+{
+    QFile certificateFile(QStringLiteral(COURIER_SAMPLES_DIR "/tls/selfsigned-test-only.crt"));
+    QFile keyFile(QStringLiteral(COURIER_SAMPLES_DIR "/tls/selfsigned-test-only.key"));
+    if (!certificateFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
+        return false;
+    const QSslCertificate certificate(&certificateFile, QSsl::Pem);
+    const QSslKey key(&keyFile, QSsl::Rsa, QSsl::Pem);
+    if (certificate.isNull() || key.isNull())
+        return false;
+    m_server.sslSetup(certificate, key);
+    m_tls = true;
+    return start();
+}
+
 QUrl LocalReceiver::statementsUrl() const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1/xapi/statements").arg(m_port));
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2/xapi/statements")
+                    .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+                    .arg(m_port));
 }
 
 QUrl LocalReceiver::tokenUrl() const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1/token").arg(m_port));
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2/token")
+                    .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+                    .arg(m_port));
 }
 
 LocalReceiver::Reply LocalReceiver::token(const QByteArray& accessToken, int expiresIn)
@@ -80,6 +102,7 @@ void LocalReceiver::answer(const QHttpServerRequest& request, QHttpServerRespond
     Request received;
     received.method = request.method() == QHttpServerRequest::Method::Put ? "PUT" : "POST";
     received.path = request.url().path();
+    received.query = request.url().query();
     received.headers = request.headers();
     received.body = request.body();
     received.at = QDateTime::currentDateTimeUtc();

@@ -26,6 +26,7 @@ public:
     {
         QByteArray method;
         QString path;
+        QString query; // e.g. statementId=… for a PUT
         QList<std::pair<QByteArray, QByteArray>> headers;
         QByteArray body;
         QDateTime at;
@@ -35,6 +36,9 @@ public:
 
     explicit LocalReceiver(QObject* parent = nullptr);
     bool start();
+    // Serves https with the self-signed test-only certificate in tests/data/tls (CN=localhost): a client that checks
+    // certificates, as Courier does, must refuse it.
+    bool startTls();
 
     QUrl statementsUrl() const;
     QUrl tokenUrl() const;
@@ -53,6 +57,7 @@ private:
 
     QHttpServer m_server;
     quint16 m_port = 0;
+    bool m_tls = false;
     QList<Reply> m_statementReplies;
     QList<Reply> m_tokenReplies;
 };
