@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+class QCommandLineParser;
+
 // `xapi-courier completions list|import|delete`: H5P completion records.
 class CompletionsCommand final : public QObject
 {
@@ -14,6 +16,10 @@ public:
     int run(const QStringList& arguments);
 
 private:
+    int runList(const QCommandLineParser& parser);
+    int runImport(const QCommandLineParser& parser);
+    int runDelete(const QCommandLineParser& parser);
+
     Cli& m_cli;
     CliOutput& m_output;
 };

@@ -6,40 +6,56 @@
 #include <QHostAddress>
 #include <QHttpServer>
 #include <QObject>
+#include <QPointer>
+
+#include <optional>
 
 class Clock;
+class QTcpServer;
 class SecretStore;
 class Store;
 
-// The H5P completion endpoint (off by default; listens on 127.0.0.1 unless told otherwise):
-//   GET    /session?user=U               a signed session (cookie courier_session) and its CSRF token
+// The H5P completion endpoint (off until started; listens on 127.0.0.1 unless told otherwise):
+//   GET    /session?user=U               a signed session (cookie courier_session) and the CSRF token bound to it
 //   POST   /setFinished?_csrf=T          the H5P player's finished data (contentId, score, maxScore, opened, finished,
-//                                        time; form-encoded or JSON) for the session's user; 403 without the CSRF token
-//   POST   /completions                  the completion-webhook format (seven fields), bearer token from the keychain
-//   GET    /content/{id}/completions     records of a content (bearer)
-//   GET    /users/{id}/completions       records of a user (bearer)
+//                                        time; form-encoded or JSON) for the session's user; the CSRF token in the
+//                                        query or in X-CSRF-Token; 403 without a valid one, nothing stored
+//   POST   /completions                  the completion-webhook format (the seven record fields), bearer token kept
+//                                        in the keychain under webhookTokenKey(); 401 without it
+//   GET    /content/{id}/completions     records of a content (bearer; ?limit=&offset=, X-Total-Count)
+//   GET    /users/{id}/completions       records of a user (the same)
 //   DELETE /content/{id}/completions     delete them, as an H5P server does when content is deleted (bearer)
-// Every stored completion becomes a statement queued to every enabled integration.
+// Bad input gets 400 with {"success": false, "field": ..., "message": ...}; success is {"success": true}, as H5P's
+// AjaxSuccessResponse. Every stored completion becomes a statement queued to every enabled integration.
 class CompletionReceiver final : public QObject
 {
     Q_OBJECT
 
 public:
     static constexpr int MaxBodyBytes = 64 * 1024;
-    static QString webhookTokenKey(); // keychain key of the bearer token
+    static constexpr int DefaultSessionLifetime = 8 * 3600; // seconds
+    static QString webhookTokenKey();                       // keychain key of the bearer token
 
     CompletionReceiver(Store& store, SecretStore& secrets, Clock& clock, QObject* parent = nullptr);
+    ~CompletionReceiver() override;
 
-    // Listens (port 0 picks a free one) and reads the webhook token from the keychain.
-    bool listen(const QHostAddress& address, quint16 port, QString* error);
+    // Starts listening (port 0 picks a free one: see port()) and reads the webhook token from the keychain.
+    bool start(quint16 port, QString* error, const QHostAddress& address = QHostAddress(QHostAddress::LocalHost));
+    bool listen(const QHostAddress& address, quint16 port, QString* error) { return start(port, error, address); }
+    // Stops listening and drops open connections; start() may be called again.
+    void stop();
+    bool isListening() const;
     quint16 port() const { return m_port; }
+
+    // Sessions (and their CSRF tokens) issued from now on expire after this many seconds.
     void setSessionLifetime(int seconds) { m_sessionLifetime = seconds; }
     // When set, GET /session takes the user from this header (set by a trusted proxy) instead of ?user=.
     void setTrustedUserHeader(const QByteArray& header) { m_trustedHeader = header; }
-    // Loaded from the keychain by listen(); settable for a receiver run without one.
+    // Read from the keychain by start(); settable for a receiver run without one.
     void setWebhookToken(const QString& token) { m_webhookToken = token; }
 
 Q_SIGNALS:
+    // A record was stored or replaced, or an older completion's statement queued (not for a repeated message).
     void stored(const CompletionRecord& record);
 
 private:
@@ -48,17 +64,18 @@ private:
     QHttpServerResponse webhook(const QHttpServerRequest& request);
     QHttpServerResponse records(const QHttpServerRequest& request, const QString& contentId, const QString& userId);
     QHttpServerResponse removeContent(const QHttpServerRequest& request, const QString& contentId);
-    bool bearerOk(const QHttpServerRequest& request) const;
-    QHttpServerResponse save(CompletionRecord record);
+    std::optional<QHttpServerResponse> refuseBearer(const QHttpServerRequest& request) const;
+    QHttpServerResponse save(CompletionRecord record, bool playerAnswer);
 
     Store& m_store;
     SecretStore& m_secrets;
     Clock& m_clock;
     QHttpServer m_server;
+    QPointer<QTcpServer> m_tcp; // a child of m_server while listening
     SessionTokens m_sessions;
     QString m_webhookToken;
     QByteArray m_trustedHeader;
-    int m_sessionLifetime = 8 * 3600;
+    int m_sessionLifetime = DefaultSessionLifetime;
     bool m_tokenPending = false;
     quint16 m_port = 0;
 };

@@ -1,6 +1,8 @@
 #include "completions/CompletionRecord.h"
 
+#include <QLocale>
 #include <QUuid>
+#include <QtNumeric>
 
 namespace {
 
@@ -10,30 +12,34 @@ const QUuid completionNamespace(QStringLiteral("{3f0b2c58-6c7e-4a8e-9d4b-1d2f6a0
 bool number(const QJsonObject& json, const char* field, double* value, FieldIssues* issues, bool required = true)
 {
     const QJsonValue raw = json.value(QLatin1String(field));
-    if (raw.isUndefined() || raw.isNull()) {
+    if (raw.isUndefined() || raw.isNull() || (raw.isString() && raw.toString().trimmed().isEmpty())) {
         if (required)
             *issues << FieldIssue{QLatin1String(field), QStringLiteral("%1 is missing.").arg(QLatin1String(field))};
         return false;
     }
-    if (raw.isDouble()) {
-        *value = raw.toDouble();
-        return true;
-    }
-    bool ok = false;
-    *value = raw.toString().toDouble(&ok);
-    if (!ok)
+    bool ok = raw.isDouble();
+    *value = ok ? raw.toDouble() : raw.toString().trimmed().toDouble(&ok);
+    if (!ok || !qIsFinite(*value)) {
         *issues << FieldIssue{
             QLatin1String(field),
             QStringLiteral("%1 must be a number, not “%2”.").arg(QLatin1String(field), raw.toVariant().toString())};
-    return ok;
+        return false;
+    }
+    return true;
 }
 
 QString text(const QJsonObject& json, const char* field, FieldIssues* issues)
 {
     const QJsonValue raw = json.value(QLatin1String(field));
-    const QString value = raw.isDouble() ? QString::number(qint64(raw.toDouble())) : raw.toString().trimmed();
+    // H5P content ids are often numbers: 42 and "42" are the same content.
+    const QString value = raw.isDouble() ? QString::number(raw.toDouble(), 'g', QLocale::FloatingPointShortest)
+                                         : raw.toString().trimmed();
     if (value.isEmpty())
         *issues << FieldIssue{QLatin1String(field), QStringLiteral("%1 is missing.").arg(QLatin1String(field))};
+    else if (value.size() > CompletionRecord::MaxIdLength)
+        *issues << FieldIssue{QLatin1String(field), QStringLiteral("%1 is longer than %2 characters.")
+                                                        .arg(QLatin1String(field))
+                                                        .arg(CompletionRecord::MaxIdLength)};
     return value;
 }
 
@@ -75,6 +81,13 @@ CompletionRecord CompletionRecord::fromWebhookJson(const QJsonObject& json, Fiel
 FieldIssues CompletionRecord::check() const
 {
     FieldIssues issues;
+    if (contentId.trimmed().isEmpty())
+        issues << FieldIssue{QStringLiteral("contentId"), QStringLiteral("contentId is missing.")};
+    if (userId.trimmed().isEmpty())
+        issues << FieldIssue{QStringLiteral("userId"), QStringLiteral("userId is missing.")};
+    if (!qIsFinite(score) || !qIsFinite(maxScore))
+        issues << FieldIssue{!qIsFinite(score) ? QStringLiteral("score") : QStringLiteral("maxScore"),
+                             QStringLiteral("score and maxScore must be finite numbers.")};
     if (score < 0)
         issues << FieldIssue{QStringLiteral("score"), QStringLiteral("score must not be negative.")};
     if (maxScore < 0)

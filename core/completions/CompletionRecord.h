@@ -9,6 +9,8 @@
 // What an H5P server keeps when a learner finishes content: one per (userId, contentId).
 struct CompletionRecord
 {
+    static constexpr int MaxIdLength = 255; // contentId and userId
+
     qint64 id = 0;
     QString contentId;
     QString userId;
@@ -21,7 +23,8 @@ struct CompletionRecord
     QString source; // "setFinished", "webhook", "import"
     QString statementId;
 
-    // The seven H5P fields, plus receivedAt, source and statementId.
+    // The seven H5P fields (contentId, userId, score, maxScore, openedTimestamp, finishedTimestamp, completionTime),
+    // plus receivedAt (ISO 8601 UTC), source and statementId.
     QJsonObject toJson() const;
     // The completion-webhook format (the seven fields); issues name the field that is wrong.
     static CompletionRecord fromWebhookJson(const QJsonObject& json, FieldIssues* issues);

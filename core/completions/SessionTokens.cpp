@@ -36,15 +36,26 @@ QString SessionTokens::userOf(const QString& token, const QDateTime& now) const
     if (dot <= 0)
         return {};
     const QByteArray payload = raw.left(dot);
-    if (sign("session:" + payload) != raw.mid(dot + 1))
+    if (!sameSecret(raw.mid(dot + 1), sign("session:" + payload)))
         return {};
-    const QList<QByteArray> parts = QByteArray::fromBase64(payload, base64).split('\n');
-    if (parts.size() != 2 || parts.at(1).toLongLong() <= now.toSecsSinceEpoch())
+    const QByteArray decoded = QByteArray::fromBase64(payload, base64);
+    const qsizetype separator = decoded.lastIndexOf('\n'); // the user may hold any character, the expiry cannot
+    if (separator <= 0 || decoded.mid(separator + 1).toLongLong() <= now.toSecsSinceEpoch())
         return {};
-    return QString::fromUtf8(parts.at(0));
+    return QString::fromUtf8(decoded.left(separator));
 }
 
 bool SessionTokens::csrfMatches(const QString& token, const QString& csrf) const
 {
-    return !csrf.isEmpty() && sign("csrf:" + token.toLatin1()) == csrf.toLatin1();
+    return !token.isEmpty() && sameSecret(csrf.toLatin1(), sign("csrf:" + token.toLatin1()));
+}
+
+bool SessionTokens::sameSecret(const QByteArray& given, const QByteArray& expected)
+{
+    if (given.size() != expected.size() || expected.isEmpty())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < expected.size(); ++i)
+        difference |= static_cast<unsigned char>(given.at(i) ^ expected.at(i));
+    return difference == 0;
 }

@@ -22,6 +22,9 @@ public:
     QString userOf(const QString& token, const QDateTime& now) const;
     bool csrfMatches(const QString& token, const QString& csrf) const;
 
+    // Compares secrets in a time that does not depend on where they differ; false when expected is empty.
+    static bool sameSecret(const QByteArray& given, const QByteArray& expected);
+
 private:
     QByteArray sign(const QByteArray& data) const;
 
