@@ -3,6 +3,7 @@
 #include "LocalReceiver.h"
 #include "TestClock.h"
 
+#include "delivery/CurlTransport.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
 #include "secrets/SecretStore.h"
@@ -47,14 +48,24 @@ private:
         InMemorySecretStore secrets;
         TestClock clock;
         TokenClient tokens{network, secrets, clock};
-        HttpTransport transport{network, tokens, clock};
+        HttpTransport http{network, tokens, clock};
+        CurlTransport curl{tokens, clock};
+        // The same tests for both transports: Qt Network (send, Test Console) and libcurl (the queue), chosen by
+        // the test's registration in CMake.
+        const bool useCurl = qEnvironmentVariable("COURIER_TEST_TRANSPORT") == QLatin1String("curl");
+
+        DeliveryTransport& transport() { return useCurl ? static_cast<DeliveryTransport&>(curl) : http; }
+        void setTimeout(int ms) { http.setTimeout(ms), curl.setTimeout(ms); }
+        void setConnectTimeout(int ms) { http.setConnectTimeout(ms), curl.setConnectTimeout(ms); }
+        void setResponseBodyCap(int bytes) { http.setResponseBodyCap(bytes), curl.setResponseBodyCap(bytes); }
+        void setUsePut(bool put) { http.setUsePut(put), curl.setUsePut(put); }
     };
 
     static TransportResult deliver(Rig& rig, const Integration& integration, const QByteArray& body)
     {
         std::optional<TransportResult> result;
         QObject context;
-        rig.transport.deliver(integration, body, &context, [&](const TransportResult& r) { result = r; });
+        rig.transport().deliver(integration, body, &context, [&](const TransportResult& r) { result = r; });
         [&] {
             QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000);
         }();
@@ -182,7 +193,7 @@ private Q_SLOTS:
         QVERIFY(receiver.start());
         receiver.setStatementReplies({{200, "late", {}, 3000}});
         Rig rig;
-        rig.transport.setTimeout(300);
+        rig.setTimeout(300);
         const TransportResult result = deliver(rig, integration(receiver.statementsUrl()), m_statement);
         QCOMPARE(result.verdict, TransportResult::Verdict::Retryable);
         QCOMPARE(result.errorKind, TransportResult::ErrorKind::Timeout);
@@ -198,7 +209,7 @@ private Q_SLOTS:
         BrokenServer dropping(BrokenServer::Mode::Drop);
         QVERIFY(dropping.start());
         Rig rig;
-        rig.transport.setTimeout(300);
+        rig.setTimeout(300);
         const TransportResult quiet = deliver(rig, integration(silent.url()), m_statement);
         QCOMPARE(quiet.verdict, TransportResult::Verdict::Retryable);
         QCOMPARE(quiet.errorKind, TransportResult::ErrorKind::Timeout);
@@ -219,8 +230,8 @@ private Q_SLOTS:
         BrokenServer silent(BrokenServer::Mode::Silent);
         QVERIFY(silent.start());
         Rig rig;
-        rig.transport.setConnectTimeout(300);
-        rig.transport.setTimeout(15000);
+        rig.setConnectTimeout(300);
+        rig.setTimeout(15000);
         const TransportResult result = deliver(rig, integration(silent.url(QStringLiteral("https"))), m_statement);
         QCOMPARE(result.errorKind, TransportResult::ErrorKind::Timeout);
         QCOMPARE(result.verdict, TransportResult::Verdict::Retryable);
@@ -235,8 +246,8 @@ private Q_SLOTS:
         QVERIFY(receiver.start());
         receiver.setStatementReplies({{200, {}, {}, 600}});
         Rig rig;
-        rig.transport.setConnectTimeout(200);
-        rig.transport.setTimeout(10000);
+        rig.setConnectTimeout(200);
+        rig.setTimeout(10000);
         const TransportResult result = deliver(rig, integration(receiver.statementsUrl()), m_statement);
         QCOMPARE(result.verdict, TransportResult::Verdict::Accepted);
         // Timings: the first byte came after the receiver's delay, and the total is no less.
@@ -269,7 +280,7 @@ private Q_SLOTS:
         const TransportResult capped = deliver(rig, integration(receiver.statementsUrl()), m_statement);
         QCOMPARE(capped.responseSize, large.size());
         QCOMPARE(capped.attempt.responseBody.size(), HttpTransport::DefaultResponseBodyCap);
-        rig.transport.setResponseBodyCap(1000);
+        rig.setResponseBodyCap(1000);
         const TransportResult smaller = deliver(rig, integration(receiver.statementsUrl()), m_statement);
         QCOMPARE(smaller.attempt.responseBody.size(), 1000);
         QVERIFY(smaller.error.size() < 1000); // the sentence carries an excerpt only
@@ -445,7 +456,7 @@ private Q_SLOTS:
         QVERIFY(receiver.start());
         receiver.setStatementReplies({{204, {}, {}, 0}});
         Rig rig;
-        rig.transport.setUsePut(true);
+        rig.setUsePut(true);
         const TransportResult result = deliver(rig, integration(receiver.statementsUrl()), m_statement);
         QCOMPARE(result.verdict, TransportResult::Verdict::Accepted);
         QCOMPARE(receiver.statementRequests.first().method, QByteArray("PUT"));

@@ -4,9 +4,8 @@
 #include "store/Store.h"
 
 #include <QSqlError>
+#include <QSet>
 #include <QSqlQuery>
-
-namespace {} // namespace
 
 QJsonObject AttemptRecord::toJson() const
 {
@@ -29,15 +28,31 @@ AttemptLog::AttemptLog(Store& store)
     : m_store(store)
 {}
 
-bool AttemptLog::insert(QSqlDatabase db, const AttemptRecord& attempt, QString* error)
+namespace {
+constexpr int RowsPerInsert = 64; // 704 bound values: far below every engine's limit
+
+QSet<qint64> existingIntegrations(QSqlDatabase db, const QList<AttemptRecord>& attempts, QString* error)
 {
+    QSet<qint64> wanted;
+    for (const AttemptRecord& attempt : attempts)
+        wanted.insert(attempt.integrationId);
+    QStringList ids;
+    for (qint64 id : std::as_const(wanted))
+        ids << QString::number(id);
+    QSet<qint64> existing;
     QSqlQuery query(db);
-    query.prepare(QStringLiteral(
-        "INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, request_headers, "
-        "request_body_size, status, response_headers, response_body, error) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-        "WHERE EXISTS (SELECT 1 FROM integrations WHERE id = ?)"));
-    query.addBindValue(attempt.deliveryId > 0 ? QVariant(attempt.deliveryId)
-                                              : QVariant(QMetaType(QMetaType::LongLong)));
+    if (!query.exec(QStringLiteral("SELECT id FROM integrations WHERE id IN (%1)").arg(ids.join(QLatin1Char(','))))) {
+        *error = Store::describe(query.lastError());
+        return existing;
+    }
+    while (query.next())
+        existing.insert(query.value(0).toLongLong());
+    return existing;
+}
+
+void bind(QSqlQuery& query, const AttemptRecord& attempt)
+{
+    query.addBindValue(attempt.deliveryId > 0 ? QVariant(attempt.deliveryId) : QVariant(QMetaType(QMetaType::LongLong)));
     query.addBindValue(attempt.integrationId);
     query.addBindValue(SqlValues::time(attempt.startedAt));
     query.addBindValue(attempt.durationMs);
@@ -46,12 +61,44 @@ bool AttemptLog::insert(QSqlDatabase db, const AttemptRecord& attempt, QString* 
     query.addBindValue(attempt.requestBodySize);
     query.addBindValue(SqlValues::optionalInt(attempt.status));
     query.addBindValue(SqlValues::text(attempt.responseHeaders));
-    query.addBindValue(SqlValues::text(attempt.responseBody.left(ResponseBodyCap)));
+    query.addBindValue(SqlValues::text(attempt.responseBody.left(AttemptLog::ResponseBodyCap)));
     query.addBindValue(SqlValues::text(attempt.error));
-    query.addBindValue(attempt.integrationId); // an integration deleted meanwhile takes its log with it
-    if (!query.exec()) {
-        *error = Store::describe(query.lastError());
+}
+
+QString insertSql(int rows)
+{
+    QStringList values(rows, QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?)"));
+    return QStringLiteral("INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, "
+                          "request_headers, request_body_size, status, response_headers, response_body, error) VALUES ") +
+           values.join(QLatin1Char(','));
+}
+} // namespace
+
+bool AttemptLog::insert(QSqlDatabase db, const QList<AttemptRecord>& attempts, QString* error)
+{
+    if (attempts.isEmpty())
+        return true;
+    const QSet<qint64> existing = existingIntegrations(db, attempts, error);
+    if (!error->isEmpty())
         return false;
+    QList<const AttemptRecord*> kept;
+    for (const AttemptRecord& attempt : attempts) {
+        if (existing.contains(attempt.integrationId))
+            kept << &attempt;
+    }
+    QSqlQuery full(db); // prepared once, for every run of RowsPerInsert attempts
+    QSqlQuery rest(db);
+    for (qsizetype start = 0; start < kept.size(); start += RowsPerInsert) {
+        const int rows = int(std::min<qsizetype>(RowsPerInsert, kept.size() - start));
+        QSqlQuery& query = rows == RowsPerInsert ? full : rest;
+        if (rows != RowsPerInsert || start == 0)
+            query.prepare(insertSql(rows));
+        for (int i = 0; i < rows; ++i)
+            bind(query, *kept[start + i]);
+        if (!query.exec()) {
+            *error = Store::describe(query.lastError());
+            return false;
+        }
     }
     return true;
 }

@@ -37,8 +37,9 @@ public:
 
     explicit AttemptLog(Store& store);
 
-    // Inside a transaction the caller holds.
-    static bool insert(QSqlDatabase db, const AttemptRecord& attempt, QString* error);
+    // Many attempts in few statements, inside a transaction the caller holds. Attempts of an integration deleted
+    // meanwhile are left out: its log went with it.
+    static bool insert(QSqlDatabase db, const QList<AttemptRecord>& attempts, QString* error);
     QList<AttemptRecord> forDelivery(qint64 deliveryId, QString* error) const;
 
 private:

@@ -5,7 +5,8 @@
 #include "store/Store.h"
 
 namespace {
-constexpr int FlushAt = 256;         // outcomes per group commit at most
+constexpr int FlushAt = 512;         // outcomes per group commit at most
+constexpr int ClaimAtMost = 1024;    // deliveries a healthy lane claims at once (each claim is one transaction)
 constexpr int LeaseRenewSeconds = 5; // well inside EngineLease::DefaultSeconds
 
 Delivery::State stateFor(TransportResult::Verdict verdict)
@@ -184,7 +185,7 @@ bool DeliveryEngine::runLane(Integration& integration, const QDateTime& now)
     QString error;
     switch (integration.storedHealth) {
     case Integration::Health::Held:
-        if (integration.revision == integration.heldRevision)
+        if (integration.revision == integration.heldRevision || lane.inFlight > 0)
             return false;
         // Updated since it was held: everything that waited goes again.
         m_queue.releaseHeld(integration.id, &error);
@@ -218,10 +219,18 @@ bool DeliveryEngine::fill(const Integration& integration, Lane& lane, const QDat
     bool dispatched = false;
     while (lane.inFlight < concurrency) {
         if (lane.buffer.isEmpty()) {
+            if (lane.inFlight == 0) {
+                // Nothing taken is outstanding: start again from the oldest, so statements queued again since
+                // (resent, released, retried) go in their order.
+                flush();
+                lane.cursor = 0;
+            }
             QString error;
-            lane.buffer = m_queue.claim(integration.id, std::min(512, concurrency * batchSize * 4), now, &error);
+            lane.buffer = m_queue.pending(integration.id, lane.cursor,
+                                          std::min(ClaimAtMost, concurrency * batchSize * 16), now, &error);
             if (lane.buffer.isEmpty())
                 break;
+            lane.cursor = lane.buffer.last().id;
         }
         const QList<Delivery> batch = lane.buffer.mid(0, batchSize);
         lane.buffer.remove(0, batch.size());
@@ -234,6 +243,10 @@ bool DeliveryEngine::fill(const Integration& integration, Lane& lane, const QDat
 void DeliveryEngine::send(const Integration& integration, QList<Delivery> batch, bool probe)
 {
     ++m_lanes[integration.id].inFlight;
+    for (const Delivery& delivery : std::as_const(batch))
+        m_unmarked.insert(delivery.id);
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
     const QByteArray body = requestBody(batch, integration.batchSize > 1);
     const qint64 integrationId = integration.id;
     m_transport.deliver(integration, body, this, [this, integrationId, batch, probe](const TransportResult& result) {
@@ -248,6 +261,7 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     lane.inFlight = std::max(0, lane.inFlight - 1);
     const QDateTime now = m_clock.now();
     for (const Delivery& delivery : batch) {
+        m_unmarked.remove(delivery.id);
         DeliveryQueue::Outcome outcome;
         outcome.deliveryId = delivery.id;
         outcome.state = stateFor(result.verdict);
@@ -295,7 +309,13 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
         finishStopIfDrained();
         return;
     }
-    poke();
+    // A healthy lane goes on at once from what it claimed; everything else waits for the next tick.
+    if (known != m_known.end() && known->enabled && known->storedHealth == Integration::Health::Healthy && m_active) {
+        if (!fill(*known, lane, now))
+            poke();
+    } else {
+        poke();
+    }
 }
 
 void DeliveryEngine::setHealth(Integration& integration, Integration::Health health, const QString& reason,
@@ -324,26 +344,24 @@ void DeliveryEngine::releaseBuffer(qint64 integrationId)
     auto lane = m_lanes.find(integrationId);
     if (lane == m_lanes.end() || lane->buffer.isEmpty())
         return;
-    QList<qint64> ids;
-    for (const Delivery& delivery : std::as_const(lane->buffer))
-        ids << delivery.id;
+    // Never sent: they stay queued in the store, and are taken again from the first of them.
+    lane->cursor = lane->buffer.first().id - 1;
     lane->buffer.clear();
-    QString error;
-    if (m_queue.unclaim(ids, &error) < 0)
-        qCWarning(lcDelivery) << "Cannot return claimed deliveries to the queue:" << error;
 }
 
 void DeliveryEngine::flush()
 {
     m_flushTimer.stop();
-    if (m_pending.isEmpty())
+    if (m_pending.isEmpty() && m_unmarked.isEmpty())
         return;
     const QList<DeliveryQueue::Outcome> outcomes = std::exchange(m_pending, {});
+    const QSet<qint64> unmarked = std::exchange(m_unmarked, {});
     QString error;
-    if (!m_queue.record(outcomes, m_clock.now(), &error)) {
+    if (!m_queue.record(outcomes, unmarked.values(), m_clock.now(), &error)) {
         // Left 'sending': sent again after a restart, never lost.
         qCWarning(lcDelivery) << "Could not record" << outcomes.size() << "outcomes:" << error;
         return;
     }
-    Q_EMIT recorded(int(outcomes.size()));
+    if (!outcomes.isEmpty())
+        Q_EMIT recorded(int(outcomes.size()));
 }

@@ -6,6 +6,7 @@
 #include "integrations/IntegrationRepository.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -55,7 +56,8 @@ private:
     struct Lane
     {
         int inFlight = 0;
-        QList<Delivery> buffer; // claimed, not yet sent
+        QList<Delivery> buffer; // taken from the queue, not yet sent
+        qint64 cursor = 0;      // the last id taken: in flight or buffered ones are not taken twice
     };
 
     void tick();
@@ -79,6 +81,7 @@ private:
     QHash<qint64, Lane> m_lanes;
     QHash<qint64, Integration> m_known;
     QList<DeliveryQueue::Outcome> m_pending;
+    QSet<qint64> m_unmarked; // in flight, to be marked 'sending' by the next commit
     QTimer m_tick;
     QTimer m_flushTimer;
     QDateTime m_leaseRenewedAt;

@@ -89,6 +89,15 @@ bool exec(QSqlQuery& query, QString* error)
     return false;
 }
 
+bool exec(QSqlQuery& query, const QString& sql, QString* error)
+{
+    if (query.exec(sql))
+        return true;
+    *error = Store::describe(query.lastError());
+    qCWarning(lcDelivery) << "Query failed:" << query.lastError().text();
+    return false;
+}
+
 } // namespace
 
 DeliveryQueue::DeliveryQueue(Store& store)
@@ -198,22 +207,64 @@ QList<Delivery> DeliveryQueue::claim(qint64 integrationId, int limit, const QDat
     return claimed;
 }
 
+QList<Delivery> DeliveryQueue::pending(qint64 integrationId, qint64 afterId, int limit, const QDateTime& now,
+                                       QString* error) const
+{
+    QList<Delivery> found;
+    QSqlQuery select(m_store.database());
+    select.setForwardOnly(true);
+    select.prepare(selectColumns +
+                   QStringLiteral(" WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
+                                  "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"));
+    select.addBindValue(integrationId);
+    select.addBindValue(afterId);
+    select.addBindValue(now.toMSecsSinceEpoch());
+    select.addBindValue(limit);
+    if (!exec(select, error))
+        return found;
+    while (select.next())
+        found << fromRecord(select);
+    return found;
+}
+
 bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error)
 {
-    if (outcomes.isEmpty())
+    return record(outcomes, {}, now, error);
+}
+
+bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& sending, const QDateTime& now,
+                           QString* error)
+{
+    if (outcomes.isEmpty() && sending.isEmpty())
         return true;
     Transaction transaction(m_store);
     if (!transaction.isActive()) {
         *error = transaction.error();
         return false;
     }
+    const qint64 stamp = now.toMSecsSinceEpoch();
+    if (!sending.isEmpty()) {
+        QSqlQuery mark(m_store.database());
+        if (!exec(mark,
+                  QStringLiteral("UPDATE deliveries SET state = 'sending', updated_at = %1 WHERE state = 'queued' AND "
+                                 "id IN (%2)")
+                      .arg(stamp)
+                      .arg(idList(sending)),
+                  error))
+            return false;
+    }
+    // The common case, accepted without an error text, in one statement per status; the others one by one.
+    QHash<std::pair<int, int>, QList<qint64>> accepted; // (state, status) -> ids
     QSqlQuery update(m_store.database());
     update.prepare(QStringLiteral(
         "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, "
         "next_attempt_at = ?, updated_at = ?, delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END WHERE id = ?"));
-    const qint64 stamp = now.toMSecsSinceEpoch();
     for (const Outcome& outcome : outcomes) {
         const bool done = outcome.state == Delivery::State::Delivered || outcome.state == Delivery::State::Duplicate;
+        if (done && outcome.status && outcome.error.isEmpty()) {
+            accepted[{int(outcome.state), *outcome.status}] << outcome.deliveryId;
+            continue;
+        }
         update.addBindValue(Delivery::stateName(outcome.state));
         update.addBindValue(SqlValues::optionalInt(outcome.status));
         update.addBindValue(outcome.error.isNull() ? QStringLiteral("") : outcome.error);
@@ -224,13 +275,29 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QDateTime& now,
         update.addBindValue(outcome.deliveryId);
         if (!exec(update, error))
             return false;
-        if (!outcome.attempt.startedAt.isValid())
-            continue;
-        AttemptRecord attempt = outcome.attempt;
-        attempt.deliveryId = outcome.deliveryId;
-        if (!AttemptLog::insert(m_store.database(), attempt, error))
+    }
+    for (auto it = accepted.cbegin(); it != accepted.cend(); ++it) {
+        QSqlQuery done(m_store.database());
+        const QString sql =
+            QStringLiteral("UPDATE deliveries SET state = '%1', attempts = attempts + 1, last_status = %2, "
+                           "last_error = '', next_attempt_at = NULL, updated_at = %3, delivered_at = %3 WHERE id IN (%4)")
+                .arg(Delivery::stateName(Delivery::State(it.key().first)))
+                .arg(it.key().second)
+                .arg(stamp)
+                .arg(idList(it.value()));
+        if (!exec(done, sql, error))
             return false;
     }
+    QList<AttemptRecord> attempts;
+    attempts.reserve(outcomes.size());
+    for (const Outcome& outcome : outcomes) {
+        if (!outcome.attempt.startedAt.isValid())
+            continue;
+        attempts << outcome.attempt;
+        attempts.last().deliveryId = outcome.deliveryId;
+    }
+    if (!AttemptLog::insert(m_store.database(), attempts, error))
+        return false;
     if (!transaction.commit()) {
         *error = transaction.error();
         return false;
@@ -256,16 +323,6 @@ int DeliveryQueue::updateStates(const QString& sql, QString* error)
         return -1;
     }
     return count;
-}
-
-int DeliveryQueue::unclaim(const QList<qint64>& ids, QString* error)
-{
-    if (ids.isEmpty())
-        return 0;
-    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', updated_at = ? "
-                                       "WHERE state = 'sending' AND id IN (%1)")
-                            .arg(idList(ids)),
-                        error);
 }
 
 int DeliveryQueue::releaseHeld(qint64 integrationId, QString* error)

@@ -52,8 +52,6 @@ public:
     int requeueInFlight(QString* error);
     // The oldest due queued deliveries of an integration, marked 'sending'.
     QList<Delivery> claim(qint64 integrationId, int limit, const QDateTime& now, QString* error);
-    // Claimed but not sent after all (the lane stopped): back to 'queued', in their old places.
-    int unclaim(const QList<qint64>& ids, QString* error);
 
     struct Outcome
     {
@@ -66,6 +64,12 @@ public:
     };
     // One transaction for all of them (group commit).
     bool record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error);
+    // The same, also marking as 'sending' the given queued deliveries (in flight, their answer not yet in).
+    bool record(const QList<Outcome>& outcomes, const QList<qint64>& sending, const QDateTime& now, QString* error);
+    // The oldest due queued deliveries of an integration with an id above afterId, in order, left as they are: the
+    // engine keeps what it took in memory while its lane lease holds, and marks what is in flight at its next commit.
+    QList<Delivery> pending(qint64 integrationId, qint64 afterId, int limit, const QDateTime& now,
+                            QString* error) const;
 
     // Operations support needs.
     int releaseHeld(qint64 integrationId, QString* error); // held -> queued, when the integration was updated

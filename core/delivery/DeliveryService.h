@@ -5,6 +5,7 @@
 #include <memory>
 
 class Clock;
+class CurlTransport;
 class DeliveryEngine;
 class HttpTransport;
 class Notifier;
@@ -25,7 +26,10 @@ public:
 
     DeliveryEngine& engine() { return *m_engine; }
     Notifier& notifier() { return *m_notifier; }
+    // For one request now (send, the Test Console): Qt Network, with every detail of the exchange.
     HttpTransport& transport() { return *m_transport; }
+    // What the engine delivers the queue through: libcurl's multi interface on the event loop.
+    CurlTransport& queueTransport() { return *m_queueTransport; }
     TokenClient& tokens() { return *m_tokens; }
     void start();
 
@@ -33,6 +37,7 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<TokenClient> m_tokens;
     std::unique_ptr<HttpTransport> m_transport;
+    std::unique_ptr<CurlTransport> m_queueTransport;
     std::unique_ptr<DeliveryEngine> m_engine;
     std::unique_ptr<Notifier> m_notifier;
 };

@@ -71,6 +71,10 @@ inline QString TransportResult::errorKindName(ErrorKind kind)
 
 using TransportCallback = std::function<void(const TransportResult&)>;
 
+// PUT needs the statement's id: the "id" of a single statement; empty for an array or a statement without one (those
+// go by POST).
+QString statementIdForPut(const QByteArray& body);
+
 // How the engine reaches a receiver: one HTTP request per call, carrying one statement or a JSON array of them.
 class DeliveryTransport
 {

@@ -17,13 +17,6 @@
 
 namespace {
 
-// PUT needs the statement's id; an array, or a statement without one, goes by POST.
-QString statementIdForPut(const QByteArray& body)
-{
-    const QJsonDocument document = QJsonDocument::fromJson(body);
-    return document.isObject() ? document.object().value(QStringLiteral("id")).toString() : QString();
-}
-
 QString headerText(const QList<QNetworkReply::RawHeaderPair>& headers)
 {
     QStringList lines;
@@ -83,31 +76,7 @@ void HttpTransport::authorizeAndSend(const Integration& integration, const QByte
                 return;
             if (auth.ok)
                 return send(integration, body, auth.header, afterRefresh, guard, done);
-            // No Authorization: the statement was not sent. The attempt is the token request, when one was made.
-            TransportResult result;
-            result.verdict = auth.verdict;
-            result.errorKind = auth.errorKind;
-            result.status = auth.status;
-            result.error = auth.error;
-            result.tokenRefreshed = afterRefresh;
-            AttemptRecord& attempt = result.attempt;
-            attempt.startedAt = m_clock.now();
-            attempt.status = auth.status;
-            attempt.error = auth.error;
-            if (auth.requestLine.isEmpty()) {
-                attempt.requestLine = QStringLiteral("POST %1").arg(integration.statementUrl.toString());
-                attempt.requestHeaders = QStringLiteral("(not sent)");
-            } else {
-                result.requestBody = auth.requestBody.toUtf8();
-                attempt.durationMs = auth.durationMs;
-                attempt.requestLine = auth.requestLine;
-                attempt.requestHeaders = auth.requestHeaders;
-                attempt.requestBodySize = int(result.requestBody.size());
-                attempt.responseHeaders = auth.responseHeaders;
-                attempt.responseBody = auth.responseBody;
-                result.responseSize = auth.responseBody.toUtf8().size();
-            }
-            done(result);
+            done(auth.failure(integration, m_clock.now(), afterRefresh));
         });
 }
 

@@ -39,6 +39,35 @@ int lifetimeOf(const QJsonValue& value)
 
 } // namespace
 
+TransportResult AuthorizationResult::failure(const Integration& integration, const QDateTime& now,
+                                             bool afterRefresh) const
+{
+    TransportResult result;
+    result.verdict = verdict;
+    result.errorKind = errorKind;
+    result.status = status;
+    result.error = error;
+    result.tokenRefreshed = afterRefresh;
+    AttemptRecord& attempt = result.attempt;
+    attempt.startedAt = now;
+    attempt.status = status;
+    attempt.error = error;
+    if (requestLine.isEmpty()) {
+        attempt.requestLine = QStringLiteral("POST %1").arg(integration.statementUrl.toString());
+        attempt.requestHeaders = QStringLiteral("(not sent)");
+        return result;
+    }
+    result.requestBody = requestBody.toUtf8();
+    attempt.durationMs = durationMs;
+    attempt.requestLine = requestLine;
+    attempt.requestHeaders = requestHeaders;
+    attempt.requestBodySize = int(result.requestBody.size());
+    attempt.responseHeaders = responseHeaders;
+    attempt.responseBody = responseBody;
+    result.responseSize = responseBody.toUtf8().size();
+    return result;
+}
+
 QString TokenClient::invalidCredentials()
 {
     return QStringLiteral("Invalid Credentials (Client Id, Client Secret or Authentication URL may be incorrect)");

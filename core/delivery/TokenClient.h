@@ -32,6 +32,9 @@ struct AuthorizationResult
     QString responseHeaders;
     QString responseBody; // capped; left out when it carried a token
     int durationMs = 0;
+
+    // When !ok: the statement was not sent; the attempt is the token request, when one was made.
+    TransportResult failure(const Integration& integration, const QDateTime& now, bool afterRefresh) const;
 };
 
 class TokenClient final : public QObject

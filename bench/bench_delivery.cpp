@@ -1,0 +1,362 @@
+// bench_delivery [N] [BACKLOG]: delivery of N statements (default 20,000, one per POST, 6 in flight) to a local
+// receiver in its own process (bench_receiver, Qt HttpServer), in one run:
+//   - a bare QNetworkAccessManager loop and a bare libcurl multi loop posting the same bodies, same number in flight;
+//   - xAPI Courier: from the durable queue (SQLite store) through the delivery engine and its transport, every
+//     outcome recorded in the store and the attempt log; the rate is taken when the last outcome was committed;
+//   - the same with 100 statements per POST;
+//   - a backlog of BACKLOG statements (default 100,000) queued to one integration during an outage (the receiver
+//     answers 503, the integration is retrying), then the time from the end of the outage until the queue is empty.
+// Prints statements per second and the ratios the issue sets as targets.
+#include "common/Clock.h"
+#include "delivery/CurlTransport.h"
+#include "delivery/DeliveryEngine.h"
+#include "delivery/DeliveryQueue.h"
+#include "delivery/HttpTransport.h"
+#include "delivery/TokenClient.h"
+#include "integrations/IntegrationRepository.h"
+#include "secrets/SecretStore.h"
+#include "store/Store.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+#include <QUuid>
+
+#include <curl/curl.h>
+
+namespace {
+
+constexpr int InFlight = 6;
+
+// Integrations here have no authentication: nothing is ever read from a keychain.
+class NoSecrets final : public SecretStore
+{
+public:
+    void read(const QString&, QObject*, SecretCallback done) override { done({SecretResult::Status::NotFound, {}, {}}); }
+    void write(const QString&, const QString&, QObject*, SecretCallback done) override { done({SecretResult::Status::Failed, {}, {}}); }
+    void remove(const QString&, QObject*, SecretCallback done) override { done({}); }
+};
+
+QTextStream& out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QList<QByteArray> makeBodies(int count)
+{
+    QFile file(QStringLiteral(COURIER_SAMPLES_DIR "/vendor-completed.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(file.fileName()));
+    QJsonObject statement = QJsonDocument::fromJson(file.readAll()).object();
+    statement.remove(QStringLiteral("stored"));
+    statement.remove(QStringLiteral("authority"));
+    QList<QByteArray> bodies;
+    bodies.reserve(count);
+    for (int i = 0; i < count; ++i) {
+        statement.insert(QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+        bodies << QJsonDocument(statement).toJson(QJsonDocument::Compact);
+    }
+    return bodies;
+}
+
+// The receiver, in its own process; stopped with the object.
+class Receiver
+{
+public:
+    Receiver()
+    {
+        m_process.setProgram(QCoreApplication::applicationDirPath() + QStringLiteral("/bench_receiver"));
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start();
+        if (!m_process.waitForReadyRead(10000))
+            qFatal("bench_receiver did not start");
+        m_base = QStringLiteral("http://127.0.0.1:%1").arg(m_process.readLine().trimmed().toInt());
+    }
+    ~Receiver()
+    {
+        m_process.kill();
+        m_process.waitForFinished();
+    }
+    QUrl statementsUrl() const { return QUrl(m_base + QStringLiteral("/xapi/statements")); }
+    // Statements the receiver accepted so far.
+    qint64 statements() { return get(QStringLiteral("/count")).split(' ').value(1).toLongLong(); }
+    void answer(int status) { get(QStringLiteral("/status?code=%1").arg(status), true); }
+
+private:
+    QByteArray get(const QString& path, bool post = false)
+    {
+        QNetworkRequest request(QUrl(m_base + path));
+        QNetworkReply* reply = post ? m_network.post(request, QByteArray()) : m_network.get(request);
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        reply->deleteLater();
+        return reply->readAll();
+    }
+
+    QProcess m_process;
+    QString m_base;
+    QNetworkAccessManager m_network;
+};
+
+double perSecond(qint64 count, const QElapsedTimer& timer)
+{
+    return double(count) * 1e9 / double(std::max<qint64>(1, timer.nsecsElapsed()));
+}
+
+// What one would write with Qt alone: InFlight POSTs at a time, the next one started from each finished reply.
+double bareQnam(const QList<QByteArray>& bodies, const QUrl& url)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setRawHeader("Content-Type", "application/json");
+    request.setRawHeader("X-Experience-API-Version", "1.0.3");
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    qsizetype next = 0;
+    qsizetype ok = 0;
+    qsizetype done = 0;
+    QEventLoop loop;
+    std::function<void()> post = [&] {
+        QNetworkReply* reply = network.post(request, bodies[next++]);
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+            reply->deleteLater();
+            ok += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+            if (++done == bodies.size())
+                loop.quit();
+            else if (next < bodies.size())
+                post();
+        });
+    };
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < InFlight && next < bodies.size(); ++i)
+        post();
+    loop.exec();
+    if (ok != bodies.size())
+        qFatal("bare QNetworkAccessManager loop: %lld of %lld accepted", qint64(ok), qint64(bodies.size()));
+    return perSecond(bodies.size(), timer);
+}
+
+// What one would write with libcurl alone: a multi handle, InFlight easy handles reused, curl_multi_poll.
+double bareCurl(const QList<QByteArray>& bodies, const QUrl& url)
+{
+    CURLM* multi = curl_multi_init();
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "X-Experience-API-Version: 1.0.3");
+    headers = curl_slist_append(headers, "Expect:");
+    const QByteArray address = url.toEncoded();
+    const auto discard = +[](char*, size_t size, size_t count, void*) { return size * count; };
+    qsizetype next = 0;
+    qsizetype ok = 0;
+    const auto start = [&](CURL* easy) {
+        curl_easy_setopt(easy, CURLOPT_URL, address.constData());
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, bodies[next].constData());
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodies[next].size()));
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
+        ++next;
+        curl_multi_add_handle(multi, easy);
+    };
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < InFlight && next < bodies.size(); ++i)
+        start(curl_easy_init());
+    int running = 1;
+    while (running > 0) {
+        curl_multi_perform(multi, &running);
+        int left = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+            if (message->msg != CURLMSG_DONE)
+                continue;
+            CURL* easy = message->easy_handle;
+            long status = 0;
+            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+            ok += message->data.result == CURLE_OK && status == 200;
+            curl_multi_remove_handle(multi, easy);
+            if (next < bodies.size()) {
+                start(easy);
+                ++running;
+            } else {
+                curl_easy_cleanup(easy);
+            }
+        }
+        if (running > 0)
+            curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+    }
+    const double rate = perSecond(bodies.size(), timer);
+    curl_slist_free_all(headers);
+    curl_multi_cleanup(multi);
+    if (ok != bodies.size())
+        qFatal("bare libcurl loop: %lld of %lld accepted", qint64(ok), qint64(bodies.size()));
+    return rate;
+}
+
+// A fresh SQLite store with one integration and the bodies queued to it.
+struct QueuedStore
+{
+    QTemporaryDir dir;
+    std::unique_ptr<Store> store;
+    qint64 integrationId = 0;
+    double enqueuePerSecond = 0;
+
+    QueuedStore(const QList<QByteArray>& bodies, const QUrl& url, int batchSize, int retryIntervalSeconds = 60)
+    {
+        auto opened = Store::open(StoreLocation::fromString(dir.filePath(QStringLiteral("courier.sqlite"))));
+        if (!opened.store)
+            qFatal("cannot open the store: %s", qPrintable(opened.error));
+        store = std::move(opened.store);
+        Integration integration;
+        integration.uid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        integration.name = QStringLiteral("Bench LRS");
+        integration.provider = QStringLiteral("bench");
+        integration.statementUrl = url;
+        integration.auth = Integration::Auth::None;
+        integration.concurrency = InFlight;
+        integration.batchSize = batchSize;
+        integration.retryIntervalSeconds = retryIntervalSeconds;
+        FieldIssues issues;
+        QString error;
+        if (!IntegrationRepository(*store).insert(integration, &issues, &error))
+            qFatal("cannot add the integration: %s", qPrintable(error));
+        integrationId = integration.id;
+        QList<QJsonObject> statements;
+        statements.reserve(bodies.size());
+        for (const QByteArray& body : bodies)
+            statements << QJsonDocument::fromJson(body).object();
+        QElapsedTimer timer;
+        timer.start();
+        if (!DeliveryQueue(*store).enqueue(statements, {integrationId}, QDateTime::currentDateTimeUtc(), &error))
+            qFatal("cannot enqueue: %s", qPrintable(error));
+        enqueuePerSecond = perSecond(statements.size(), timer);
+    }
+
+    int delivered()
+    {
+        QString error;
+        const LaneStats stats = DeliveryQueue(*store).stats(&error).value(integrationId);
+        return stats.delivered + stats.duplicates;
+    }
+};
+
+enum class Transport { Curl, Qnam };
+
+// The engine delivers what `queued` holds; returns when every outcome was recorded. `started` runs once the engine
+// runs (the backlog run ends its outage there); the rate counts from when `started` returned.
+double deliverAll(QueuedStore& queued, qint64 count, Transport kind, const std::function<void()>& started = {})
+{
+    QNetworkAccessManager network;
+    NoSecrets secrets;
+    TokenClient tokens(network, secrets, Clock::system());
+    CurlTransport curl(tokens, Clock::system());
+    HttpTransport qnam(network, tokens, Clock::system());
+    DeliveryTransport& transport =
+        kind == Transport::Curl ? static_cast<DeliveryTransport&>(curl) : static_cast<DeliveryTransport&>(qnam);
+    DeliveryEngine engine(*queued.store, transport, Clock::system(), QStringLiteral("bench"));
+    QEventLoop loop;
+    qint64 recorded = 0;
+    QElapsedTimer timer;
+    QObject::connect(&engine, &DeliveryEngine::recorded, &loop, [&](int outcomes) {
+        recorded += outcomes; // failed attempts are outcomes too: the store has the last word
+        if (recorded >= count && queued.delivered() >= count)
+            loop.quit();
+    });
+    engine.setTickInterval(50);
+    engine.start();
+    if (started)
+        started();
+    timer.start();
+    loop.exec();
+    const double rate = perSecond(count, timer);
+    engine.stop();
+    return rate;
+}
+
+QString figure(double value)
+{
+    return QString::number(qRound64(value));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("courier.*.info=false"));
+    const int count = argc > 1 ? QByteArray(argv[1]).toInt() : 20000;
+    const int backlog = argc > 2 ? QByteArray(argv[2]).toInt() : 100000;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    Receiver receiver;
+    const QUrl url = receiver.statementsUrl();
+    const QList<QByteArray> bodies = makeBodies(count);
+    out() << "bench_delivery: " << count << " statements of " << bodies.first().size() << " bytes, one per POST, "
+          << InFlight << " in flight, to bench_receiver (Qt HttpServer, its own process) on 127.0.0.1\n"
+          << Qt::flush;
+    bareCurl(bodies.mid(0, std::min<qsizetype>(2000, count)), url); // warm-up: the receiver's first requests
+
+    const double qnam = bareQnam(bodies, url);
+    out() << "  bare QNetworkAccessManager loop        " << figure(qnam) << " statements/s\n" << Qt::flush;
+    const double curl = bareCurl(bodies, url);
+    out() << "  bare libcurl multi loop                " << figure(curl) << " statements/s\n" << Qt::flush;
+
+    qint64 before = receiver.statements();
+    QueuedStore single(bodies, url, 1);
+    const double courier = deliverAll(single, count, Transport::Curl);
+    const qint64 arrived = receiver.statements() - before;
+    const double faster = std::max(qnam, curl);
+    const double ratio = courier / faster;
+    out() << "  xAPI Courier, durable queue (libcurl)  " << figure(courier) << " statements/s  (" << arrived
+          << " arrived, " << single.delivered() << " recorded delivered; enqueue " << figure(single.enqueuePerSecond)
+          << "/s)\n"
+          << "    ratio to the faster bare loop: " << QString::number(ratio, 'f', 2) << " (target >= 0.80) "
+          << (ratio >= 0.8 ? "PASS" : "FAIL") << '\n'
+          << Qt::flush;
+
+    QueuedStore viaQt(bodies, url, 1);
+    const double courierQnam = deliverAll(viaQt, count, Transport::Qnam);
+    out() << "  xAPI Courier, durable queue (Qt)       " << figure(courierQnam) << " statements/s  (ratio "
+          << QString::number(courierQnam / faster, 'f', 2) << ", for comparison)\n"
+          << Qt::flush;
+
+    QueuedStore batched(bodies, url, 100);
+    const double courierBatched = deliverAll(batched, count, Transport::Curl);
+    const double batchRatio = courierBatched / courier;
+    out() << "  xAPI Courier, 100 per POST             " << figure(courierBatched) << " statements/s\n"
+          << "    ratio to one per POST: " << QString::number(batchRatio, 'f', 1) << " (target >= 10) "
+          << (batchRatio >= 10 ? "PASS" : "FAIL") << '\n'
+          << Qt::flush;
+
+    if (backlog > 0) {
+        // The outage: the receiver answers 503, the engine's first request fails and the integration is retrying
+        // (probe interval 1 s). Then the receiver recovers; the probe succeeds and the backlog is flushed.
+        const QList<QByteArray> many = makeBodies(backlog);
+        receiver.answer(503);
+        QueuedStore outage(many, url, 1, 1);
+        QElapsedTimer sinceRecovery;
+        const double rate = deliverAll(outage, backlog, Transport::Curl, [&] {
+            QTimer::singleShot(300, [&] {
+                receiver.answer(200);
+                sinceRecovery.start();
+            });
+        });
+        Q_UNUSED(rate);
+        out() << "  backlog of " << backlog << " after a 503 outage: empty "
+              << QString::number(double(sinceRecovery.elapsed()) / 1000.0, 'f', 1)
+              << " s after the receiver recovered (probe interval 1 s; " << outage.delivered()
+              << " recorded delivered; enqueue " << figure(outage.enqueuePerSecond) << "/s)\n"
+              << Qt::flush;
+    }
+    curl_global_cleanup();
+    return 0;
+}
