@@ -925,12 +925,11 @@ QList<Finding> StatementValidator::validate(QByteArrayView json, int index, cons
     QList<Finding> findings;
     // One tree per thread, reused: its buffers keep their capacity, so validating allocates nothing for it.
     thread_local JsonView view;
-    qsizetype offset = 0;
-    if (!view.parse(json, &offset) || !view.root().isObject()) {
-        findings << Finding{
-            prefix.isEmpty() ? QStringLiteral("(statement)") : prefix,
-            QStringLiteral("must be a JSON object (a statement); the text is not one at offset %1.").arg(offset),
-            index};
+    if (!view.parse(json) || !view.root().isObject()) {
+        findings << Finding{prefix.isEmpty() ? QStringLiteral("(statement)") : prefix,
+                            QStringLiteral("must be a JSON object (a statement); the text is not one at offset %1.")
+                                .arg(view.errorOffset()),
+                            index};
         return findings;
     }
     Walker(findings, index, prefix).statement(view.root().toObject(), Path{}, false);
