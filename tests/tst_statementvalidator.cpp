@@ -16,6 +16,8 @@ private Q_SLOTS:
     void rules_data();
     void rules();
     void arraysAndNdjsonCarryTheIndex();
+    void batchesKeepEachStatementsText();
+    void inputThatQtRefusesIsNotJson();
 };
 
 namespace {
@@ -379,6 +381,51 @@ void TestStatementValidator::arraysAndNdjsonCarryTheIndex()
     QVERIFY(!StatementValidator::validateInput("   ").parseError.isEmpty());
     const StatementBatch numbers = StatementValidator::validateInput("[1]");
     QCOMPARE(numbers.findings.first().path, QStringLiteral("[0]"));
+}
+
+void TestStatementValidator::batchesKeepEachStatementsText()
+{
+    const QByteArray good = QJsonDocument(with({})).toJson(QJsonDocument::Indented);
+    const QByteArray compact = QJsonDocument(with({})).toJson(QJsonDocument::Compact);
+    const QJsonObject parsed = QJsonDocument::fromJson(good).object();
+
+    const StatementBatch single = StatementValidator::validateInput("\n  " + good + "\n");
+    QVERIFY(single.isValid());
+    QCOMPARE(single.statements, QList<QByteArray>{good.trimmed()});
+    QCOMPARE(single.object(0), parsed);
+
+    const StatementBatch array = StatementValidator::validateInput("[" + good + ",\n 1 ]");
+    QCOMPARE(array.statements, (QList<QByteArray>{good.trimmed(), "1"}));
+    QCOMPARE(array.object(0), parsed);
+    QVERIFY(array.object(1).isEmpty());
+    QCOMPARE(array.findings.size(), 1);
+    QCOMPARE(array.findings.first().path, QStringLiteral("[1]"));
+
+    const StatementBatch lines = StatementValidator::validateInput(compact + "\r\n\n  " + compact + " \n");
+    QCOMPARE(lines.statements, (QList<QByteArray>{compact, compact}));
+    QCOMPARE(lines.object(1), parsed);
+
+    // A UTF-8 byte order mark is skipped, as QJsonDocument skips it.
+    const StatementBatch marked = StatementValidator::validateInput("\xEF\xBB\xBF" + good);
+    QVERIFY2(marked.isValid(), qPrintable(marked.parseError));
+    QCOMPARE(marked.object(0), parsed);
+}
+
+void TestStatementValidator::inputThatQtRefusesIsNotJson()
+{
+    // The validator parses with JsonView alone; what QJsonDocument would refuse must not get through as statements.
+    QByteArray utf8 = QJsonDocument(with({{"actor.name", "Ada"}})).toJson(QJsonDocument::Compact);
+    utf8.replace("Ada", "Ad\xC3");
+    QVERIFY(QJsonDocument::fromJson(utf8).isNull());
+    const StatementBatch broken = StatementValidator::validateInput(utf8);
+    QVERIFY2(broken.parseError.contains(QLatin1String("UTF-8")), qPrintable(broken.parseError));
+    QVERIFY(broken.statements.isEmpty());
+
+    const StatementBatch number = StatementValidator::validateInput("{\"result\": {\"score\": {\"raw\": 01}}}");
+    QVERIFY2(number.parseError.contains(QLatin1String("offset 30")), qPrintable(number.parseError));
+    QVERIFY(!StatementValidator::validateInput("{\"result\": {\"score\": {\"raw\": NaN}}}").parseError.isEmpty());
+    QVERIFY(!StatementValidator::validateInput("\"a statement\"").parseError.isEmpty());
+    QVERIFY(!StatementValidator::validateInput("42").parseError.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestStatementValidator)

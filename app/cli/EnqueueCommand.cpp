@@ -95,7 +95,7 @@ int EnqueueCommand::run(const QStringList& arguments)
     QList<QJsonObject> statements;
     for (int i = 0; i < batch.statements.size(); ++i) {
         if (!invalid.contains(i))
-            statements << batch.statements.at(i);
+            statements << batch.object(i);
     }
     if (!statements.isEmpty() &&
         !m_cli.deliveries().queue().enqueue(statements, targets, QDateTime::currentDateTimeUtc(), &error)) {

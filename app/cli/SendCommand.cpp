@@ -9,7 +9,6 @@
 #include "statements/StatementValidator.h"
 
 #include <QCommandLineParser>
-#include <QJsonArray>
 #include <QJsonDocument>
 
 SendCommand::SendCommand(Cli& cli, QObject* parent)
@@ -103,18 +102,12 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         return finished(ExitCode::Refused);
     }
     // One JSON document (a statement or an array) goes out byte for byte as the file has it; NDJSON lines are sent
-    // as one array.
+    // as one array of those lines, byte for byte too.
     QByteArray body;
-    if (!QJsonDocument::fromJson(data).isNull()) {
+    if (!QJsonDocument::fromJson(data).isNull())
         body = data.trimmed();
-    } else if (batch.statements.size() == 1) {
-        body = QJsonDocument(batch.statements.first()).toJson(QJsonDocument::Compact);
-    } else {
-        QJsonArray array;
-        for (const QJsonObject& statement : batch.statements)
-            array << statement;
-        body = QJsonDocument(array).toJson(QJsonDocument::Compact);
-    }
+    else
+        body = '[' + batch.statements.join(',') + ']';
     m_delivery = new DeliveryService(m_cli.store(), m_cli.secrets(), Clock::system(), QStringLiteral("send"), this);
     HttpTransport& transport = m_delivery->transport();
     transport.setUsePut(parser.isSet(QStringLiteral("put")));

@@ -3,6 +3,84 @@
 #include <charconv>
 #include <cstring>
 
+namespace {
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Where the text stops being well-formed UTF-8 (RFC 3629: shortest forms only, no surrogates, nothing past
+// U+10FFFF), or -1 when it is.
+qsizetype invalidUtf8At(QByteArrayView text)
+{
+    const auto* bytes = reinterpret_cast<const uchar*>(text.data());
+    const qsizetype size = text.size();
+    for (qsizetype i = 0; i < size;) {
+        const uchar lead = bytes[i];
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        qsizetype length = 0;
+        uchar low = 0x80; // the range of the second byte; the others are always 80..BF
+        uchar high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            low = lead == 0xE0 ? 0xA0 : 0x80;  // shorter forms
+            high = lead == 0xED ? 0x9F : 0xBF; // surrogates
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            low = lead == 0xF0 ? 0x90 : 0x80;
+            high = lead == 0xF4 ? 0x8F : 0xBF; // past U+10FFFF
+        } else {
+            return i;
+        }
+        if (i + length > size || bytes[i + 1] < low || bytes[i + 1] > high)
+            return i;
+        for (qsizetype k = 2; k < length; ++k) {
+            if ((bytes[i + k] & 0xC0) != 0x80)
+                return i;
+        }
+        i += length;
+    }
+    return -1;
+}
+
+void appendUtf8(std::string& out, char32_t code)
+{
+    if (code < 0x80) {
+        out.push_back(char(code));
+    } else if (code < 0x800) {
+        out.push_back(char(0xC0 | (code >> 6)));
+        out.push_back(char(0x80 | (code & 0x3F)));
+    } else if (code < 0x10000) {
+        out.push_back(char(0xE0 | (code >> 12)));
+        out.push_back(char(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (code & 0x3F)));
+    } else {
+        out.push_back(char(0xF0 | (code >> 18)));
+        out.push_back(char(0x80 | ((code >> 12) & 0x3F)));
+        out.push_back(char(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (code & 0x3F)));
+    }
+}
+
+} // namespace
+
 bool JsonView::Text::operator==(QLatin1StringView other) const
 {
     return bytes.size() == other.size() && std::memcmp(bytes.data(), other.data(), size_t(other.size())) == 0;
@@ -56,6 +134,10 @@ JsonView::Text JsonView::Value::toString() const
 {
     return isString() ? Text{m_view->m_nodes[size_t(m_node)].text} : Text{};
 }
+QByteArrayView JsonView::Value::json() const
+{
+    return m_node < 0 ? QByteArrayView() : m_view->m_nodes[size_t(m_node)].json;
+}
 JsonView::Object JsonView::Value::toObject() const
 {
     return isObject() ? Object(m_view, m_node) : Object();
@@ -83,11 +165,12 @@ JsonView::Text JsonView::Object::key(int member) const
 }
 JsonView::Value JsonView::Object::value(QLatin1StringView key) const
 {
+    int found = -1;
     for (int member = first(); member >= 0; member = next(member)) {
         if (this->key(member) == key)
-            return {m_view, member};
+            found = member;
     }
-    return {};
+    return {m_view, found};
 }
 
 qsizetype JsonView::Array::size() const
@@ -120,7 +203,13 @@ void JsonView::skipSpace()
     }
 }
 
-bool JsonView::parse(QByteArrayView json, qsizetype* errorOffset)
+bool JsonView::fail(const char* what)
+{
+    m_error = QLatin1StringView(what);
+    return false;
+}
+
+bool JsonView::parse(QByteArrayView json)
 {
     m_nodes.clear();
     m_nodes.reserve(size_t(json.size() / 8 + 16));
@@ -129,13 +218,107 @@ bool JsonView::parse(QByteArrayView json, qsizetype* errorOffset)
     m_input = json;
     m_at = 0;
     m_depth = 0;
-    const bool ok = parseValue() == 0 && (skipSpace(), m_at == m_input.size());
-    if (!ok) {
-        m_nodes.clear();
-        if (errorOffset)
-            *errorOffset = m_at;
+    m_error = {};
+    bool ok = parseValue() == 0;
+    if (ok) {
+        skipSpace();
+        ok = m_at == m_input.size() || fail("there is more text after the JSON value");
     }
+    if (!ok)
+        m_nodes.clear();
     return ok;
+}
+
+// Returns the index of the node it made, or -1 on a syntax error (m_error says which).
+int JsonView::parseValue()
+{
+    skipSpace();
+    if (m_at >= m_input.size()) {
+        fail("a value is missing at the end");
+        return -1;
+    }
+    const int index = int(m_nodes.size());
+    m_nodes.emplace_back();
+    const qsizetype begin = m_at;
+    bool ok = false;
+    switch (m_input[m_at]) {
+    case '{':
+    case '[':
+        ok = parseContainer(index, m_input[m_at] == '{');
+        break;
+    case '"': {
+        QByteArrayView text;
+        ok = parseString(&text);
+        m_nodes[size_t(index)].kind = Kind::String;
+        m_nodes[size_t(index)].text = text;
+        break;
+    }
+    case 't':
+        ok = parseLiteral(index, "true");
+        break;
+    case 'f':
+        ok = parseLiteral(index, "false");
+        break;
+    case 'n':
+        ok = parseLiteral(index, "null");
+        break;
+    default:
+        ok = parseNumber(index);
+    }
+    if (!ok)
+        return -1;
+    m_nodes[size_t(index)].json = m_input.sliced(begin, m_at - begin);
+    return index;
+}
+
+bool JsonView::parseContainer(int index, bool object)
+{
+    if (++m_depth > MaximumDepth)
+        return fail("objects and arrays are nested too deeply");
+    const char close = object ? '}' : ']';
+    m_nodes[size_t(index)].kind = object ? Kind::Object : Kind::Array;
+    ++m_at;
+    skipSpace();
+    if (m_at < m_input.size() && m_input[m_at] == close) {
+        ++m_at;
+        --m_depth;
+        return true;
+    }
+    int previous = -1;
+    while (true) {
+        QByteArrayView key;
+        if (object) {
+            skipSpace();
+            if (m_at >= m_input.size() || m_input[m_at] != '"')
+                return fail("a property name (a string in double quotes) is expected");
+            if (!parseString(&key))
+                return false;
+            skipSpace();
+            if (m_at >= m_input.size() || m_input[m_at] != ':')
+                return fail("a colon is expected after the property name");
+            ++m_at;
+        }
+        const int child = parseValue();
+        if (child < 0)
+            return false;
+        m_nodes[size_t(child)].key = key;
+        if (previous < 0)
+            m_nodes[size_t(index)].first = child;
+        else
+            m_nodes[size_t(previous)].next = child;
+        previous = child;
+        ++m_nodes[size_t(index)].count;
+        skipSpace();
+        if (m_at < m_input.size() && m_input[m_at] == ',') {
+            ++m_at;
+            continue;
+        }
+        if (m_at >= m_input.size() || m_input[m_at] != close)
+            return fail(object ? "a comma or a closing brace is expected" : "a comma or a closing bracket is expected");
+        ++m_at;
+        --m_depth;
+        return true;
+    }
 }
 
 bool JsonView::parseString(QByteArrayView* out)
@@ -145,32 +328,64 @@ bool JsonView::parseString(QByteArrayView* out)
     const char* data = m_input.data();
     const char* end = data + m_input.size();
     bool escaped = false;
-    // One pass to the closing quote; a backslash on the way means the string has to be decoded.
+    bool ascii = true;
+    // One pass to the closing quote; a backslash on the way means the string has to be decoded, a byte past ASCII
+    // that it has to be checked for UTF-8.
     const char* p = data + m_at;
     while (p < end && *p != '"') {
+        ascii &= uchar(*p) < 0x80;
         if (*p == '\\') {
             escaped = true;
             ++p;
         }
         ++p;
     }
-    if (p >= end)
-        return false;
-    m_at = p - data;
-    const QByteArrayView raw = m_input.sliced(start, m_at - start);
-    ++m_at; // closing quote
+    if (p >= end) {
+        m_at = m_input.size();
+        return fail("a string is not closed");
+    }
+    const QByteArrayView raw = m_input.sliced(start, p - data - start);
+    if (!ascii) {
+        if (const qsizetype bad = invalidUtf8At(raw); bad >= 0) {
+            m_at = start + bad;
+            return fail("a string is not valid UTF-8");
+        }
+    }
+    m_at = p - data + 1; // past the closing quote
     if (!escaped) {
         *out = raw;
         return true;
     }
+    if (!decode(raw, out)) {
+        m_at = start;
+        return fail("a string has a malformed escape sequence");
+    }
+    return true;
+}
+
+// Decodes the escapes of a string into m_decoded, as QJsonDocument does.
+bool JsonView::decode(QByteArrayView raw, QByteArrayView* out)
+{
     const size_t begin = m_decoded.size();
+    auto hex4 = [&](qsizetype at) -> int {
+        if (at + 4 > raw.size())
+            return -1;
+        int code = 0;
+        for (qsizetype i = at; i < at + 4; ++i) {
+            const int digit = hexValue(raw[i]);
+            if (digit < 0)
+                return -1;
+            code = code * 16 + digit;
+        }
+        return code;
+    };
     for (qsizetype i = 0; i < raw.size(); ++i) {
         char c = raw[i];
         if (c != '\\') {
             m_decoded.push_back(c);
             continue;
         }
-        c = raw[++i];
+        c = raw[++i]; // the loop to the closing quote never ends a string on a backslash
         switch (c) {
         case 'n':
             m_decoded.push_back('\n');
@@ -188,113 +403,78 @@ bool JsonView::parseString(QByteArrayView* out)
             m_decoded.push_back('\f');
             break;
         case 'u': {
-            if (i + 4 >= raw.size())
-                return false;
-            unsigned code = 0;
-            const auto hex = raw.sliced(i + 1, 4);
-            if (std::from_chars(hex.data(), hex.data() + 4, code, 16).ec != std::errc())
+            const int code = hex4(i + 1);
+            if (code < 0)
                 return false;
             i += 4;
-            // Surrogate pairs and non-ASCII: encode as UTF-8 through QString (rare in statements).
-            const QByteArray utf8 = QString(QChar(char16_t(code))).toUtf8();
-            m_decoded.append(utf8.constData(), size_t(utf8.size()));
+            char32_t point = char32_t(code);
+            if (code >= 0xD800 && code <= 0xDBFF && i + 2 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
+                const int low = hex4(i + 3);
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    point = 0x10000 + ((char32_t(code) - 0xD800) << 10) + (char32_t(low) - 0xDC00);
+                    i += 6;
+                }
+            }
+            if (point >= 0xD800 && point <= 0xDFFF)
+                point = 0xFFFD; // a lone surrogate: Qt keeps it, UTF-8 cannot hold it
+            appendUtf8(m_decoded, point);
             break;
         }
         default:
-            m_decoded.push_back(c); // \" \\ \/
+            // \" \\ \/, and like Qt any other ASCII character for itself; a backslash before a multi-byte character
+            // is refused (Qt reads the lead byte alone, then finds the rest is not UTF-8).
+            if (uchar(c) >= 0x80)
+                return false;
+            m_decoded.push_back(c);
         }
     }
     *out = QByteArrayView(m_decoded.data() + begin, qsizetype(m_decoded.size() - begin));
     return true;
 }
 
-// Returns the index of the node it made, or -1 on a syntax error.
-int JsonView::parseValue()
+// number = [ minus ] int [ frac ] [ exp ], scanned the way QJsonDocument does, then converted whole.
+bool JsonView::parseNumber(int index)
 {
-    skipSpace();
-    if (m_at >= m_input.size() || ++m_depth > 256)
-        return -1;
-    const int index = int(m_nodes.size());
-    m_nodes.emplace_back();
-    const char c = m_input[m_at];
-    if (c == '{' || c == '[') {
-        const bool object = c == '{';
-        m_nodes[size_t(index)].kind = object ? Kind::Object : Kind::Array;
-        ++m_at;
-        skipSpace();
-        int previous = -1;
-        if (m_at < m_input.size() && m_input[m_at] == (object ? '}' : ']')) {
-            ++m_at;
-            --m_depth;
-            return index;
-        }
-        while (true) {
-            QByteArrayView key;
-            if (object) {
-                skipSpace();
-                if (m_at >= m_input.size() || m_input[m_at] != '"' || !parseString(&key))
-                    return -1;
-                skipSpace();
-                if (m_at >= m_input.size() || m_input[m_at] != ':')
-                    return -1;
-                ++m_at;
-            }
-            const int child = parseValue();
-            if (child < 0)
-                return -1;
-            m_nodes[size_t(child)].key = key;
-            if (previous < 0)
-                m_nodes[size_t(index)].first = child;
-            else
-                m_nodes[size_t(previous)].next = child;
-            previous = child;
-            ++m_nodes[size_t(index)].count;
-            skipSpace();
-            if (m_at >= m_input.size())
-                return -1;
-            if (m_input[m_at] == ',') {
-                ++m_at;
-                continue;
-            }
-            if (m_input[m_at] != (object ? '}' : ']'))
-                return -1;
-            ++m_at;
-            --m_depth;
-            return index;
-        }
+    const char* begin = m_input.data() + m_at;
+    const char* end = m_input.data() + m_input.size();
+    const char* p = begin;
+    if (p < end && *p == '-')
+        ++p;
+    if (p < end && *p == '0') {
+        ++p;
+    } else {
+        while (p < end && isDigit(*p))
+            ++p;
     }
-    if (c == '"') {
-        QByteArrayView text;
-        if (!parseString(&text))
-            return -1;
-        m_nodes[size_t(index)].kind = Kind::String;
-        m_nodes[size_t(index)].text = text;
-        --m_depth;
-        return index;
+    if (p < end && *p == '.') {
+        ++p;
+        while (p < end && isDigit(*p))
+            ++p;
     }
-    auto literal = [&](const char* word, Kind kind, bool value) {
-        const qsizetype length = qsizetype(std::strlen(word));
-        if (m_input.sliced(m_at).first(std::min(length, m_input.size() - m_at)) != QByteArrayView(word, length))
-            return -1;
-        m_at += length;
-        m_nodes[size_t(index)].kind = kind;
-        m_nodes[size_t(index)].boolean = value;
-        --m_depth;
-        return index;
-    };
-    if (c == 't')
-        return literal("true", Kind::Bool, true);
-    if (c == 'f')
-        return literal("false", Kind::Bool, false);
-    if (c == 'n')
-        return literal("null", Kind::Null, false);
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        ++p;
+        if (p < end && (*p == '-' || *p == '+'))
+            ++p;
+        while (p < end && isDigit(*p))
+            ++p;
+    }
     double number = 0;
-    const auto [end, error] = std::from_chars(m_input.data() + m_at, m_input.data() + m_input.size(), number);
-    if (error != std::errc())
-        return -1;
-    m_at = end - m_input.data();
+    const auto [stop, error] = std::from_chars(begin, p, number);
+    if (p == begin || error != std::errc() || stop != p)
+        return fail(p == begin ? "a value is expected (an object, array, string, number, true, false or null)"
+                               : "a number is malformed or out of range");
+    m_at = p - m_input.data();
     m_nodes[size_t(index)].kind = Kind::Number;
     m_nodes[size_t(index)].number = number;
-    --m_depth;
-    return index;
+    return true;
+}
+
+bool JsonView::parseLiteral(int index, QByteArrayView word)
+{
+    if (m_input.sliced(m_at).first(std::min(word.size(), m_input.size() - m_at)) != word)
+        return fail("a value is expected (an object, array, string, number, true, false or null)");
+    m_at += word.size();
+    m_nodes[size_t(index)].kind = word == "null" ? Kind::Null : Kind::Bool;
+    m_nodes[size_t(index)].boolean = word == "true";
+    return true;
 }

@@ -10,6 +10,10 @@
 // A read-only JSON tree over the bytes it was parsed from: strings are views into the input (or, when they hold
 // escapes, into one decoded buffer), nothing is allocated per value. Made for validating statements fast; the names
 // of its accessors follow QJsonValue's.
+//
+// It accepts exactly the JSON that QJsonDocument::fromJson accepts (for an object or an array at the top), so text it
+// has taken in can always be turned into Qt JSON later: well-formed UTF-8, numbers by the JSON grammar, containers
+// nested at most 1024 deep. Like Qt it lets control characters and unknown escapes (\x for x) through in strings.
 class JsonView final
 {
 public:
@@ -49,7 +53,8 @@ public:
         bool isArray() const;
         bool isObject() const;
         double toDouble(double otherwise = 0) const;
-        Text toString() const; // empty unless a string
+        Text toString() const;       // empty unless a string
+        QByteArrayView json() const; // the value's text in the input, e.g. {"id": 1} for an object
         Object toObject() const;
         Array toArray() const;
 
@@ -68,7 +73,7 @@ public:
             , m_node(node)
         {}
         qsizetype size() const;
-        Value value(QLatin1StringView key) const;
+        Value value(QLatin1StringView key) const; // the last member of that name, as in Qt JSON
         bool contains(QLatin1StringView key) const { return !value(key).isUndefined(); }
         // Members in order: first() then next(member) until -1.
         int first() const;
@@ -91,8 +96,10 @@ public:
         {}
         qsizetype size() const;
         bool isEmpty() const { return size() == 0; }
+        // Elements in order: first() then next(element) until -1.
         int first() const;
         int next(int element) const;
+        Value valueAt(int element) const { return {m_view, element}; }
         Value at(qsizetype position) const; // walks the list: arrays in statements are short
 
     private:
@@ -100,9 +107,13 @@ public:
         int m_node = -1;
     };
 
-    // False (with the offset) when the bytes are not JSON.
-    bool parse(QByteArrayView json, qsizetype* errorOffset = nullptr);
+    // False when the bytes are not JSON; errorOffset() and errorString() then say where and what.
+    bool parse(QByteArrayView json);
     Value root() const { return m_nodes.empty() ? Value() : Value(this, 0); }
+    qsizetype errorOffset() const { return m_at; }
+    QLatin1StringView errorString() const { return m_error; }
+
+    static constexpr int MaximumDepth = 1024; // containers in containers, as QJsonDocument allows
 
 private:
     enum class Kind : unsigned char { Null, Bool, Number, String, Array, Object };
@@ -113,18 +124,25 @@ private:
         double number = 0;
         QByteArrayView text; // string value
         QByteArrayView key;  // when a member of an object
+        QByteArrayView json; // the value's text in the input
         int first = -1;      // first child
         int next = -1;       // next sibling
         int count = 0;       // children
     };
 
     int parseValue();
+    bool parseContainer(int index, bool object);
     bool parseString(QByteArrayView* out);
+    bool decode(QByteArrayView raw, QByteArrayView* out);
+    bool parseNumber(int index);
+    bool parseLiteral(int index, QByteArrayView word);
     void skipSpace();
+    bool fail(const char* what);
 
     std::vector<Node> m_nodes;
     std::string m_decoded; // strings with escapes, decoded; reserved up front so views stay valid
     QByteArrayView m_input;
     qsizetype m_at = 0;
     int m_depth = 0;
+    QLatin1StringView m_error;
 };

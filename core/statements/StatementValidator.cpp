@@ -2,7 +2,6 @@
 
 #include "statements/JsonView.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -915,6 +914,11 @@ QList<Finding> StatementBatch::findingsOf(int statement) const
     return result;
 }
 
+QJsonObject StatementBatch::object(qsizetype statement) const
+{
+    return QJsonDocument::fromJson(statements.at(statement)).object();
+}
+
 QList<Finding> StatementValidator::validate(const QJsonObject& statement, int index, const QString& prefix)
 {
     return validate(QJsonDocument(statement).toJson(QJsonDocument::Compact), index, prefix);
@@ -925,75 +929,87 @@ QList<Finding> StatementValidator::validate(QByteArrayView json, int index, cons
     QList<Finding> findings;
     // One tree per thread, reused: its buffers keep their capacity, so validating allocates nothing for it.
     thread_local JsonView view;
-    qsizetype offset = 0;
-    if (!view.parse(json, &offset) || !view.root().isObject()) {
-        findings << Finding{
-            prefix.isEmpty() ? QStringLiteral("(statement)") : prefix,
-            QStringLiteral("must be a JSON object (a statement); the text is not one at offset %1.").arg(offset),
-            index};
+    if (!view.parse(json) || !view.root().isObject()) {
+        findings << Finding{prefix.isEmpty() ? QStringLiteral("(statement)") : prefix,
+                            QStringLiteral("must be a JSON object (a statement); the text is not one at offset %1.")
+                                .arg(view.errorOffset()),
+                            index};
         return findings;
     }
     Walker(findings, index, prefix).statement(view.root().toObject(), Path{}, false);
     return findings;
 }
 
+namespace {
+
+// The part of the input as a QByteArray: the input itself (shared, not copied) when the part is all of it.
+QByteArray slice(const QByteArray& input, QByteArrayView part)
+{
+    return part.size() == input.size() ? input : part.toByteArray();
+}
+
+} // namespace
+
 StatementBatch StatementValidator::validateInput(const QByteArray& input)
 {
     StatementBatch batch;
-    const QByteArrayView trimmed = QByteArrayView(input).trimmed();
-    if (trimmed.isEmpty()) {
+    QByteArrayView text = input;
+    if (text.startsWith("\xEF\xBB\xBF"))
+        text = text.sliced(3); // a UTF-8 byte order mark, which QJsonDocument skips too
+    text = text.trimmed();
+    if (text.isEmpty()) {
         batch.parseError = QStringLiteral("the input is empty: give one statement, a JSON array, or one statement "
                                           "per line.");
         return batch;
     }
-    QJsonParseError error{};
-    const QJsonDocument document = QJsonDocument::fromJson(input, &error);
-    if (error.error == QJsonParseError::NoError) {
-        if (document.isObject()) {
-            batch.statements << document.object();
-            batch.findings = validate(trimmed);
-            return batch;
-        }
-        // The rules walk a view of the same bytes, not the Qt JSON values (much faster).
-        thread_local JsonView view;
-        view.parse(trimmed);
+    // One parse, into a view of the bytes; the rules walk it and each statement is kept as its text.
+    thread_local JsonView view;
+    if (view.parse(text) && view.root().isObject()) {
+        batch.statements << slice(input, text);
+        Walker(batch.findings, 0, QString()).statement(view.root().toObject(), Path{}, false);
+        return batch;
+    }
+    if (view.root().isArray()) {
         const JsonView::Array items = view.root().toArray();
-        const QJsonArray array = document.array();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QString prefix = QStringLiteral("[%1]").arg(i);
-            if (!array.at(i).isObject()) {
-                batch.findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), int(i)};
-                batch.statements << QJsonObject();
-                continue;
-            }
-            batch.statements << array.at(i).toObject();
-            Walker(batch.findings, int(i), prefix).statement(items.at(i).toObject(), Path{}, false);
+        int index = 0;
+        for (int element = items.first(); element >= 0; element = items.next(element), ++index) {
+            const JsonView::Value item = items.valueAt(element);
+            const QString prefix = QStringLiteral("[%1]").arg(index);
+            batch.statements << item.json().toByteArray();
+            if (item.isObject())
+                Walker(batch.findings, index, prefix).statement(item.toObject(), Path{}, false);
+            else
+                batch.findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), index};
         }
         return batch;
     }
     // NDJSON: one statement per non-empty line.
-    const QList<QByteArray> lines = input.trimmed().split('\n');
-    if (lines.size() < 2 || !trimmed.startsWith('{')) {
-        batch.parseError =
-            QStringLiteral("not valid JSON at offset %1: %2.").arg(error.offset).arg(error.errorString());
+    const QList<QByteArray> lines = text.toByteArray().split('\n');
+    if (lines.size() < 2 || !text.startsWith('{')) {
+        if (!view.root().isUndefined())
+            batch.parseError = QStringLiteral("not valid JSON: give one statement (an object), a JSON array, or one "
+                                              "statement per line.");
+        else
+            batch.parseError = QStringLiteral("not valid JSON at offset %1: %2.")
+                                   .arg(text.data() - input.constData() + view.errorOffset())
+                                   .arg(view.errorString());
         return batch;
     }
     int index = 0;
     for (qsizetype line = 0; line < lines.size(); ++line) {
-        const QByteArray text = lines.at(line).trimmed();
-        if (text.isEmpty())
+        const QByteArray statement = lines.at(line).trimmed();
+        if (statement.isEmpty())
             continue;
-        QJsonParseError lineError{};
-        const QJsonDocument lineDocument = QJsonDocument::fromJson(text, &lineError);
-        if (lineError.error != QJsonParseError::NoError || !lineDocument.isObject()) {
-            batch.parseError = QStringLiteral("line %1 is not a JSON statement: %2.")
-                                   .arg(line + 1)
-                                   .arg(lineError.error != QJsonParseError::NoError ? lineError.errorString()
-                                                                                    : QStringLiteral("not an object"));
+        if (!view.parse(statement) || !view.root().isObject()) {
+            batch.parseError =
+                QStringLiteral("line %1 is not a JSON statement: %2.")
+                    .arg(line + 1)
+                    .arg(view.root().isUndefined() ? view.errorString() : QLatin1StringView("not an object"));
             return batch;
         }
-        batch.statements << lineDocument.object();
-        batch.findings << validate(QByteArrayView(text), index, QStringLiteral("[%1]").arg(index));
+        batch.statements << statement;
+        const QString prefix = QStringLiteral("[%1]").arg(index);
+        Walker(batch.findings, index, prefix).statement(view.root().toObject(), Path{}, false);
         ++index;
     }
     return batch;

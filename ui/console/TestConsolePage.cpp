@@ -319,7 +319,7 @@ void TestConsolePage::jsonChanged()
     if (m_updating || batch.statements.size() != 1)
         return;
     // Keep the form in step with what was typed, where the form can say it.
-    const QJsonObject statement = batch.statements.first();
+    const QJsonObject statement = batch.object(0);
     m_updating = true;
     m_statementId = statement.value(QStringLiteral("id")).toString();
     const QString verb = statement[QStringLiteral("verb")][QStringLiteral("id")].toString();
