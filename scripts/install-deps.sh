@@ -12,7 +12,7 @@ build_packages=(
     libqt6svg6 libsecret-1-0 dbus gnome-keyring
 )
 test_packages=(dbus-x11 xvfb xauth python3-aiosmtpd postgresql appstream
-    dpkg-dev file desktop-file-utils man-db systemd)  # the last line for cpack -G DEB and tst_package
+    dpkg-dev file lintian desktop-file-utils man-db systemd)  # the last line for cpack -G DEB and tst_package
 
 packages=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

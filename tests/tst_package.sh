@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Debian package with CPack and checks it: control fields, every file it must ship, the metainfo,
-# desktop file, manual page and systemd unit, and that the program runs from it. As root on a system without
+# Builds the Debian package with CPack and checks it: control fields, every file it must ship, lintian, the
+# metainfo, desktop file, manual page and systemd unit, and that the program runs from it. As root on a system without
 # xapi-courier installed (CI: a throw-away Debian 12) it installs the package with dpkg, runs /usr/bin/xapi-courier,
 # and removes it again; otherwise it runs the binary extracted from the package.
 #   tst_package.sh CPACK BUILD_DIR VERSION     (needs the build directory fully built)
@@ -58,6 +58,8 @@ expected=(
     ./usr/share/man/man1/xapi-courier.1.gz
     ./usr/lib/systemd/user/xapi-courier-worker.service
     ./etc/default/xapi-courier-worker
+    ./usr/share/doc/xapi-courier/copyright
+    ./usr/share/doc/xapi-courier/changelog.gz
 )
 sizes=(16 32 48 64 128 256)
 for size in "${sizes[@]}"; do
@@ -76,6 +78,13 @@ for size in "${sizes[@]}"; do
     grep -q "^PNG image data, $size x $size," <<<"$(file -b "$png")" ||
         fail "the ${size}x$size icon is not a $size x $size PNG"
 done
+
+changelog=$(zcat "$root/usr/share/doc/xapi-courier/changelog.gz" | dpkg-parsechangelog -l - -S Version) ||
+    fail "the changelog cannot be read"
+[ "$changelog" = "$version" ] || fail "the changelog's newest entry is $changelog, not $version"
+
+step "lintian"
+lintian --fail-on error,warning "$deb" || fail "lintian found errors or warnings"
 
 step "appstreamcli validate --no-net"
 metainfo=$root/usr/share/metainfo/org.xapicourier.Courier.metainfo.xml
