@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages xAPI Courier needs, and only those that are missing.
 #   scripts/install-deps.sh build   compiler, CMake, Qt 6, QtKeychain
-#   scripts/install-deps.sh test    build + a real Secret Service, D-Bus, Xvfb, SMTP and PostgreSQL servers for tests
+#   scripts/install-deps.sh test    build + a real Secret Service, D-Bus, Xvfb, SMTP and PostgreSQL servers for tests,
+#                                   and what cpack -G DEB and the package test use
 set -euo pipefail
 
 build_packages=(
@@ -10,7 +11,8 @@ build_packages=(
     qtkeychain-qt6-dev qt6-tools-dev qt6-qpa-plugins libgl-dev libcurl4-openssl-dev
     libqt6svg6 libsecret-1-0 dbus gnome-keyring
 )
-test_packages=(dbus-x11 xvfb xauth python3-aiosmtpd postgresql appstream)
+test_packages=(dbus-x11 xvfb xauth python3-aiosmtpd postgresql appstream
+    dpkg-dev file lintian desktop-file-utils man-db systemd)  # the last line for cpack -G DEB and tst_package
 
 packages=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

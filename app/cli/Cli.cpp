@@ -76,7 +76,7 @@ QString Cli::helpText() const
         "desktop application; with one it works headless on the same store.\n"
         "\n"
         "Commands:\n"
-        "  integration add|list|show|edit|delete|enable|disable\n"
+        "  integration add|list|show|edit|delete|enable|disable|test\n"
         "                  Manage integrations (see `xapi-courier integration --help`).\n"
         "  send --integration NAME FILE|- [--put] [--timeout S] [--connect-timeout S]\n"
         "                  Send a statement (or an array) now, not through the queue, and print the request as\n"
