@@ -1,5 +1,7 @@
 #include "store/Migrations.h"
 
+#include <QRegularExpression>
+
 namespace Migrations {
 
 const QList<Migration>& all()
@@ -144,11 +146,29 @@ int latestVersion()
     return all().constLast().version;
 }
 
+QStringList tables()
+{
+    static const QRegularExpression createTable(QStringLiteral("^CREATE TABLE (\\w+)"));
+    QStringList names;
+    for (const Migration& migration : all()) {
+        for (const QString& statement : migration.statements) {
+            if (const QRegularExpressionMatch match = createTable.match(statement); match.hasMatch())
+                names << match.captured(1);
+        }
+    }
+    return names;
+}
+
 QString dialectSql(QString statement, Dialect dialect)
 {
+    if (!statement.contains(QLatin1Char('%')))
+        return statement;
     const bool sqlite = dialect == Dialect::Sqlite;
     statement.replace(QLatin1String("%ID_PK%"), sqlite ? QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT")
                                                        : QLatin1String("BIGSERIAL PRIMARY KEY"));
+    statement.replace(QLatin1String("%ILIKE%"), sqlite ? QLatin1String("LIKE") : QLatin1String("ILIKE"));
+    statement.replace(QLatin1String("%SKIP_LOCKED%"),
+                      sqlite ? QLatin1String("") : QLatin1String(" FOR UPDATE SKIP LOCKED"));
     return statement;
 }
 
