@@ -55,7 +55,7 @@ private Q_SLOTS:
         m_fixture = std::make_unique<TestStore>();
         QVERIFY(m_fixture->isValid());
         m_fixture->close();
-        m_cli = std::make_unique<CliRunner>(m_fixture->path());
+        m_cli = std::make_unique<CliRunner>(m_fixture->location());
     }
 
     void versionAndHelp()
@@ -121,6 +121,20 @@ private Q_SLOTS:
         QCOMPARE(tunedJson.value(QStringLiteral("retryInterval")).toInt(), 5);
         QCOMPARE(tunedJson.value(QStringLiteral("concurrency")).toInt(), 1);
         QCOMPARE(tunedJson.value(QStringLiteral("batchSize")).toInt(), 50);
+        QCOMPARE(tunedJson.value(QStringLiteral("clientAuth")).toString(), QStringLiteral("basic"));
+        const CliResult inBody = run({QStringLiteral("integration"), QStringLiteral("edit"),
+                                      QStringLiteral("Acme Production"), QStringLiteral("--client-auth"),
+                                      QStringLiteral("body")});
+        QVERIFY2(inBody.exitCode == 0, qPrintable(inBody.all()));
+        QCOMPARE(show(QStringLiteral("Acme Production")).value(QStringLiteral("clientAuth")).toString(),
+                 QStringLiteral("body"));
+        QVERIFY(run({QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("Acme Production")})
+                    .out.contains("in the form body"));
+        const CliResult badPlacement = run({QStringLiteral("integration"), QStringLiteral("edit"),
+                                            QStringLiteral("Acme Production"), QStringLiteral("--client-auth"),
+                                            QStringLiteral("header")});
+        QCOMPARE(badPlacement.exitCode, 2); // a wrong option value is a usage error
+        QVERIFY(badPlacement.err.contains("--client-auth"));
         const CliResult badNumber =
             run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme Production"),
                  QStringLiteral("--concurrency"), QStringLiteral("0")});
@@ -152,7 +166,9 @@ private Q_SLOTS:
             1);
 
         QVERIFY(m_fixture->reopen());
-        QVERIFY(!m_fixture->fileBytes().contains(m_secret));
+        const QByteArray stored = m_fixture->storedBytes();
+        QVERIFY(stored.size() > 0);
+        QVERIFY(!stored.contains(m_secret));
     }
 
     void refusedInputNamesTheFieldAndExitsOne()
@@ -243,14 +259,15 @@ private Q_SLOTS:
     void databaseFromEnvironment()
     {
         CliRunner fromEnvironment;
-        fromEnvironment.setEnvironment(QStringLiteral("XAPI_COURIER_DB"), m_fixture->path());
+        fromEnvironment.setEnvironment(QStringLiteral("XAPI_COURIER_DB"), m_fixture->location());
         QCOMPARE(run(addArguments(QStringLiteral("Acme LRS"), QStringLiteral("acme")), m_secret).exitCode, 0);
         const CliResult list =
             fromEnvironment.run({QStringLiteral("integration"), QStringLiteral("list"), QStringLiteral("--json")});
         QCOMPARE(QJsonDocument::fromJson(list.out).array().size(), 1);
         // --db after the subcommand works too.
-        const CliResult late = CliRunner().run({QStringLiteral("integration"), QStringLiteral("list"),
-                                                QStringLiteral("--json"), QStringLiteral("--db"), m_fixture->path()});
+        const CliResult late =
+            CliRunner().run({QStringLiteral("integration"), QStringLiteral("list"), QStringLiteral("--json"),
+                             QStringLiteral("--db"), m_fixture->location()});
         QCOMPARE(QJsonDocument::fromJson(late.out).array().size(), 1);
     }
 };

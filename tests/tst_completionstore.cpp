@@ -51,7 +51,9 @@ private:
     }
 
     // The generated store of the paging tests, and the same records in memory to check every answer against.
-    static constexpr int Total = 50000;
+    // 50,000 records make SQLite's query plans meaningful (they are checked on SQLite only); on PostgreSQL a tenth
+    // proves the same paging in a tenth of the time.
+    const int m_total = TestStore::usesPostgres() ? 5000 : 50000;
     static constexpr qint64 Base = 1760000000;
     std::unique_ptr<TestStore> m_many;
     QList<CompletionRecord> m_truth;
@@ -100,22 +102,22 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        // 50,000 records through the import (one transaction): 50 contents, scores 0..10 of 10, finish times a
+        // m_total records through the import (one transaction): 50 contents, scores 0..10 of 10, finish times a
         // permutation of the insertion order so that no sort follows the ids.
         m_many = std::make_unique<TestStore>();
         QVERIFY(m_many->isValid());
         QByteArray lines;
-        lines.reserve(Total * 170);
-        for (int i = 0; i < Total; ++i) {
+        lines.reserve(m_total * 170);
+        for (int i = 0; i < m_total; ++i) {
             CompletionRecord r = record(QStringLiteral("user-%1").arg(i % 9973, 5, 10, QLatin1Char('0')),
-                                        QString::number(i % 50), double(i % 11), Base + (qint64(i) * 7919) % Total);
+                                        QString::number(i % 50), double(i % 11), Base + (qint64(i) * 7919) % m_total);
             m_truth << r;
             lines += line(r);
         }
         QString error;
         const CompletionStore::ImportReport report = CompletionStore(m_many->store()).importLines(lines, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(report.stored, Total);
+        QCOMPARE(report.stored, m_total);
         QCOMPARE(report.refused.size(), 0);
         // Ids as the store gave them, for the tie-breaks.
         for (CompletionRecord& r : m_truth) {
@@ -446,6 +448,8 @@ private Q_SLOTS:
         }
         QVERIFY(completions.page(filter, order, descending, pageSize, int(all.size()), &error).isEmpty());
 
+        if (TestStore::usesPostgres())
+            QSKIP("the pages are right; the query plan check reads SQLite's EXPLAIN QUERY PLAN");
         const QStringList plan = completions.explainPage(filter, order, descending, &error);
         QVERIFY2(!plan.isEmpty(), qPrintable(error));
         for (const QString& step : plan) {
@@ -475,7 +479,7 @@ private Q_SLOTS:
     {
         CompletionStore completions(m_many->store());
         QString error;
-        const CompletionRecord& truth = m_truth.at(12345);
+        const CompletionRecord& truth = m_truth.at(1234);
         const auto found = completions.byKey(truth.userId, truth.contentId, &error);
         QVERIFY(found);
         QCOMPARE(found->finishedTimestamp, truth.finishedTimestamp);

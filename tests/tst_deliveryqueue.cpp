@@ -4,7 +4,11 @@
 #include "delivery/DeliveryQueue.h"
 #include "integrations/IntegrationRepository.h"
 
+#include "store/Transaction.h"
+
+#include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QSqlQuery>
 #include <QTest>
 
 class TestDeliveryQueue final : public QObject
@@ -192,9 +196,41 @@ private Q_SLOTS:
         filter.search = QStringLiteral("s-2");
         QCOMPARE(m_queue->count(filter, &error), 11); // s-2, s-20..s-29
         QCOMPARE(m_queue->list(filter, 5, 10, &error).size(), 1);
+        filter.search = QStringLiteral("S-2"); // case does not matter, on either engine
+        QCOMPARE(m_queue->count(filter, &error), 11);
         filter = {};
         filter.createdFrom = m_now.addSecs(1);
         QCOMPARE(m_queue->count(filter, &error), 0);
+    }
+
+    // Two workers on one PostgreSQL store: a claim skips the rows another transaction holds instead of waiting.
+    void claimSkipsRowsLockedByAnotherWorker()
+    {
+        if (!TestStore::usesPostgres())
+            QSKIP("row locks are PostgreSQL's; on SQLite a write transaction excludes every other writer");
+        QList<QJsonObject> batch = statements(5);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        // Should a claim wait after all, fail after 5 s instead of hanging the test.
+        QVERIFY(QSqlQuery(m_fixture->store().database()).exec(QStringLiteral("SET lock_timeout = '5s'")));
+
+        Store::OpenResult other = Store::open(m_fixture->store().location());
+        QVERIFY2(other.store, qPrintable(other.error));
+        auto otherWorker = std::make_unique<Transaction>(*other.store);
+        QVERIFY(otherWorker->isActive());
+        QSqlQuery lock(other.store->database());
+        QVERIFY(lock.exec(QStringLiteral("SELECT id FROM deliveries ORDER BY id LIMIT 2 FOR UPDATE")));
+
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(ids(m_queue->claim(m_first, 10, m_now, &error)),
+                 (QStringList{QStringLiteral("s-2"), QStringLiteral("s-3"), QStringLiteral("s-4")}));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(timer.elapsed() < 4000);
+
+        otherWorker.reset(); // rolled back: its rows are free again
+        QCOMPARE(ids(m_queue->claim(m_first, 10, m_now, &error)),
+                 (QStringList{QStringLiteral("s-0"), QStringLiteral("s-1")}));
     }
 
     void deletingAnIntegrationDropsItsDeliveries()

@@ -4,7 +4,6 @@
 #include "store/Migrations.h"
 #include "store/Transaction.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QProcess>
 #include <QSqlQuery>
@@ -22,22 +21,29 @@ private:
             return -1;
         return query.value(0).toInt();
     }
-    static QByteArray fileHash(const QString& path)
-    {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return {};
-        return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-    }
 
 private Q_SLOTS:
-    void freshStoreIsAtLatestVersionInWalMode()
+    void freshStoreIsAtLatestVersion()
     {
         TestStore fixture;
         QVERIFY2(fixture.isValid(), qPrintable(fixture.error()));
         QCOMPARE(fixture.store().schemaVersion(), Migrations::latestVersion());
         QCOMPARE(scalar(fixture.store(), QStringLiteral("SELECT version FROM courier_schema")),
                  Migrations::latestVersion());
+        QString error;
+        QStringList tables = fixture.store().tables(&error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QStringList expected = Migrations::tables() << QStringLiteral("courier_schema");
+        tables.sort();
+        expected.sort();
+        QCOMPARE(tables, expected);
+    }
+
+    void sqliteStoreIsInWalMode()
+    {
+        COURIER_SQLITE_ONLY("the journal mode and the file are SQLite's");
+        TestStore fixture;
+        QVERIFY2(fixture.isValid(), qPrintable(fixture.error()));
         QSqlQuery mode(fixture.store().database());
         QVERIFY(mode.exec(QStringLiteral("PRAGMA journal_mode")) && mode.next());
         QCOMPARE(mode.value(0).toString(), QStringLiteral("wal"));
@@ -49,8 +55,8 @@ private Q_SLOTS:
         TestStore fixture(1);
         QVERIFY2(fixture.isValid(), qPrintable(fixture.error()));
         QCOMPARE(fixture.store().schemaVersion(), 1);
-        QCOMPARE(scalar(fixture.store(), QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'settings'")),
-                 0);
+        QString error;
+        QVERIFY(!fixture.store().tables(&error).contains(QLatin1String("settings")));
         QSqlQuery insert(fixture.store().database());
         QVERIFY(insert.exec(QStringLiteral(
             "INSERT INTO integrations (uid, name, name_key, provider, provider_key, statement_url, auth_kind, "
@@ -60,8 +66,8 @@ private Q_SLOTS:
         QVERIFY2(fixture.reopen(), qPrintable(fixture.error()));
         QCOMPARE(fixture.store().schemaVersion(), Migrations::latestVersion());
         QCOMPARE(scalar(fixture.store(), QStringLiteral("SELECT COUNT(*) FROM integrations WHERE name = 'Old'")), 1);
-        QCOMPARE(scalar(fixture.store(), QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'settings'")),
-                 1);
+        QVERIFY(fixture.store().tables(&error).contains(QLatin1String("settings")));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
     void reopeningAtLatestChangesNothing()
@@ -79,23 +85,42 @@ private Q_SLOTS:
         {
             QSqlQuery bump(fixture.store().database());
             QVERIFY(bump.exec(QStringLiteral("UPDATE courier_schema SET version = 999")));
-            QVERIFY(bump.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+            if (!TestStore::usesPostgres())
+                QVERIFY(bump.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
         }
         fixture.close();
-        const QByteArray before = fileHash(fixture.path());
+        const QByteArray before = fixture.snapshot();
         QVERIFY(!before.isEmpty());
 
         QVERIFY(!fixture.reopen());
         QVERIFY2(fixture.error().contains(QLatin1String("newer xAPI Courier")), qPrintable(fixture.error()));
         QVERIFY(fixture.error().contains(QLatin1String("999")));
         QVERIFY(fixture.error().contains(QLatin1String("Nothing was changed")));
-        QCOMPARE(fileHash(fixture.path()), before);
+        QCOMPARE(fixture.snapshot(), before);
 
         // The CLI says the same, with exit code 1.
-        const CliResult result = CliRunner(fixture.path()).run({QStringLiteral("integration"), QStringLiteral("list")});
+        const CliResult result =
+            CliRunner(fixture.location()).run({QStringLiteral("integration"), QStringLiteral("list")});
         QCOMPARE(result.exitCode, 1);
         QVERIFY2(result.all().contains(QLatin1String("newer xAPI Courier")), qPrintable(result.all()));
-        QCOMPARE(fileHash(fixture.path()), before);
+        QCOMPARE(fixture.snapshot(), before);
+    }
+
+    void foreignDatabaseIsRefusedUntouched()
+    {
+        TestStore fixture;
+        QVERIFY(fixture.isValid());
+        {
+            QSqlQuery foreign(fixture.store().database());
+            QVERIFY(foreign.exec(QStringLiteral("CREATE TABLE notes (body TEXT)")));
+            QVERIFY(foreign.exec(QStringLiteral("DROP TABLE courier_schema")));
+        }
+        fixture.close();
+        const QByteArray before = fixture.snapshot();
+        QVERIFY(!fixture.reopen());
+        QVERIFY2(fixture.error().contains(QLatin1String("belongs to another program")), qPrintable(fixture.error()));
+        QVERIFY(fixture.error().contains(QLatin1String("Nothing was changed")));
+        QCOMPARE(fixture.snapshot(), before);
     }
 
     void foreignFilesAreRefused()
@@ -112,16 +137,41 @@ private Q_SLOTS:
         QVERIFY(opened.error.contains(garbage));
     }
 
-    void postgresUrlIsAcceptedButNotYetOpened()
+    void postgresUrlWithPasswordIsRefused()
     {
         const StoreLocation location =
-            StoreLocation::fromString(QStringLiteral("postgresql://courier:pw@db.example.com:5432/courier"));
+            StoreLocation::fromString(QStringLiteral("postgresql://courier:pw-4417@db.example.com:5432/courier"));
         QCOMPARE(location.kind(), StoreLocation::Kind::PostgreSql);
-        QVERIFY(!location.displayName().contains(QLatin1String("pw")));
+        QVERIFY(!location.displayName().contains(QLatin1String("pw-4417")));
         Store::OpenResult opened = Store::open(location);
         QVERIFY(!opened.store);
-        QVERIFY(opened.error.contains(QLatin1String("PostgreSQL")));
-        QVERIFY(!opened.error.contains(QLatin1String("pw")));
+        QVERIFY2(opened.error.contains(QLatin1String(".pgpass")), qPrintable(opened.error));
+        QVERIFY(opened.error.contains(QLatin1String("postgresql://courier@db.example.com:5432/courier")));
+        QVERIFY(!opened.error.contains(QLatin1String("pw-4417")));
+
+        const StoreLocation inQuery =
+            StoreLocation::fromString(QStringLiteral("postgresql://courier@db.example.com/courier?password=pw-4417"));
+        QVERIFY(inQuery.problem().contains(QLatin1String(".pgpass")));
+        const StoreLocation unknownParameter =
+            StoreLocation::fromString(QStringLiteral("postgresql://courier@db.example.com/courier?options=-cx"));
+        QVERIFY(unknownParameter.problem().contains(QLatin1String("options")));
+        const StoreLocation noDatabase =
+            StoreLocation::fromString(QStringLiteral("postgresql://courier@db.example.com"));
+        QVERIFY(noDatabase.problem().contains(QLatin1String("names no database")));
+        QVERIFY(StoreLocation::fromString(QStringLiteral("postgresql://courier@db.example.com/courier?sslmode=require"))
+                    .problem()
+                    .isEmpty());
+    }
+
+    void unreachablePostgresIsASentence()
+    {
+        // Port 1 on loopback: nothing listens there.
+        const StoreLocation location =
+            StoreLocation::fromString(QStringLiteral("postgresql://courier@127.0.0.1:1/courier"));
+        Store::OpenResult opened = Store::open(location);
+        QVERIFY(!opened.store);
+        QVERIFY2(opened.error.contains(QLatin1String("cannot reach the PostgreSQL server")), qPrintable(opened.error));
+        QVERIFY(opened.error.startsWith(QLatin1String("postgresql://courier@127.0.0.1:1/courier: ")));
     }
 
     void locationPrefersCommandLineThenEnvironment()
@@ -159,7 +209,7 @@ private Q_SLOTS:
                 text += QStringLiteral("\"%1\" --db \"%2\" integration add --name %3-%4 --provider %3-%4 "
                                        "--statement-url https://lrs.example.com/%3/%4 --auth none "
                                        "--emails ops@example.com || exit 1\n")
-                            .arg(QStringLiteral(COURIER_BINARY), fixture.path(), prefix)
+                            .arg(QStringLiteral(COURIER_BINARY), fixture.location(), prefix)
                             .arg(i);
             }
             return text;
@@ -174,6 +224,8 @@ private Q_SLOTS:
         QVERIFY2(second.exitCode() == 0, second.readAllStandardError().constData());
 
         QCOMPARE(scalar(fixture.store(), QStringLiteral("SELECT COUNT(*) FROM integrations")), 2 * perProcess);
+        if (TestStore::usesPostgres())
+            return;
         QSqlQuery check(fixture.store().database());
         QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
         QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));

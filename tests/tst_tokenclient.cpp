@@ -109,8 +109,9 @@ private Q_SLOTS:
         QVERIFY(receiver.start());
         receiver.setTokenReplies({LocalReceiver::token("tok-form", 600)});
         Rig rig;
-        rig.tokens.setClientAuthentication(TokenClient::ClientAuthentication::FormBody);
-        const AuthorizationResult result = authorize(rig, oauth(receiver.tokenUrl(), rig));
+        Integration inBody = oauth(receiver.tokenUrl(), rig);
+        inBody.clientCredentialsInBody = true;
+        const AuthorizationResult result = authorize(rig, inBody);
         QVERIFY2(result.ok, qPrintable(result.error));
         QCOMPARE(result.header, QByteArray("Bearer tok-form"));
         const LocalReceiver::Request& request = receiver.tokenRequests.first();

@@ -35,6 +35,10 @@ void addFieldOptions(QCommandLineParser& parser, bool forEdit)
         valueOption(QStringLiteral("auth-url"), QStringLiteral("OAuth 2.0 token endpoint (Authentication URL)."),
                     QStringLiteral("URL")),
         valueOption(QStringLiteral("client-id"), QStringLiteral("OAuth 2.0 client id."), QStringLiteral("ID")),
+        valueOption(QStringLiteral("client-auth"),
+                    QStringLiteral("OAuth 2.0: client id and secret go to the token endpoint in an HTTP Basic header "
+                                   "(basic, the default) or in the form body (body)."),
+                    QStringLiteral("basic|body")),
         {QStringLiteral("client-secret-stdin"),
          QStringLiteral("Read the OAuth 2.0 client secret from standard input (kept in the OS keychain).")},
         valueOption(QStringLiteral("username"), QStringLiteral("HTTP Basic user name."), QStringLiteral("USER")),
@@ -187,6 +191,14 @@ bool IntegrationCommand::applyFieldOptions(QCommandLineParser& parser, Integrati
         draft.clientId = parser.value(QStringLiteral("client-id"));
     if (parser.isSet(QStringLiteral("username")))
         draft.username = parser.value(QStringLiteral("username"));
+    if (parser.isSet(QStringLiteral("client-auth"))) {
+        const QString placement = parser.value(QStringLiteral("client-auth")).toLower();
+        if (placement != QLatin1String("basic") && placement != QLatin1String("body")) {
+            m_output.error(QStringLiteral("--client-auth: “%1” is neither basic nor body.").arg(placement));
+            return false;
+        }
+        draft.clientCredentialsInBody = placement == QLatin1String("body");
+    }
     const std::pair<const char*, int*> numbers[] = {{"retry-interval", &draft.retryIntervalSeconds},
                                                     {"concurrency", &draft.concurrency},
                                                     {"batch-size", &draft.batchSize}};
@@ -389,6 +401,9 @@ void IntegrationCommand::show(QCommandLineParser& parser)
     if (integration.auth == Integration::Auth::OAuth2) {
         lines << std::pair{QStringLiteral("Authentication URL"), integration.authUrl.toString()}
               << std::pair{QStringLiteral("Client ID"), integration.clientId}
+              << std::pair{QStringLiteral("Client credentials"), integration.clientCredentialsInBody
+                                                                     ? QStringLiteral("in the form body")
+                                                                     : QStringLiteral("HTTP Basic header")}
               << std::pair{QStringLiteral("Client Secret"), integration.hasSecret
                                                                 ? QStringLiteral("stored in the OS keychain")
                                                                 : QStringLiteral("none")};

@@ -115,9 +115,11 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
     transport.setConnectTimeout(connectTimeoutMs);
     m_delivery->tokens().setTimeout(timeoutMs);
     m_delivery->tokens().setConnectTimeout(connectTimeoutMs);
-    if (clientAuth == QLatin1String("body"))
-        m_delivery->tokens().setClientAuthentication(TokenClient::ClientAuthentication::FormBody);
-    transport.deliver(*integration, body, this, [this, finished](const TransportResult& result) {
+    // --client-auth tries the other placement without saving it (integration edit --client-auth saves it).
+    Integration target = *integration;
+    if (!clientAuth.isEmpty())
+        target.clientCredentialsInBody = clientAuth == QLatin1String("body");
+    transport.deliver(target, body, this, [this, finished](const TransportResult& result) {
         print(result);
         switch (result.verdict) {
         case TransportResult::Verdict::Accepted:

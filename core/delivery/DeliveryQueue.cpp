@@ -61,7 +61,7 @@ QString whereClause(const DeliveryFilter& filter, QVariantList* values)
         conditions << QStringLiteral("state IN (%1)").arg(names.join(QLatin1Char(',')));
     }
     if (!filter.search.trimmed().isEmpty()) {
-        conditions << QStringLiteral("(statement_id LIKE ? OR last_error LIKE ?)");
+        conditions << QStringLiteral("(statement_id %ILIKE% ? OR last_error %ILIKE% ?)");
         const QString pattern = QLatin1Char('%') + filter.search.trimmed() + QLatin1Char('%');
         *values << pattern << pattern;
     }
@@ -178,9 +178,10 @@ QList<Delivery> DeliveryQueue::claim(qint64 integrationId, int limit, const QDat
         return claimed;
     }
     QSqlQuery select(m_store.database());
-    select.prepare(selectColumns +
-                   QStringLiteral(" WHERE integration_id = ? AND state = 'queued' AND "
-                                  "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"));
+    select.prepare(m_store.sql(selectColumns +
+                               QStringLiteral(" WHERE integration_id = ? AND state = 'queued' AND "
+                                              "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"
+                                              "%SKIP_LOCKED%")));
     select.addBindValue(integrationId);
     select.addBindValue(now.toMSecsSinceEpoch());
     select.addBindValue(limit);
@@ -256,9 +257,10 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     // The common case, accepted without an error text, in one statement per status; the others one by one.
     QHash<std::pair<int, int>, QList<qint64>> accepted; // (state, status) -> ids
     QSqlQuery update(m_store.database());
-    update.prepare(QStringLiteral(
-        "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, "
-        "next_attempt_at = ?, updated_at = ?, delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END WHERE id = ?"));
+    update.prepare(
+        QStringLiteral("UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, "
+                       "next_attempt_at = ?, updated_at = ?, delivered_at = CASE WHEN ? = 1 THEN ? ELSE delivered_at "
+                       "END WHERE id = ?"));
     for (const Outcome& outcome : outcomes) {
         const bool done = outcome.state == Delivery::State::Delivered || outcome.state == Delivery::State::Duplicate;
         if (done && outcome.status && outcome.error.isEmpty()) {
@@ -405,7 +407,7 @@ std::optional<Delivery> DeliveryQueue::byId(qint64 id, QString* error) const
 QList<Delivery> DeliveryQueue::list(const DeliveryFilter& filter, int limit, int offset, QString* error) const
 {
     QVariantList values;
-    const QString where = whereClause(filter, &values);
+    const QString where = m_store.sql(whereClause(filter, &values));
     QSqlQuery query(m_store.database());
     query.setForwardOnly(true);
     query.prepare(selectColumns + where + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?"));
@@ -424,7 +426,7 @@ QList<Delivery> DeliveryQueue::list(const DeliveryFilter& filter, int limit, int
 int DeliveryQueue::count(const DeliveryFilter& filter, QString* error) const
 {
     QVariantList values;
-    const QString where = whereClause(filter, &values);
+    const QString where = m_store.sql(whereClause(filter, &values));
     QSqlQuery query(m_store.database());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM deliveries") + where);
     for (const QVariant& value : values)

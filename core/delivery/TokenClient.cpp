@@ -174,7 +174,7 @@ void TokenClient::fetch(const Integration& integration, const QString& secret)
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("User-Agent", "xAPI-Courier/" COURIER_VERSION);
     QByteArray body = "grant_type=client_credentials";
-    if (m_clientAuthentication == ClientAuthentication::Basic) {
+    if (!integration.clientCredentialsInBody) {
         // RFC 6749 §2.3.1: client id and secret are form-encoded before they go into the Basic header.
         request.setRawHeader("Authorization", basicHeader(formEncode(integration.clientId), formEncode(secret)));
     } else {

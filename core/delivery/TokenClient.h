@@ -42,12 +42,6 @@ class TokenClient final : public QObject
     Q_OBJECT
 
 public:
-    // Where the client id and secret go on the token request (RFC 6749 §2.3.1).
-    enum class ClientAuthentication {
-        Basic,    // an HTTP Basic Authorization header (what every server must support)
-        FormBody, // client_id and client_secret in the form body
-    };
-
     static constexpr int ExpiryMarginSeconds = 30;      // a token is renewed this long before it expires…
     static constexpr int DefaultLifetimeSeconds = 3600; // …when the token endpoint gives no expires_in
     static constexpr int DefaultTimeoutMs = 15000;
@@ -74,8 +68,6 @@ public:
 
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
     void setConnectTimeout(int milliseconds) { m_connectTimeoutMs = milliseconds; }
-    void setClientAuthentication(ClientAuthentication placement) { m_clientAuthentication = placement; }
-    ClientAuthentication clientAuthentication() const { return m_clientAuthentication; }
     int fetchCount() const { return m_fetches; }
 
 private:
@@ -104,6 +96,5 @@ private:
     QHash<FetchKey, QList<Waiter>> m_waiting;
     int m_timeoutMs = DefaultTimeoutMs;
     int m_connectTimeoutMs = DefaultConnectTimeoutMs;
-    ClientAuthentication m_clientAuthentication = ClientAuthentication::Basic;
     int m_fetches = 0;
 };

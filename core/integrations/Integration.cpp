@@ -13,6 +13,7 @@ QJsonObject Integration::toJson() const
         {QStringLiteral("auth"), authName(auth)},
         {QStringLiteral("authUrl"), authUrl.toString()},
         {QStringLiteral("clientId"), clientId},
+        {QStringLiteral("clientAuth"), clientCredentialsInBody ? QStringLiteral("body") : QStringLiteral("basic")},
         {QStringLiteral("username"), username},
         {QStringLiteral("hasSecret"), hasSecret},
         {QStringLiteral("enabled"), enabled},

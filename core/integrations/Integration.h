@@ -23,6 +23,9 @@ struct Integration
     Auth auth = Auth::OAuth2;
     QUrl authUrl;     // OAuth 2.0 token endpoint
     QString clientId; // OAuth 2.0
+    // Where the client id and secret go on the token request (RFC 6749 §2.3.1): an HTTP Basic header (what every
+    // server must support) or the form body.
+    bool clientCredentialsInBody = false;
     QString username; // HTTP Basic
     bool hasSecret = false;
     bool enabled = true;

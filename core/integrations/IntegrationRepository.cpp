@@ -14,7 +14,7 @@ namespace {
 const QString selectColumns = QStringLiteral(
     "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
     "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at, held_revision, health_since, "
-    "retry_interval_s, concurrency, batch_size, alerts_enabled FROM integrations");
+    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth FROM integrations");
 
 QString uniqueKey(const QString& text)
 {
@@ -48,6 +48,7 @@ Integration fromRecord(const QSqlQuery& query)
     integration.concurrency = query.value(21).toInt();
     integration.batchSize = query.value(22).toInt();
     integration.alertsEnabled = query.value(23).toBool();
+    integration.clientCredentialsInBody = query.value(24).toString() == QLatin1String("body");
     return integration;
 }
 
@@ -70,6 +71,8 @@ void bindFields(QSqlQuery& query, const Integration& integration)
     query.bindValue(QStringLiteral(":concurrency"), integration.concurrency);
     query.bindValue(QStringLiteral(":batch_size"), integration.batchSize);
     query.bindValue(QStringLiteral(":alerts_enabled"), integration.alertsEnabled ? 1 : 0);
+    query.bindValue(QStringLiteral(":client_auth"),
+                    integration.clientCredentialsInBody ? QStringLiteral("body") : QStringLiteral("basic"));
 }
 
 FieldIssue nameTaken(const QString& name)
@@ -194,10 +197,9 @@ bool IntegrationRepository::insert(Integration& integration, FieldIssues* issues
     query.prepare(QStringLiteral(
         "INSERT INTO integrations (uid, name, name_key, provider, provider_key, emails, statement_url, auth_kind, "
         "auth_url, client_id, username, has_secret, enabled, revision, created_at, updated_at, retry_interval_s, "
-        "concurrency, batch_size, alerts_enabled) VALUES (:uid, :name, :name_key, :provider, :provider_key, :emails, "
-        ":statement_url, "
-        ":auth_kind, :auth_url, :client_id, :username, :has_secret, :enabled, 1, :created_at, :updated_at, "
-        ":retry_interval_s, :concurrency, :batch_size, :alerts_enabled)"));
+        "concurrency, batch_size, alerts_enabled, client_auth) VALUES (:uid, :name, :name_key, :provider, "
+        ":provider_key, :emails, :statement_url, :auth_kind, :auth_url, :client_id, :username, :has_secret, :enabled, "
+        "1, :created_at, :updated_at, :retry_interval_s, :concurrency, :batch_size, :alerts_enabled, :client_auth)"));
     query.bindValue(QStringLiteral(":uid"), integration.uid);
     query.bindValue(QStringLiteral(":created_at"), now.toMSecsSinceEpoch());
     bindFields(query, integration);
@@ -229,7 +231,7 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
         ":provider_key, emails = :emails, statement_url = :statement_url, auth_kind = :auth_kind, auth_url = "
         ":auth_url, client_id = :client_id, username = :username, has_secret = :has_secret, enabled = :enabled, "
         "retry_interval_s = :retry_interval_s, concurrency = :concurrency, batch_size = :batch_size, "
-        "alerts_enabled = :alerts_enabled, "
+        "alerts_enabled = :alerts_enabled, client_auth = :client_auth, "
         "revision = revision + 1, updated_at = :updated_at WHERE id = :id"));
     query.bindValue(QStringLiteral(":id"), integration.id);
     bindFields(query, integration);

@@ -1,5 +1,7 @@
 #include "store/Migrations.h"
 
+#include <QRegularExpression>
+
 namespace Migrations {
 
 const QList<Migration>& all()
@@ -135,6 +137,11 @@ const QList<Migration>& all()
              QStringLiteral("CREATE INDEX completions_ratio ON completions (ratio)"),
              QStringLiteral("CREATE INDEX completions_score ON completions (score)"),
          }},
+        {6,
+         QStringLiteral("OAuth 2.0: where the client credentials go on the token request"),
+         {
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN client_auth TEXT NOT NULL DEFAULT 'basic'"),
+         }},
     };
     return migrations;
 }
@@ -144,11 +151,29 @@ int latestVersion()
     return all().constLast().version;
 }
 
+QStringList tables()
+{
+    static const QRegularExpression createTable(QStringLiteral("^CREATE TABLE (\\w+)"));
+    QStringList names;
+    for (const Migration& migration : all()) {
+        for (const QString& statement : migration.statements) {
+            if (const QRegularExpressionMatch match = createTable.match(statement); match.hasMatch())
+                names << match.captured(1);
+        }
+    }
+    return names;
+}
+
 QString dialectSql(QString statement, Dialect dialect)
 {
+    if (!statement.contains(QLatin1Char('%')))
+        return statement;
     const bool sqlite = dialect == Dialect::Sqlite;
     statement.replace(QLatin1String("%ID_PK%"), sqlite ? QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT")
                                                        : QLatin1String("BIGSERIAL PRIMARY KEY"));
+    statement.replace(QLatin1String("%ILIKE%"), sqlite ? QLatin1String("LIKE") : QLatin1String("ILIKE"));
+    statement.replace(QLatin1String("%SKIP_LOCKED%"),
+                      sqlite ? QLatin1String("") : QLatin1String(" FOR UPDATE SKIP LOCKED"));
     return statement;
 }
 

@@ -19,5 +19,12 @@ enum class Dialect { Sqlite, PostgreSql };
 
 const QList<Migration>& all();
 int latestVersion();
+// The tables the migrations create, in the order they create them (referenced tables first).
+QStringList tables();
+// Resolves the placeholders of a statement shared by both engines:
+//   %ID_PK%        the auto-numbered BIGINT primary key
+//   %ILIKE%        a LIKE that ignores the case of ASCII letters (SQLite's LIKE, PostgreSQL's ILIKE)
+//   %SKIP_LOCKED%  at the end of a SELECT whose rows are then updated: lock them and skip rows another transaction
+//                  locked (PostgreSQL); nothing on SQLite, whose write transaction already excludes other writers
 QString dialectSql(QString statement, Dialect dialect);
 } // namespace Migrations

@@ -1,11 +1,11 @@
 #include "store/Store.h"
 
 #include "common/Logging.h"
+#include "store/SqlDialect.h"
+#include "store/StoreConnection.h"
 #include "store/Transaction.h"
 
 #include <QAtomicInt>
-#include <QDir>
-#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -52,86 +52,89 @@ QSqlDatabase Store::database() const
     return QSqlDatabase::database(m_connectionName, false);
 }
 
-Store::OpenResult Store::open(const StoreLocation& location, int targetVersion)
+Store::OpenResult Store::connect(const StoreLocation& location)
 {
-    if (location.kind() == StoreLocation::Kind::PostgreSql) {
-        return {nullptr, QStringLiteral("%1: PostgreSQL stores are not available in this version of xAPI Courier yet. "
-                                        "Use an SQLite file with --db PATH (or leave --db out for the default store).")
-                             .arg(location.displayName())};
-    }
-
-    const QString path = location.sqlitePath();
-    const QFileInfo info(path);
-    if (!QDir().mkpath(info.absolutePath())) {
-        return {nullptr, QStringLiteral("%1: cannot create the folder for the store. Check the permissions of %2 or "
-                                        "choose another file with --db PATH.")
-                             .arg(path, info.absolutePath())};
-    }
-    if (info.exists() && info.isDir())
-        return {nullptr, QStringLiteral("%1: is a folder, not a store file. Pass a file path with --db.").arg(path)};
-
+    const QString name = location.displayName();
     const QString connectionName = nextConnectionName();
-    std::unique_ptr<Store> store(new Store(location, connectionName, Migrations::Dialect::Sqlite));
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
-        if (!db.open()) {
-            return {nullptr, QStringLiteral("%1: cannot open the store: %2").arg(path, db.lastError().text())};
-        }
-    }
+    const auto dialect = location.kind() == StoreLocation::Kind::PostgreSql ? Migrations::Dialect::PostgreSql
+                                                                            : Migrations::Dialect::Sqlite;
+    std::unique_ptr<Store> store(new Store(location, connectionName, dialect));
+    if (QString error = StoreConnection::open(location, connectionName); !error.isEmpty())
+        return {nullptr, error};
 
     // Look before touching anything: a newer or foreign database is refused as it is.
     int version = 0;
     bool empty = false;
     if (QString error = store->readSchemaVersion(&version, &empty); !error.isEmpty())
-        return {nullptr, QStringLiteral("%1: %2").arg(path, error)};
+        return {nullptr, QStringLiteral("%1: %2").arg(name, error)};
     if (version > Migrations::latestVersion()) {
         return {nullptr, QStringLiteral(
                              "%1: this store was written by a newer xAPI Courier (schema version %2; this version "
                              "understands up to %3). Nothing was changed. Use a newer xAPI Courier, or choose another "
-                             "file with --db PATH.")
-                             .arg(path)
+                             "store with --db.")
+                             .arg(name)
                              .arg(version)
                              .arg(Migrations::latestVersion())};
     }
-
+    store->m_schemaVersion = version;
     QString error;
-    const QStringList pragmas = {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
-                                 QStringLiteral("PRAGMA foreign_keys=ON")};
-    if (!execAll(store->database(), pragmas, &error))
-        return {nullptr, QStringLiteral("%1: %2").arg(path, error)};
-
-    error = store->migrate(targetVersion > 0 ? targetVersion : Migrations::latestVersion());
-    if (!error.isEmpty())
-        return {nullptr, QStringLiteral("%1: %2").arg(path, error)};
-    qCInfo(lcStore) << "Opened store" << path << "at schema version" << store->m_schemaVersion;
+    if (!execAll(store->database(), SqlDialect::afterConnect(dialect), &error))
+        return {nullptr, QStringLiteral("%1: %2").arg(name, error)};
     return {std::move(store), {}};
+}
+
+Store::OpenResult Store::inspect(const StoreLocation& location)
+{
+    return connect(location);
+}
+
+Store::OpenResult Store::open(const StoreLocation& location, int targetVersion)
+{
+    OpenResult opened = connect(location);
+    if (!opened.store)
+        return opened;
+    const QString name = location.displayName();
+    const QString error = opened.store->migrate(targetVersion > 0 ? targetVersion : Migrations::latestVersion());
+    if (!error.isEmpty())
+        return {nullptr, QStringLiteral("%1: %2").arg(name, error)};
+    qCInfo(lcStore) << "Opened store" << name << "at schema version" << opened.store->m_schemaVersion;
+    return opened;
+}
+
+QStringList Store::tables(QString* error) const
+{
+    QSqlQuery query(database());
+    QStringList names;
+    if (!query.exec(SqlDialect::listTables(m_dialect))) {
+        *error = describe(query.lastError());
+        return names;
+    }
+    while (query.next())
+        names << query.value(0).toString();
+    return names;
 }
 
 QString Store::readSchemaVersion(int* version, bool* isEmptyDatabase)
 {
     *version = 0;
-    QSqlDatabase db = database();
-    QSqlQuery tables(db);
-    if (!tables.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'"))) {
-        if (tables.lastError().text().contains(QLatin1String("not a database"), Qt::CaseInsensitive)) {
+    QString error;
+    const QStringList names = tables(&error);
+    if (!error.isEmpty()) {
+        if (error.contains(QLatin1String("not a database"), Qt::CaseInsensitive)) {
             return QStringLiteral("this file is not an SQLite database, so it cannot be an xAPI Courier store. "
                                   "Choose another file with --db PATH.");
         }
-        return describe(tables.lastError());
+        return error;
     }
-    QStringList names;
-    while (tables.next())
-        names << tables.value(0).toString();
     *isEmptyDatabase = names.isEmpty();
     if (names.isEmpty())
         return {};
     if (!names.contains(QLatin1String("courier_schema"))) {
-        return QStringLiteral("this SQLite database belongs to another program (it has tables but no xAPI Courier "
-                              "schema). Nothing was changed. Choose another file with --db PATH.");
+        return QStringLiteral("this %1 database belongs to another program (it has tables but no xAPI Courier "
+                              "schema). Nothing was changed. Choose another store with --db.")
+            .arg(SqlDialect::displayName(m_dialect));
     }
-    QSqlQuery query(db);
+    QSqlQuery query(database());
     if (!query.exec(QStringLiteral("SELECT version FROM courier_schema")) || !query.next())
         return QStringLiteral("the schema version of this store cannot be read: %1").arg(describe(query.lastError()));
     *version = query.value(0).toInt();
@@ -144,12 +147,16 @@ QString Store::migrate(int targetVersion)
     if (!transaction.isActive())
         return transaction.error();
 
+    QString error;
+    if (const QString lock = SqlDialect::migrationLock(m_dialect);
+        !lock.isEmpty() && !execAll(database(), {lock}, &error)) {
+        return error;
+    }
     // Read again inside the write lock: another process may have migrated meanwhile.
     int version = 0;
     bool empty = false;
-    if (QString error = readSchemaVersion(&version, &empty); !error.isEmpty())
-        return error;
-    QString error;
+    if (QString readError = readSchemaVersion(&version, &empty); !readError.isEmpty())
+        return readError;
     if (empty && !execAll(database(),
                           {QStringLiteral("CREATE TABLE courier_schema (version INTEGER NOT NULL)"),
                            QStringLiteral("INSERT INTO courier_schema (version) VALUES (0)")},
@@ -169,6 +176,7 @@ QString Store::migrate(int targetVersion)
                 .arg(migration.description, error);
         qCInfo(lcStore) << "Applied migration" << migration.version << migration.description;
         version = migration.version;
+        m_applied << version;
     }
     if (!transaction.commit())
         return transaction.error();
@@ -187,6 +195,18 @@ QString Store::describe(const QSqlError& error)
     if (text.contains(QLatin1String("readonly"), Qt::CaseInsensitive) ||
         text.contains(QLatin1String("read-only"), Qt::CaseInsensitive)) {
         return QStringLiteral("the store is read-only. Check the file's permissions or choose another with --db PATH.");
+    }
+    if (text.contains(QLatin1String("deadlock detected")) || text.contains(QLatin1String("could not serialize")) ||
+        text.contains(QLatin1String("lock timeout"))) {
+        return QStringLiteral("the store is busy: another xAPI Courier process holds the same rows. Try again in a "
+                              "moment.");
+    }
+    if (text.contains(QLatin1String("server closed the connection")) ||
+        text.contains(QLatin1String("no connection to the server")) ||
+        text.contains(QLatin1String("terminating connection"))) {
+        return QStringLiteral("the connection to the PostgreSQL server was lost (%1). Check that the server is "
+                              "running and reachable, then try again.")
+            .arg(text.simplified());
     }
     return QStringLiteral("database error: %1").arg(text);
 }

@@ -23,6 +23,8 @@ public:
 
     // targetVersion: how far to migrate; 0 means the latest (tests use lower values to build old stores).
     static OpenResult open(const StoreLocation& location, int targetVersion = 0);
+    // Opens without migrating, to report what a migration would do. Refuses newer and foreign stores the same way.
+    static OpenResult inspect(const StoreLocation& location);
 
     ~Store();
     Store(const Store&) = delete;
@@ -32,12 +34,19 @@ public:
     Migrations::Dialect dialect() const { return m_dialect; }
     const StoreLocation& location() const { return m_location; }
     int schemaVersion() const { return m_schemaVersion; }
+    // The versions this open() applied, oldest first.
+    QList<int> appliedMigrations() const { return m_applied; }
+    // The store's tables (courier_schema included), read from the database.
+    QStringList tables(QString* error) const;
+    // A shared statement with its dialect placeholders resolved for this store's engine.
+    QString sql(const QString& statement) const { return Migrations::dialectSql(statement, m_dialect); }
 
     // A sentence for a person about a failed statement, naming what to do where we know it.
     static QString describe(const QSqlError& error);
 
 private:
     Store(StoreLocation location, QString connectionName, Migrations::Dialect dialect);
+    static OpenResult connect(const StoreLocation& location);
     QString readSchemaVersion(int* version, bool* isEmptyDatabase);
     QString migrate(int targetVersion);
 
@@ -45,4 +54,5 @@ private:
     QString m_connectionName;
     Migrations::Dialect m_dialect;
     int m_schemaVersion = 0;
+    QList<int> m_applied;
 };

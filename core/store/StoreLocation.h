@@ -21,6 +21,11 @@ public:
     QUrl postgresUrl() const { return m_postgresUrl; }
     // For people and logs: never carries a password.
     QString displayName() const;
+    // Why this location cannot be used as it is written (empty when it can): a PostgreSQL URL with a password, without
+    // a database name, or with a parameter libpq should not get from us.
+    QString problem() const;
+    // The libpq parameters a PostgreSQL URL may carry after '?'.
+    static QStringList acceptedPostgresParameters();
 
 private:
     Kind m_kind = Kind::Sqlite;

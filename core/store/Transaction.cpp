@@ -1,6 +1,7 @@
 #include "store/Transaction.h"
 
 #include "common/Logging.h"
+#include "store/SqlDialect.h"
 #include "store/Store.h"
 
 #include <QSqlError>
@@ -9,8 +10,7 @@
 Transaction::Transaction(Store& store)
     : m_store(store)
 {
-    const bool sqlite = store.dialect() == Migrations::Dialect::Sqlite;
-    m_active = exec(sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+    m_active = exec(SqlDialect::beginWrite(store.dialect()));
 }
 
 Transaction::~Transaction()

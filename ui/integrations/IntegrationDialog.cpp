@@ -91,6 +91,11 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
     m_clientSecret->setEchoMode(QLineEdit::Password);
     addField(form, QStringLiteral("clientSecret"), tr("Client Se&cret"), m_clientSecret,
              editing ? tr("Leave empty to keep the current secret.") : tr("Kept only in the OS keychain."));
+    m_clientAuth = new QComboBox;
+    m_clientAuth->addItem(tr("In an HTTP Basic header (usual)"), false);
+    m_clientAuth->addItem(tr("In the form body (client_id, client_secret)"), true);
+    addField(form, QStringLiteral("clientAuth"), tr("Send credentials"), m_clientAuth,
+             tr("How the token endpoint expects the client id and secret."));
     m_username = lineEdit(tr("User name"));
     addField(form, QStringLiteral("username"), tr("User&name"), m_username);
     m_password = lineEdit(editing && m_existing->hasSecret ? tr("Leave empty to keep the current password")
@@ -136,6 +141,7 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
         m_auth->setCurrentIndex(m_auth->findData(int(integration.auth)));
         m_authUrl->setText(integration.authUrl.toString());
         m_clientId->setText(integration.clientId);
+        m_clientAuth->setCurrentIndex(integration.clientCredentialsInBody ? 1 : 0);
         m_username->setText(integration.username);
         m_enabled->setChecked(integration.enabled);
         m_retryInterval->setValue(integration.retryIntervalSeconds);
@@ -225,6 +231,7 @@ Integration IntegrationDialog::draft() const
     integration.auth = Integration::Auth(m_auth->currentData().toInt());
     integration.authUrl = QUrl(m_authUrl->text().trimmed(), QUrl::StrictMode);
     integration.clientId = m_clientId->text();
+    integration.clientCredentialsInBody = m_clientAuth->currentData().toBool();
     integration.username = m_username->text();
     integration.enabled = m_enabled->isChecked();
     integration.retryIntervalSeconds = m_retryInterval->value();
@@ -253,7 +260,8 @@ void IntegrationDialog::updateAuthFields()
     const bool oauth = auth == Integration::Auth::OAuth2;
     const bool basic = auth == Integration::Auth::Basic;
     for (const QString& field :
-         {QStringLiteral("authUrl"), QStringLiteral("clientId"), QStringLiteral("clientSecret")}) {
+         {QStringLiteral("authUrl"), QStringLiteral("clientId"), QStringLiteral("clientSecret"),
+          QStringLiteral("clientAuth")}) {
         m_rows.value(field)->setVisible(oauth);
         m_labels.value(field)->setVisible(oauth);
     }

@@ -68,6 +68,7 @@ private:
     QLineEdit* m_authUrl = nullptr;
     QLineEdit* m_clientId = nullptr;
     QLineEdit* m_clientSecret = nullptr;
+    QComboBox* m_clientAuth = nullptr;
     QLineEdit* m_username = nullptr;
     QLineEdit* m_password = nullptr;
     QCheckBox* m_enabled = nullptr;
