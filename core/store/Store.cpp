@@ -167,8 +167,10 @@ QString Store::migrate(int targetVersion)
         if (migration.version <= version || migration.version > targetVersion)
             continue;
         QStringList statements;
-        for (const QString& sql : migration.statements)
-            statements << Migrations::dialectSql(sql, m_dialect);
+        for (const QString& sql : migration.statements) {
+            if (QString resolved = Migrations::dialectSql(sql, m_dialect); !resolved.isEmpty())
+                statements << resolved;
+        }
         statements << QStringLiteral("UPDATE courier_schema SET version = %1").arg(migration.version);
         if (!execAll(database(), statements, &error))
             return QStringLiteral("migration %1 (%2) failed, nothing was changed: %3")
