@@ -1,4 +1,5 @@
 #include "CliRunner.h"
+#include "PostgresServer.h"
 #include "TestStore.h"
 
 #include "store/Migrations.h"
@@ -161,6 +162,23 @@ private Q_SLOTS:
         QVERIFY(StoreLocation::fromString(QStringLiteral("postgresql://courier@db.example.com/courier?sslmode=require"))
                     .problem()
                     .isEmpty());
+    }
+
+    void roleThatMayNotCreateTablesIsToldWhatToDo()
+    {
+        if (!TestStore::usesPostgres())
+            QSKIP("database roles are PostgreSQL's");
+        PostgresServer& server = PostgresServer::instance();
+        QString error;
+        const QString url = server.createDatabase(&error); // owned by the superuser
+        QVERIFY2(!url.isEmpty(), qPrintable(error));
+        QVERIFY2(server.execAsSuperuser(QStringLiteral("CREATE ROLE courier_guest LOGIN"), &error), qPrintable(error));
+        QString guestUrl = url;
+        guestUrl.replace(QLatin1String("//postgres@"), QLatin1String("//courier_guest@"));
+        Store::OpenResult opened = Store::open(StoreLocation::fromString(guestUrl));
+        QVERIFY(!opened.store);
+        QVERIFY2(opened.error.contains(QLatin1String("Make it the owner of the database")), qPrintable(opened.error));
+        QVERIFY(opened.error.startsWith(guestUrl));
     }
 
     void unreachablePostgresIsASentence()

@@ -200,6 +200,19 @@ QString PostgresServer::createDatabase(QString* error)
     return url(name);
 }
 
+bool PostgresServer::execAsSuperuser(const QString& sql, QString* error)
+{
+    if (!m_running || !m_error.isEmpty()) {
+        *error = m_error;
+        return false;
+    }
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (query.exec(sql))
+        return true;
+    *error = QStringLiteral("%1 failed: %2").arg(sql, query.lastError().text());
+    return false;
+}
+
 QByteArray PostgresServer::dump(const QString& url) const
 {
     QString output;

@@ -20,6 +20,8 @@ public:
     int port() const { return m_port; }
     // A new empty database owned by the superuser; its URL on success, empty and *error set otherwise.
     QString createDatabase(QString* error);
+    // Runs a statement as the superuser on the server's postgres database (e.g. CREATE ROLE).
+    bool execAsSuperuser(const QString& sql, QString* error);
     // Schema and rows of a database as pg_dump writes them; empty on failure.
     QByteArray dump(const QString& url) const;
     // The URL of a database on this server (no password: trust authentication on loopback).
