@@ -155,8 +155,10 @@ bool PostgresServer::start()
             if (!admin.open()) {
                 m_error = QStringLiteral("PostgreSQL started but does not accept connections: %1")
                               .arg(admin.lastError().text());
+                startWatchdog();
                 return true; // running: stop() must still stop it
             }
+            startWatchdog();
             return true;
         }
         QFile log(m_dir.filePath(QStringLiteral("server.log")));
@@ -165,6 +167,25 @@ bool PostgresServer::start()
     }
     m_error = QStringLiteral("pg_ctl start failed: %1").arg(output);
     return false;
+}
+
+void PostgresServer::startWatchdog() const
+{
+    const QString pgCtl = QDir(m_binDir).filePath(QStringLiteral("pg_ctl"));
+    const QString asServerUser =
+        runningAsRoot() ? QStringLiteral("runuser -u %1 -- ").arg(QString::fromLatin1(ServerUser)) : QString();
+    const QString script = QStringLiteral("while kill -0 %1 2>/dev/null; do sleep 1; done; "
+                                          "if [ -d '%2' ]; then %3'%4' -D '%2/data' -m immediate stop; rm -rf '%2'; fi")
+                               .arg(QCoreApplication::applicationPid())
+                               .arg(m_dir.path(), asServerUser, pgCtl);
+    QProcess watchdog;
+    watchdog.setProgram(QStringLiteral("sh"));
+    watchdog.setArguments({QStringLiteral("-c"), script});
+    watchdog.setStandardInputFile(QProcess::nullDevice());
+    watchdog.setStandardOutputFile(QProcess::nullDevice());
+    watchdog.setStandardErrorFile(QProcess::nullDevice());
+    if (!watchdog.startDetached())
+        qWarning("The PostgreSQL test server has no watchdog: it keeps running if this test crashes.");
 }
 
 void PostgresServer::stop()

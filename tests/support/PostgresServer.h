@@ -8,7 +8,7 @@
 // A real PostgreSQL server for the tests of one process (Debian's postgresql package): initdb in a temporary folder
 // with trust authentication, listening on 127.0.0.1 on a free port and on a socket in that folder, run as the
 // postgres user when the tests run as root (PostgreSQL refuses root). Started on first use, stopped with
-// pg_ctl stop -m immediate when the process ends.
+// pg_ctl stop -m immediate when the process ends (or, if it dies, by a watchdog within a second).
 class PostgresServer final
 {
 public:
@@ -35,6 +35,9 @@ private:
     PostgresServer();
     bool start();
     void stop();
+    // A detached shell that stops the server and removes its folder should this process die without stopping it
+    // (a crash, a timeout's SIGKILL): no server outlives its test.
+    void startWatchdog() const;
     // Runs a server program, as the postgres user when we are root; its output on failure in *output.
     bool runTool(const QString& tool, const QStringList& arguments, QString* output, int timeoutMs = 60000) const;
 
