@@ -135,6 +135,8 @@ bool PostgresServer::start()
         m_error = QStringLiteral("initdb failed: %1").arg(output);
         return false;
     }
+    if (!requirePasswordOf(QString::fromLatin1(PasswordRole), dataDir))
+        return false;
     for (int attempt = 0; attempt < StartAttempts; ++attempt) {
         m_port = freeLoopbackPort();
         const QString options =
@@ -167,6 +169,20 @@ bool PostgresServer::start()
     }
     m_error = QStringLiteral("pg_ctl start failed: %1").arg(output);
     return false;
+}
+
+// pg_hba.conf is read top down: a line for the role before initdb's trust lines.
+bool PostgresServer::requirePasswordOf(const QString& role, const QString& dataDir)
+{
+    QFile hba(QDir(dataDir).filePath(QStringLiteral("pg_hba.conf")));
+    if (!hba.open(QIODevice::ReadWrite)) {
+        m_error = QStringLiteral("cannot edit %1: %2").arg(hba.fileName(), hba.errorString());
+        return false;
+    }
+    const QByteArray rules = hba.readAll();
+    hba.seek(0);
+    hba.write(QStringLiteral("host all %1 127.0.0.1/32 scram-sha-256\n").arg(role).toUtf8() + rules);
+    return true;
 }
 
 void PostgresServer::startWatchdog() const

@@ -12,6 +12,10 @@
 class PostgresServer final
 {
 public:
+    // The one role that must give a password (scram-sha-256 on loopback), to prove .pgpass/PGPASSFILE; every other
+    // role is trusted.
+    static constexpr const char* PasswordRole = "courier_password";
+
     // The server of this process, started on the first call.
     static PostgresServer& instance();
 
@@ -39,6 +43,7 @@ private:
     // (a crash, a timeout's SIGKILL): no server outlives its test.
     void startWatchdog() const;
     // Runs a server program, as the postgres user when we are root; its output on failure in *output.
+    bool requirePasswordOf(const QString& role, const QString& dataDir);
     bool runTool(const QString& tool, const QStringList& arguments, QString* output, int timeoutMs = 60000) const;
 
     QTemporaryDir m_dir;
