@@ -1,4 +1,5 @@
 #include "CliRunner.h"
+#include "PostgresServer.h"
 #include "TestStore.h"
 
 #include "store/Migrations.h"
@@ -161,6 +162,61 @@ private Q_SLOTS:
         QVERIFY(StoreLocation::fromString(QStringLiteral("postgresql://courier@db.example.com/courier?sslmode=require"))
                     .problem()
                     .isEmpty());
+    }
+
+    void roleThatMayNotCreateTablesIsToldWhatToDo()
+    {
+        if (!TestStore::usesPostgres())
+            QSKIP("database roles are PostgreSQL's");
+        PostgresServer& server = PostgresServer::instance();
+        QString error;
+        const QString url = server.createDatabase(&error); // owned by the superuser
+        QVERIFY2(!url.isEmpty(), qPrintable(error));
+        QVERIFY2(server.execAsSuperuser(QStringLiteral("CREATE ROLE courier_guest LOGIN"), &error), qPrintable(error));
+        QString guestUrl = url;
+        guestUrl.replace(QLatin1String("//postgres@"), QLatin1String("//courier_guest@"));
+        Store::OpenResult opened = Store::open(StoreLocation::fromString(guestUrl));
+        QVERIFY(!opened.store);
+        QVERIFY2(opened.error.contains(QLatin1String("Make it the owner of the database")), qPrintable(opened.error));
+        QVERIFY(opened.error.startsWith(guestUrl));
+    }
+
+    // The password of a role that needs one comes from libpq's password file, never from us.
+    void postgresPasswordComesFromThePasswordFile()
+    {
+        if (!TestStore::usesPostgres())
+            QSKIP("password files are PostgreSQL's (libpq)");
+        PostgresServer& server = PostgresServer::instance();
+        QString error;
+        const QString role = QString::fromLatin1(PostgresServer::PasswordRole);
+        const QString secret = QStringLiteral("pg-pass-7731");
+        QVERIFY2(server.execAsSuperuser(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD '%2'").arg(role, secret), &error),
+                 qPrintable(error));
+        const QUrl adminUrl(server.createDatabase(&error));
+        QVERIFY2(adminUrl.isValid(), qPrintable(error));
+        const QString database = adminUrl.path().mid(1);
+        QVERIFY(server.execAsSuperuser(QStringLiteral("ALTER DATABASE %1 OWNER TO %2").arg(database, role), &error));
+        QUrl url = adminUrl;
+        url.setUserName(role);
+
+        QTemporaryDir dir;
+        CliRunner cli(url.toString());
+        cli.setEnvironment(QStringLiteral("PGPASSFILE"), dir.filePath(QStringLiteral("missing")));
+        const CliResult refused = cli.run({QStringLiteral("db"), QStringLiteral("migrate")});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("PGPASSFILE"), refused.err.constData());
+        QVERIFY(refused.err.contains(url.toString().toUtf8()));
+
+        QFile passwordFile(dir.filePath(QStringLiteral("pgpass")));
+        QVERIFY(passwordFile.open(QIODevice::WriteOnly));
+        passwordFile.write(
+            QStringLiteral("127.0.0.1:%1:%2:%3:%4\n").arg(url.port()).arg(database, role, secret).toUtf8());
+        passwordFile.close();
+        QVERIFY(passwordFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner)); // libpq ignores a readable one
+        cli.setEnvironment(QStringLiteral("PGPASSFILE"), passwordFile.fileName());
+        const CliResult migrated = cli.run({QStringLiteral("db"), QStringLiteral("migrate")});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.all()));
+        QVERIFY(!migrated.all().contains(secret));
     }
 
     void unreachablePostgresIsASentence()

@@ -2,6 +2,7 @@
 
 #include "cli/AlertsCommand.h"
 #include "cli/CompletionsCommand.h"
+#include "cli/DbCommand.h"
 #include "cli/EnqueueCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
@@ -20,7 +21,8 @@ namespace {
 
 const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"),  QStringLiteral("alerts"),
                               QStringLiteral("settings"),    QStringLiteral("worker"), QStringLiteral("validate"),
-                              QStringLiteral("enqueue"),     QStringLiteral("send"),   QStringLiteral("completions")};
+                              QStringLiteral("enqueue"),     QStringLiteral("send"),   QStringLiteral("completions"),
+                              QStringLiteral("db")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -96,10 +98,15 @@ QString Cli::helpText() const
         "                  Check statements against the xAPI 1.0.3 rules (exit 0 valid, 1 not, 2 unreadable).\n"
         "  worker [--until-idle] [--receiver PORT]\n"
         "                  The headless delivery worker (stops cleanly on SIGTERM).\n"
+        "  db status|migrate [--json]\n"
+        "                  The store's engine, schema version and pending migrations; apply them.\n"
+        "  db copy --from PATH|URL --to URL\n"
+        "                  Copy a store (e.g. this desktop's SQLite file) into a new, empty PostgreSQL database.\n"
         "\n"
         "Options:\n"
         "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
-        "                  ~/.local/share/xapi-courier/courier.sqlite) or a postgresql:// URL.\n"
+        "                  ~/.local/share/xapi-courier/courier.sqlite) or postgresql://USER@HOST:PORT/DATABASE\n"
+        "                  (the password comes from ~/.pgpass or PGPASSFILE, never from the URL).\n"
         "  -h, --help      Show this help.\n"
         "  -v, --version   Print the version.\n"
         "\n"
@@ -139,6 +146,8 @@ void Cli::run(const QStringList& arguments, Finished finished)
     }
     if (command == QLatin1String("completions"))
         return finished(CompletionsCommand(*this, nullptr).run(positional.mid(1)));
+    if (command == QLatin1String("db"))
+        return finished(DbCommand(*this, nullptr).run(positional.mid(1)));
     if (command == QLatin1String("send")) {
         auto* send = new SendCommand(*this, this);
         return send->run(positional.mid(1), std::move(finished));
@@ -165,10 +174,14 @@ SecretStore& Cli::secrets()
     return *m_secrets;
 }
 
+StoreLocation Cli::storeLocation(const QString& databaseArgument) const
+{
+    return StoreLocation::resolve(databaseArgument.isEmpty() ? m_globalDatabase : databaseArgument);
+}
+
 bool Cli::openStore(const QString& databaseArgument)
 {
-    const QString value = databaseArgument.isEmpty() ? m_globalDatabase : databaseArgument;
-    Store::OpenResult opened = Store::open(StoreLocation::resolve(value));
+    Store::OpenResult opened = Store::open(storeLocation(databaseArgument));
     if (!opened.store) {
         m_output.error(opened.error);
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/CliOutput.h"
+#include "store/StoreLocation.h"
 
 #include <QCommandLineOption>
 #include <QObject>
@@ -38,6 +39,8 @@ public:
     // For subcommands.
     CliOutput& output() { return m_output; }
     bool openStore(const QString& databaseArgument);
+    // Where a subcommand's --db value (else the global --db, $XAPI_COURIER_DB or the default) points.
+    StoreLocation storeLocation(const QString& databaseArgument) const;
     IntegrationService& integrations() { return *m_integrations; }
     DeliveryActions& deliveries() { return *m_deliveries; }
     Store& store() { return *m_store; }

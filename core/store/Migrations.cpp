@@ -138,6 +138,25 @@ const QList<Migration>& all()
              QStringLiteral("CREATE INDEX completions_score ON completions (score)"),
          }},
         {6,
+         QStringLiteral("change notifications"),
+         // Desktops and workers sharing a PostgreSQL store hear of each other's commits on the channel
+         // courier_changes, the payload naming the table (StoreNotifier). SQLite needs nothing: its readers poll
+         // PRAGMA data_version.
+         {
+             QStringLiteral("%POSTGRESQL_ONLY%CREATE FUNCTION courier_notify_change() RETURNS trigger LANGUAGE plpgsql "
+                            "AS $$ BEGIN PERFORM pg_notify('courier_changes', TG_TABLE_NAME); RETURN NULL; END $$"),
+             QStringLiteral("%POSTGRESQL_ONLY%CREATE TRIGGER integrations_changed AFTER INSERT OR UPDATE OR DELETE ON "
+                            "integrations FOR EACH STATEMENT EXECUTE FUNCTION courier_notify_change()"),
+             QStringLiteral("%POSTGRESQL_ONLY%CREATE TRIGGER deliveries_changed AFTER INSERT OR UPDATE OR DELETE ON "
+                            "deliveries FOR EACH STATEMENT EXECUTE FUNCTION courier_notify_change()"),
+             QStringLiteral("%POSTGRESQL_ONLY%CREATE TRIGGER alerts_changed AFTER INSERT OR UPDATE OR DELETE ON "
+                            "alerts FOR EACH STATEMENT EXECUTE FUNCTION courier_notify_change()"),
+             QStringLiteral("%POSTGRESQL_ONLY%CREATE TRIGGER completions_changed AFTER INSERT OR UPDATE OR DELETE ON "
+                            "completions FOR EACH STATEMENT EXECUTE FUNCTION courier_notify_change()"),
+             QStringLiteral("%POSTGRESQL_ONLY%CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE ON "
+                            "settings FOR EACH STATEMENT EXECUTE FUNCTION courier_notify_change()"),
+         }},
+        {7,
          QStringLiteral("OAuth 2.0: where the client credentials go on the token request"),
          {
              QStringLiteral("ALTER TABLE integrations ADD COLUMN client_auth TEXT NOT NULL DEFAULT 'basic'"),
@@ -169,6 +188,8 @@ QString dialectSql(QString statement, Dialect dialect)
     if (!statement.contains(QLatin1Char('%')))
         return statement;
     const bool sqlite = dialect == Dialect::Sqlite;
+    if (statement.startsWith(QLatin1String("%POSTGRESQL_ONLY%")))
+        return sqlite ? QString() : statement.mid(int(qstrlen("%POSTGRESQL_ONLY%")));
     statement.replace(QLatin1String("%ID_PK%"), sqlite ? QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT")
                                                        : QLatin1String("BIGSERIAL PRIMARY KEY"));
     statement.replace(QLatin1String("%ILIKE%"), sqlite ? QLatin1String("LIKE") : QLatin1String("ILIKE"));

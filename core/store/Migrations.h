@@ -26,5 +26,6 @@ QStringList tables();
 //   %ILIKE%        a LIKE that ignores the case of ASCII letters (SQLite's LIKE, PostgreSQL's ILIKE)
 //   %SKIP_LOCKED%  at the end of a SELECT whose rows are then updated: lock them and skip rows another transaction
 //                  locked (PostgreSQL); nothing on SQLite, whose write transaction already excludes other writers
+//   %POSTGRESQL_ONLY%  at the start: a statement only PostgreSQL runs; empty (skipped) on SQLite
 QString dialectSql(QString statement, Dialect dialect);
 } // namespace Migrations

@@ -167,8 +167,10 @@ QString Store::migrate(int targetVersion)
         if (migration.version <= version || migration.version > targetVersion)
             continue;
         QStringList statements;
-        for (const QString& sql : migration.statements)
-            statements << Migrations::dialectSql(sql, m_dialect);
+        for (const QString& sql : migration.statements) {
+            if (QString resolved = Migrations::dialectSql(sql, m_dialect); !resolved.isEmpty())
+                statements << resolved;
+        }
         statements << QStringLiteral("UPDATE courier_schema SET version = %1").arg(migration.version);
         if (!execAll(database(), statements, &error))
             return QStringLiteral("migration %1 (%2) failed, nothing was changed: %3")
@@ -187,6 +189,9 @@ QString Store::migrate(int targetVersion)
 QString Store::describe(const QSqlError& error)
 {
     const QString text = error.text();
+    // The server's own words without the statement excerpt PostgreSQL appends on further lines.
+    const QString firstLine =
+        (error.databaseText().isEmpty() ? text : error.databaseText()).section(QLatin1Char('\n'), 0, 0).trimmed();
     if (text.contains(QLatin1String("database is locked"), Qt::CaseInsensitive) ||
         text.contains(QLatin1String("busy"), Qt::CaseInsensitive)) {
         return QStringLiteral(
@@ -195,6 +200,13 @@ QString Store::describe(const QSqlError& error)
     if (text.contains(QLatin1String("readonly"), Qt::CaseInsensitive) ||
         text.contains(QLatin1String("read-only"), Qt::CaseInsensitive)) {
         return QStringLiteral("the store is read-only. Check the file's permissions or choose another with --db PATH.");
+    }
+    if (text.contains(QLatin1String("permission denied for"))) {
+        return QStringLiteral(
+                   "the database role may not do this (%1). Make it the owner of the database "
+                   "(createdb --owner ROLE, or ALTER DATABASE ... OWNER TO ROLE) so it can create and change "
+                   "xAPI Courier's tables.")
+            .arg(firstLine);
     }
     if (text.contains(QLatin1String("deadlock detected")) || text.contains(QLatin1String("could not serialize")) ||
         text.contains(QLatin1String("lock timeout"))) {
@@ -206,7 +218,7 @@ QString Store::describe(const QSqlError& error)
         text.contains(QLatin1String("terminating connection"))) {
         return QStringLiteral("the connection to the PostgreSQL server was lost (%1). Check that the server is "
                               "running and reachable, then try again.")
-            .arg(text.simplified());
+            .arg(firstLine);
     }
     return QStringLiteral("database error: %1").arg(text);
 }

@@ -135,6 +135,8 @@ bool PostgresServer::start()
         m_error = QStringLiteral("initdb failed: %1").arg(output);
         return false;
     }
+    if (!requirePasswordOf(QString::fromLatin1(PasswordRole), dataDir))
+        return false;
     for (int attempt = 0; attempt < StartAttempts; ++attempt) {
         m_port = freeLoopbackPort();
         const QString options =
@@ -155,8 +157,10 @@ bool PostgresServer::start()
             if (!admin.open()) {
                 m_error = QStringLiteral("PostgreSQL started but does not accept connections: %1")
                               .arg(admin.lastError().text());
+                startWatchdog();
                 return true; // running: stop() must still stop it
             }
+            startWatchdog();
             return true;
         }
         QFile log(m_dir.filePath(QStringLiteral("server.log")));
@@ -165,6 +169,39 @@ bool PostgresServer::start()
     }
     m_error = QStringLiteral("pg_ctl start failed: %1").arg(output);
     return false;
+}
+
+// pg_hba.conf is read top down: a line for the role before initdb's trust lines.
+bool PostgresServer::requirePasswordOf(const QString& role, const QString& dataDir)
+{
+    QFile hba(QDir(dataDir).filePath(QStringLiteral("pg_hba.conf")));
+    if (!hba.open(QIODevice::ReadWrite)) {
+        m_error = QStringLiteral("cannot edit %1: %2").arg(hba.fileName(), hba.errorString());
+        return false;
+    }
+    const QByteArray rules = hba.readAll();
+    hba.seek(0);
+    hba.write(QStringLiteral("host all %1 127.0.0.1/32 scram-sha-256\n").arg(role).toUtf8() + rules);
+    return true;
+}
+
+void PostgresServer::startWatchdog() const
+{
+    const QString pgCtl = QDir(m_binDir).filePath(QStringLiteral("pg_ctl"));
+    const QString asServerUser =
+        runningAsRoot() ? QStringLiteral("runuser -u %1 -- ").arg(QString::fromLatin1(ServerUser)) : QString();
+    const QString script = QStringLiteral("while kill -0 %1 2>/dev/null; do sleep 1; done; "
+                                          "if [ -d '%2' ]; then %3'%4' -D '%2/data' -m immediate stop; rm -rf '%2'; fi")
+                               .arg(QCoreApplication::applicationPid())
+                               .arg(m_dir.path(), asServerUser, pgCtl);
+    QProcess watchdog;
+    watchdog.setProgram(QStringLiteral("sh"));
+    watchdog.setArguments({QStringLiteral("-c"), script});
+    watchdog.setStandardInputFile(QProcess::nullDevice());
+    watchdog.setStandardOutputFile(QProcess::nullDevice());
+    watchdog.setStandardErrorFile(QProcess::nullDevice());
+    if (!watchdog.startDetached())
+        qWarning("The PostgreSQL test server has no watchdog: it keeps running if this test crashes.");
 }
 
 void PostgresServer::stop()
@@ -198,6 +235,19 @@ QString PostgresServer::createDatabase(QString* error)
         return {};
     }
     return url(name);
+}
+
+bool PostgresServer::execAsSuperuser(const QString& sql, QString* error)
+{
+    if (!m_running || !m_error.isEmpty()) {
+        *error = m_error;
+        return false;
+    }
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (query.exec(sql))
+        return true;
+    *error = QStringLiteral("%1 failed: %2").arg(sql, query.lastError().text());
+    return false;
 }
 
 QByteArray PostgresServer::dump(const QString& url) const
