@@ -29,7 +29,9 @@ AttemptLog::AttemptLog(Store& store)
 {}
 
 namespace {
-constexpr int RowsPerInsert = 64; // 704 bound values: far below every engine's limit
+// Qt's SQLite driver looks each bound value's name up among all of a statement's: the cost grows with the square of
+// the values in one statement, so a few rows per statement is fastest.
+constexpr int RowsPerInsert = 8;
 
 QSet<qint64> existingIntegrations(QSqlDatabase db, const QList<AttemptRecord>& attempts, QString* error)
 {

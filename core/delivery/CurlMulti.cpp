@@ -66,11 +66,14 @@ int CurlMulti::onTimer(CURLM*, long timeoutMs, void* self)
 void CurlMulti::watch(curl_socket_t socket, int what)
 {
     if (what == CURL_POLL_REMOVE) {
+        // curl stops watching a kept-alive connection between transfers: keep its notifiers, switched off, for the
+        // next one (on the same descriptor number, which a new connection may also get).
         auto it = m_sockets.find(socket);
         if (it != m_sockets.end()) {
-            retire(it->second.read);
-            retire(it->second.write);
-            m_sockets.erase(it);
+            for (auto* notifier : {it->second.read.get(), it->second.write.get()}) {
+                if (notifier)
+                    notifier->setEnabled(false);
+            }
         }
         return;
     }

@@ -14,7 +14,8 @@ namespace {
 
 const QString selectColumns =
     QStringLiteral("SELECT id, integration_id, statement_id, body, state, attempts, next_attempt_at, last_status, "
-                   "last_error, created_at, updated_at, delivered_at FROM deliveries");
+                   "last_error, created_at, updated_at, delivered_at FROM deliveries "
+                   "JOIN delivery_bodies ON delivery_id = id");
 
 Delivery fromRecord(const QSqlQuery& query)
 {
@@ -129,8 +130,10 @@ bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, c
                                          const QDateTime& now, QString* error)
 {
     QSqlQuery insert(m_store.database());
-    insert.prepare(QStringLiteral("INSERT INTO deliveries (integration_id, statement_id, body, state, created_at, "
-                                  "updated_at) VALUES (?, ?, ?, 'queued', ?, ?)"));
+    insert.prepare(QStringLiteral("INSERT INTO deliveries (integration_id, statement_id, state, created_at, "
+                                  "updated_at) VALUES (?, ?, 'queued', ?, ?) RETURNING id"));
+    QSqlQuery insertBody(m_store.database());
+    insertBody.prepare(QStringLiteral("INSERT INTO delivery_bodies (delivery_id, body) VALUES (?, ?)"));
     const qint64 stamp = now.toMSecsSinceEpoch();
     for (const QJsonObject& statement : statements) {
         const QString body = QString::fromUtf8(QJsonDocument(statement).toJson(QJsonDocument::Compact));
@@ -138,10 +141,18 @@ bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, c
         for (qint64 integrationId : integrationIds) {
             insert.addBindValue(integrationId);
             insert.addBindValue(statementId);
-            insert.addBindValue(body);
             insert.addBindValue(stamp);
             insert.addBindValue(stamp);
             if (!exec(insert, error))
+                return false;
+            if (!insert.next()) {
+                *error = QStringLiteral("The store did not return the new delivery's id.");
+                return false;
+            }
+            insertBody.addBindValue(insert.value(0).toLongLong());
+            insertBody.addBindValue(body);
+            insert.finish();
+            if (!exec(insertBody, error))
                 return false;
         }
     }
@@ -374,8 +385,8 @@ int DeliveryQueue::replay(qint64 integrationId, const QDateTime& from, const QDa
     // The first queued copy of every statement in the range, in its original order.
     QSqlQuery query(m_store.database());
     query.prepare(QStringLiteral(
-        "INSERT INTO deliveries (integration_id, statement_id, body, state, created_at, updated_at) "
-        "SELECT ?, d.statement_id, d.body, 'queued', ?, ? FROM deliveries d WHERE d.id IN ("
+        "INSERT INTO deliveries (integration_id, statement_id, state, created_at, updated_at) "
+        "SELECT ?, d.statement_id, 'queued', ?, ? FROM deliveries d WHERE d.id IN ("
         " SELECT MIN(id) FROM deliveries WHERE created_at >= ? AND created_at <= ? GROUP BY statement_id) "
         "ORDER BY d.id"));
     query.addBindValue(integrationId);
@@ -386,6 +397,16 @@ int DeliveryQueue::replay(qint64 integrationId, const QDateTime& from, const QDa
     if (!exec(query, error))
         return -1;
     const int count = query.numRowsAffected();
+    // The new rows are the integration's only ones without a body yet: each gets its statement's first body.
+    QSqlQuery bodies(m_store.database());
+    bodies.prepare(QStringLiteral(
+        "INSERT INTO delivery_bodies (delivery_id, body) SELECT n.id, (SELECT b.body FROM deliveries o JOIN "
+        "delivery_bodies b ON b.delivery_id = o.id WHERE o.statement_id = n.statement_id ORDER BY o.id LIMIT 1) "
+        "FROM deliveries n WHERE n.integration_id = ? AND NOT EXISTS (SELECT 1 FROM delivery_bodies x WHERE "
+        "x.delivery_id = n.id)"));
+    bodies.addBindValue(integrationId);
+    if (!exec(bodies, error))
+        return -1;
     if (!transaction.commit()) {
         *error = transaction.error();
         return -1;
