@@ -1,6 +1,7 @@
 #include "StoreFixtures.h"
 #include "TestStore.h"
 
+#include "delivery/BulkAction.h"
 #include "delivery/DeliveryQueue.h"
 #include "integrations/IntegrationRepository.h"
 
@@ -9,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QSqlQuery>
+#include <QSignalSpy>
 #include <QTest>
 
 class TestDeliveryQueue final : public QObject
@@ -177,7 +179,8 @@ private Q_SLOTS:
         QString error;
         QVERIFY(m_queue->enqueue(early, {m_first, m_second}, m_now.addDays(-2), &error));
         QVERIFY(m_queue->enqueue(late, {m_first}, m_now, &error));
-        const int replayed = m_queue->replay(m_second, m_now.addDays(-3), m_now.addDays(-1), m_now, &error);
+        const QList<qint64> sources = m_queue->replaySources(m_now.addDays(-3), m_now.addDays(-1), &error);
+        const int replayed = m_queue->replay(m_second, sources, m_now, &error);
         QCOMPARE(replayed, 2);
         DeliveryFilter second;
         second.integrationId = m_second;
@@ -185,6 +188,42 @@ private Q_SLOTS:
         QCOMPARE(ids(rows), (QStringList{QStringLiteral("early-0"), QStringLiteral("early-1"),
                                          QStringLiteral("early-0"), QStringLiteral("early-1")}));
         QCOMPARE(rows[2].body, rows[0].body);
+    }
+
+    void bulkActionsGoInChunksAndCanBeCancelled()
+    {
+        QList<QJsonObject> batch = statements(1200);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        QList<qint64> all;
+        for (const Delivery& delivery : m_queue->list({}, 2000, 0, &error))
+            all << delivery.id;
+        const auto discard = [this](const QList<qint64>& chunk, QString* stepError) {
+            return m_queue->discard(chunk, stepError);
+        };
+
+        BulkAction whole(all, discard);
+        QSignalSpy progress(&whole, &BulkAction::progress);
+        QSignalSpy finished(&whole, &BulkAction::finished);
+        whole.start();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(progress.size(), 3); // 500, 1000, 1200: one transaction each
+        QCOMPARE(progress.last().at(0).toInt(), 1200);
+        QCOMPARE(finished.first().at(0).toInt(), 1200);
+        QVERIFY(!finished.first().at(2).toBool());
+
+        BulkAction resend(all, [this](const QList<qint64>& chunk, QString* stepError) {
+            return m_queue->resend(chunk, stepError);
+        });
+        QSignalSpy resent(&resend, &BulkAction::finished);
+        connect(&resend, &BulkAction::progress, &resend, &BulkAction::cancel); // stop after the first chunk
+        resend.start();
+        QVERIFY(resent.wait(10000));
+        QCOMPARE(resent.first().at(0).toInt(), BulkAction::ChunkSize);
+        QVERIFY(resent.first().at(2).toBool());
+        DeliveryFilter queued;
+        queued.states = {Delivery::State::Queued};
+        QCOMPARE(m_queue->count(queued, &error), BulkAction::ChunkSize);
     }
 
     void listFiltersAndSearch()

@@ -3,6 +3,7 @@
 #include "TestStore.h"
 
 #include "common/MessageBox.h"
+#include "delivery/BulkAction.h"
 #include "delivery/DeliveryQueue.h"
 #include "integrations/IntegrationRepository.h"
 #include "integrations/IntegrationService.h"
@@ -13,6 +14,8 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QProgressBar>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
@@ -115,13 +118,39 @@ private Q_SLOTS:
 
         MessageBox::setNextAnswer(true);
         page.discardSelected();
-        QCOMPARE(count(Delivery::State::Discarded), 1);
+        QTRY_COMPARE(count(Delivery::State::Discarded), 1);
+        QTRY_VERIFY(!page.bulkAction());
         auto* states = page.findChildren<QComboBox*>().at(1);
         states->setCurrentIndex(states->findText(QStringLiteral("Discarded")));
         QCOMPARE(page.model()->totalCount(), 1);
         table->selectRow(0);
         page.resendSelected();
-        QCOMPARE(count(Delivery::State::Discarded), 0);
+        QTRY_COMPARE(count(Delivery::State::Discarded), 0);
+        QTRY_VERIFY(!page.bulkAction());
+
+        // Many at once: a progress bar while it runs, one transaction per chunk, and a summary at the end.
+        states->setCurrentIndex(states->findText(QStringLiteral("Failed and waiting")));
+        QCOMPARE(page.model()->totalCount(), 1000);
+        while (page.model()->canFetchMore({})) // as scrolling to the end does
+            page.model()->fetchMore({});
+        table->selectAll();
+        MessageBox::setNextAnswer(true);
+        page.discardSelected();
+        QVERIFY(page.bulkAction());
+        auto* progress = page.findChild<QProgressBar*>();
+        QVERIFY(progress->isVisibleTo(&page));
+        QCOMPARE(progress->maximum(), 1000);
+        QSignalSpy chunks(page.bulkAction(), &BulkAction::progress);
+        QVERIFY(chunks.wait(5000));
+        if (!folder.isEmpty())
+            page.grab().save(folder + QStringLiteral("/queue-bulk.png"));
+        QTRY_VERIFY(!page.bulkAction());
+        QVERIFY(!progress->isVisibleTo(&page));
+        QCOMPARE(count(Delivery::State::Discarded), 1000);
+        bool summarised = false;
+        for (QLabel* label : page.findChildren<QLabel*>())
+            summarised |= label->text().contains(QLatin1String("Discarded 1000 of 1000"));
+        QVERIFY(summarised);
     }
 };
 

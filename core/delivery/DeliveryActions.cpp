@@ -40,14 +40,25 @@ int DeliveryActions::resend(const QList<qint64>& deliveryIds, QString* error)
     return m_queue.resend(deliveryIds, error);
 }
 
-int DeliveryActions::replay(qint64 integrationId, const QDateTime& from, const QDateTime& to, QString* error)
+QList<qint64> DeliveryActions::replaySources(const QDateTime& from, const QDateTime& to, QString* error)
 {
     if (!from.isValid() || !to.isValid() || to < from) {
         *error = QStringLiteral("The time range is empty or reversed: give --from before --to, e.g. "
                                 "--from 2026-11-01T00:00:00Z --to 2026-11-02T00:00:00Z.");
-        return -1;
+        return {};
     }
-    return m_queue.replay(integrationId, from, to, QDateTime::currentDateTimeUtc(), error);
+    return m_queue.replaySources(from, to, error);
+}
+
+int DeliveryActions::replay(qint64 integrationId, const QList<qint64>& sourceIds, QString* error)
+{
+    return m_queue.replay(integrationId, sourceIds, QDateTime::currentDateTimeUtc(), error);
+}
+
+int DeliveryActions::replay(qint64 integrationId, const QDateTime& from, const QDateTime& to, QString* error)
+{
+    const QList<qint64> sources = replaySources(from, to, error);
+    return error->isEmpty() ? replay(integrationId, sources, error) : -1;
 }
 
 int DeliveryActions::exportFailed(const DeliveryFilter& filter, QIODevice* output, QString* error)

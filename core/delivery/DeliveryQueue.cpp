@@ -374,26 +374,39 @@ int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)
                         error);
 }
 
-int DeliveryQueue::replay(qint64 integrationId, const QDateTime& from, const QDateTime& to, const QDateTime& now,
-                          QString* error)
+QList<qint64> DeliveryQueue::replaySources(const QDateTime& from, const QDateTime& to, QString* error) const
 {
+    // The first queued copy of every statement in the range, in its original order.
+    QList<qint64> ids;
+    QSqlQuery query(m_store.database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT MIN(id) FROM deliveries WHERE created_at >= ? AND created_at <= ? "
+                                 "GROUP BY statement_id ORDER BY 1"));
+    query.addBindValue(from.toMSecsSinceEpoch());
+    query.addBindValue(to.toMSecsSinceEpoch());
+    if (!exec(query, error))
+        return {};
+    while (query.next())
+        ids << query.value(0).toLongLong();
+    return ids;
+}
+
+int DeliveryQueue::replay(qint64 integrationId, const QList<qint64>& sourceIds, const QDateTime& now, QString* error)
+{
+    if (sourceIds.isEmpty())
+        return 0;
     Transaction transaction(m_store);
     if (!transaction.isActive()) {
         *error = transaction.error();
         return -1;
     }
-    // The first queued copy of every statement in the range, in its original order.
     QSqlQuery query(m_store.database());
-    query.prepare(QStringLiteral(
-        "INSERT INTO deliveries (integration_id, statement_id, state, created_at, updated_at) "
-        "SELECT ?, d.statement_id, 'queued', ?, ? FROM deliveries d WHERE d.id IN ("
-        " SELECT MIN(id) FROM deliveries WHERE created_at >= ? AND created_at <= ? GROUP BY statement_id) "
-        "ORDER BY d.id"));
+    query.prepare(QStringLiteral("INSERT INTO deliveries (integration_id, statement_id, state, created_at, updated_at) "
+                                 "SELECT ?, statement_id, 'queued', ?, ? FROM deliveries WHERE id IN (%1) ORDER BY id")
+                      .arg(idList(sourceIds)));
     query.addBindValue(integrationId);
     query.addBindValue(now.toMSecsSinceEpoch());
     query.addBindValue(now.toMSecsSinceEpoch());
-    query.addBindValue(from.toMSecsSinceEpoch());
-    query.addBindValue(to.toMSecsSinceEpoch());
     if (!exec(query, error))
         return -1;
     const int count = query.numRowsAffected();

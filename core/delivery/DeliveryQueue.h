@@ -76,8 +76,10 @@ public:
     int retryNow(qint64 integrationId, QString* error);    // forget the waits of queued deliveries
     int discard(const QList<qint64>& ids, QString* error); // queued or held -> discarded
     int resend(const QList<qint64>& ids, QString* error);  // delivered, duplicate or discarded -> queued
-    // Statements first queued in [from, to] (to any integration) queued again to one integration, same ids and bodies.
-    int replay(qint64 integrationId, const QDateTime& from, const QDateTime& to, const QDateTime& now, QString* error);
+    // Replay: the first delivery of every statement first queued in [from, to] (to any integration), in order…
+    QList<qint64> replaySources(const QDateTime& from, const QDateTime& to, QString* error) const;
+    // …queued again to one integration, same ids and bodies.
+    int replay(qint64 integrationId, const QList<qint64>& sourceIds, const QDateTime& now, QString* error);
 
     std::optional<Delivery> byId(qint64 id, QString* error) const;
     QList<Delivery> list(const DeliveryFilter& filter, int limit, int offset, QString* error) const;

@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
@@ -81,11 +82,27 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     toolbar->addAction(tr("Replay…"), this, &DeliveryQueuePage::replay);
     toolbar->addAction(tr("Export Failed…"), this, &DeliveryQueuePage::exportFailed);
     layout->addWidget(toolbar);
+    m_toolbar = toolbar;
 
     m_message = new QLabel;
     m_message->setWordWrap(true);
     m_message->hide();
     layout->addWidget(m_message);
+    m_progressRow = new QWidget;
+    auto* progressLayout = new QHBoxLayout(m_progressRow);
+    progressLayout->setContentsMargins(4, 0, 4, 0);
+    m_progress = new QProgressBar;
+    m_progress->setFormat(tr("%v of %m"));
+    auto* cancel = new QPushButton(tr("Cancel"));
+    cancel->setToolTip(tr("Stop after the statements in hand; what was done stays done"));
+    connect(cancel, &QPushButton::clicked, this, [this] {
+        if (m_bulk)
+            m_bulk->cancel();
+    });
+    progressLayout->addWidget(m_progress, 1);
+    progressLayout->addWidget(cancel);
+    m_progressRow->hide();
+    layout->addWidget(m_progressRow);
 
     auto* splitter = new QSplitter(Qt::Vertical);
     m_model = new DeliveryTableModel(store, this);
@@ -277,15 +294,15 @@ void DeliveryQueuePage::resendSelected()
     const QList<qint64> ids = selectedIds();
     if (ids.isEmpty())
         return report(tr("Select the deliveries to send again."));
-    QString error;
-    const int count = m_actions->resend(ids, &error);
-    report(count < 0 ? error
-                     : tr("%1 of %2 selected statements queued again with their ids (only delivered or "
-                          "discarded ones can be resent).")
-                           .arg(count)
-                           .arg(ids.size()),
-           count < 0);
-    reload();
+    runBulk(
+        ids, [this](const QList<qint64>& chunk, QString* error) { return m_actions->resend(chunk, error); },
+        [this, total = ids.size()](int changed, bool cancelled) -> QString {
+            return (cancelled ? tr("Cancelled. ") : QString()) +
+                   tr("%1 of %2 selected statements queued again with their ids (only delivered or discarded ones "
+                      "can be resent).")
+                       .arg(changed)
+                       .arg(total);
+        });
 }
 
 void DeliveryQueuePage::discardSelected()
@@ -298,11 +315,12 @@ void DeliveryQueuePage::discardSelected()
                                 "log, and they can be resent later."),
                              tr("Discard")))
         return;
-    QString error;
-    const int count = m_actions->discard(ids, &error);
-    report(count < 0 ? error : tr("Discarded %1 of %2 (only queued or held ones can be).").arg(count).arg(ids.size()),
-           count < 0);
-    reload();
+    runBulk(
+        ids, [this](const QList<qint64>& chunk, QString* error) { return m_actions->discard(chunk, error); },
+        [this, total = ids.size()](int changed, bool cancelled) -> QString {
+            return (cancelled ? tr("Cancelled. ") : QString()) +
+                   tr("Discarded %1 of %2 (only queued or held ones can be).").arg(changed).arg(total);
+        });
 }
 
 void DeliveryQueuePage::replay()
@@ -332,11 +350,47 @@ void DeliveryQueuePage::replay()
     form->addRow(buttons);
     if (target->count() == 0 || dialog.exec() != QDialog::Accepted)
         return;
-    const int count =
-        m_actions->replay(target->currentData().toLongLong(), from->dateTime().toUTC(), to->dateTime().toUTC(), &error);
-    report(count < 0 ? error : tr("%1 statements queued again to %2.").arg(count).arg(target->currentText()),
-           count < 0);
-    reload();
+    const QList<qint64> sources = m_actions->replaySources(from->dateTime().toUTC(), to->dateTime().toUTC(), &error);
+    if (!error.isEmpty())
+        return report(error, true);
+    if (sources.isEmpty())
+        return report(tr("No statement was first queued in that time range."));
+    const qint64 integrationId = target->currentData().toLongLong();
+    runBulk(
+        sources,
+        [this, integrationId](const QList<qint64>& chunk, QString* chunkError) {
+            return m_actions->replay(integrationId, chunk, chunkError);
+        },
+        [this, name = target->currentText()](int changed, bool cancelled) -> QString {
+            return (cancelled ? tr("Cancelled. ") : QString()) +
+                   tr("%1 statements queued again to %2.").arg(changed).arg(name);
+        });
+}
+
+void DeliveryQueuePage::runBulk(const QList<qint64>& ids, BulkAction::Step step,
+                                std::function<QString(int changed, bool cancelled)> summary)
+{
+    if (m_bulk)
+        return report(tr("Wait until the running action has finished, or cancel it."));
+    report({});
+    m_bulk = new BulkAction(ids, std::move(step), this);
+    m_progress->setRange(0, int(ids.size()));
+    m_progress->setValue(0);
+    // A few hundred take a blink; the bar is for the ones that take a while.
+    m_progressRow->setVisible(ids.size() > BulkAction::ChunkSize);
+    m_toolbar->setEnabled(false);
+    connect(m_bulk, &BulkAction::progress, m_progress, &QProgressBar::setValue);
+    connect(m_bulk, &BulkAction::finished, this,
+            [this, summary = std::move(summary)](int changed, const QString& error, bool cancelled) {
+                std::exchange(m_bulk, nullptr)->deleteLater(); // the page is free for the next action at once
+                m_progressRow->hide();
+                m_toolbar->setEnabled(true);
+                report(error.isEmpty() ? summary(changed, cancelled)
+                                       : tr("%1 (stopped after %2).").arg(error).arg(changed),
+                       !error.isEmpty());
+                reload();
+            });
+    m_bulk->start();
 }
 
 void DeliveryQueuePage::exportFailed()

@@ -1,6 +1,11 @@
 #pragma once
 
+#include "delivery/BulkAction.h"
+
+#include <QPointer>
 #include <QWidget>
+
+#include <functional>
 
 class DeliveryActions;
 class DeliveryTableModel;
@@ -10,8 +15,11 @@ class QComboBox;
 class QHBoxLayout;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
+class QPushButton;
 class QTableView;
 class QTextBrowser;
+class QToolBar;
 class Store;
 
 // Support's view of the queue: a health card per integration, the deliveries with filters and search, and every
@@ -30,6 +38,8 @@ public:
     void discardSelected();
     void replay();
     void exportFailed();
+    // The bulk action running now (resend, discard, replay of many), if any.
+    BulkAction* bulkAction() const { return m_bulk; }
 
 Q_SIGNALS:
     void editIntegrationRequested(qint64 integrationId);
@@ -41,6 +51,9 @@ private:
     void showAttempts();
     QList<qint64> selectedIds() const;
     void report(const QString& text, bool error = false);
+    // Runs step over ids a chunk at a time with a progress bar and Cancel; summary says what was done.
+    void runBulk(const QList<qint64>& ids, BulkAction::Step step,
+                 std::function<QString(int changed, bool cancelled)> summary);
 
     Store& m_store;
     IntegrationService& m_integrations;
@@ -53,6 +66,10 @@ private:
     QLineEdit* m_search = nullptr;
     QLabel* m_count = nullptr;
     QLabel* m_message = nullptr;
+    QToolBar* m_toolbar = nullptr;
+    QWidget* m_progressRow = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPointer<BulkAction> m_bulk;
     DeliveryTableModel* m_model = nullptr;
     QTableView* m_table = nullptr;
     QTextBrowser* m_attempts = nullptr;
