@@ -243,6 +243,8 @@ void IntegrationsPage::showDetails()
     if (i.auth == Integration::Auth::OAuth2) {
         html += row(tr("Authentication URL"), i.authUrl.toString().toHtmlEscaped());
         html += row(tr("Client ID"), i.clientId.toHtmlEscaped());
+        html += row(tr("Credentials"),
+                    i.clientCredentialsInBody ? tr("in the token request's form body") : tr("HTTP Basic header"));
         html += row(tr("Client Secret"), i.hasSecret ? tr("stored in the OS keychain") : tr("none"));
     } else if (i.auth == Integration::Auth::Basic) {
         html += row(tr("Username"), i.username.toHtmlEscaped());
