@@ -11,11 +11,13 @@
 
 #include "common/Clock.h"
 #include "common/Icons.h"
+#include "common/Logging.h"
 #include "delivery/DeliveryQueue.h"
 #include "delivery/EngineLease.h"
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationsPage.h"
 #include "store/Store.h"
+#include "store/StoreNotifier.h"
 
 #include <QAction>
 #include <QApplication>
@@ -65,6 +67,7 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     addPage(new TestConsolePage(store, *m_integrations, m_delivery->transport()),
             Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("console")), tr("Test Console"));
     auto* queuePage = new DeliveryQueuePage(store, *m_integrations);
+    m_queuePage = queuePage;
     addPage(queuePage, Icons::themed(QStringLiteral("mail-send-receive"), QStringLiteral("queue")),
             tr("Delivery Queue"));
     connect(queuePage, &DeliveryQueuePage::editIntegrationRequested, this, [this](qint64 id) {
@@ -125,9 +128,37 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     m_integrationsPage->reload();
     updateStatusBar();
     m_delivery->start();
+    followOtherProcesses();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::followOtherProcesses()
+{
+    // What this window's engine records, and what another desktop or a worker commits, shows here within about a
+    // second: changes are gathered for a moment, then the integrations (health included), the queue and the status
+    // bar are read again.
+    auto* settle = new QTimer(this);
+    settle->setSingleShot(true);
+    settle->setInterval(300);
+    connect(settle, &QTimer::timeout, this, [this] {
+        m_integrationsPage->reload();
+        m_queuePage->refreshLive();
+        updateStatusBar();
+    });
+    const auto changed = [settle] {
+        if (!settle->isActive())
+            settle->start();
+    };
+    connect(&m_delivery->engine(), &DeliveryEngine::recorded, settle, changed);
+    connect(&m_delivery->engine(), &DeliveryEngine::healthChanged, settle, changed);
+    connect(&m_delivery->engine(), &DeliveryEngine::activeChanged, settle, changed);
+    m_notifier = new StoreNotifier(m_store, this);
+    connect(m_notifier, &StoreNotifier::changed, settle, changed);
+    QString error;
+    if (!m_notifier->start(&error))
+        qCWarning(lcStore) << "Changes made by other processes will show on the next refresh only:" << error;
+}
 
 void MainWindow::addPage(QWidget* page, const QIcon& icon, const QString& title)
 {

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 class IntegrationService;
+class DeliveryQueuePage;
 class DeliveryService;
 class NotificationsPage;
 class IntegrationsPage;
@@ -10,6 +11,7 @@ class QLabel;
 class QListWidget;
 class QStackedWidget;
 class SecretStore;
+class StoreNotifier;
 class Store;
 
 // The console: a sidebar of pages, the page, and a status bar with what needs attention.
@@ -27,6 +29,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void followOtherProcesses();
     void addPage(QWidget* page, const QIcon& icon, const QString& title);
     void updateSummary(int total, int unhealthy);
     void updateStatusBar();
@@ -38,6 +41,8 @@ private:
     QStackedWidget* m_pages = nullptr;
     IntegrationsPage* m_integrationsPage = nullptr;
     NotificationsPage* m_notificationsPage = nullptr;
+    DeliveryQueuePage* m_queuePage = nullptr;
+    StoreNotifier* m_notifier = nullptr; // other desktops' and workers' commits
     QLabel* m_integrationsLabel = nullptr;
     QLabel* m_unhealthyLabel = nullptr;
     QLabel* m_queuedLabel = nullptr;

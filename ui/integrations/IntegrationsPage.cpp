@@ -19,7 +19,6 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTextBrowser>
-#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -151,12 +150,8 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_stack->addWidget(splitter);
     layout->addWidget(m_stack, 1);
 
+    // Changes made elsewhere (the CLI, a worker, the engine recording health) come through MainWindow.
     connect(&m_service, &IntegrationService::integrationsChanged, this, &IntegrationsPage::reload);
-    // Changes made elsewhere (the CLI, a worker recording health) show up without asking.
-    auto* poll = new QTimer(this);
-    poll->setInterval(2000);
-    connect(poll, &QTimer::timeout, this, &IntegrationsPage::reload);
-    poll->start();
     reload();
 }
 

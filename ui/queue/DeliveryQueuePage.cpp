@@ -153,15 +153,14 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
             card->tick();
     });
     countdown->start();
-    auto* poll = new QTimer(this);
-    poll->setInterval(3000);
-    connect(poll, &QTimer::timeout, this, [this] {
-        reloadCards();
-        if (isVisible())
-            applyFilter(); // a worker may have moved things on; the selection is kept
-    });
-    poll->start();
     reload();
+}
+
+void DeliveryQueuePage::refreshLive()
+{
+    reloadCards();
+    if (isVisible())
+        applyFilter(); // the engine or a worker moved things on; the selection is kept
 }
 
 DeliveryQueuePage::~DeliveryQueuePage() = default;

@@ -38,6 +38,8 @@ public:
     void discardSelected();
     void replay();
     void exportFailed();
+    // The store changed (this window's engine, another desktop, a worker): cards and table follow.
+    void refreshLive();
     // The bulk action running now (resend, discard, replay of many), if any.
     BulkAction* bulkAction() const { return m_bulk; }
 
