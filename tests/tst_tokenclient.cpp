@@ -368,6 +368,12 @@ private Q_SLOTS:
         const AuthorizationResult result = authorize(rig, basic);
         QVERIFY(result.ok);
         QCOMPARE(result.header, "Basic " + QByteArray("lrs:" + m_secret.toUtf8()).toBase64());
+        // Kept in memory for the next requests: the keychain is asked again only after an edit (or a while).
+        rig.secrets.entries.clear();
+        QCOMPARE(authorize(rig, basic).header, result.header);
+        Integration edited = basic;
+        ++edited.revision;
+        QVERIFY(!authorize(rig, edited).ok); // read again, and the keychain no longer has it
 
         Integration none = basic;
         none.auth = Integration::Auth::None;

@@ -120,15 +120,16 @@ void TokenClient::authorization(const Integration& integration, QObject* context
         return done(result);
     }
     const FetchKey key{integration.id, integration.revision};
+    // A token, or a Basic header, is used until it expires or the integration is edited (new credentials).
+    const auto cached = m_tokens.constFind(integration.id);
+    if (cached != m_tokens.constEnd() && cached->revision == integration.revision &&
+        m_clock.now() < cached->validUntil) {
+        AuthorizationResult result;
+        result.ok = true;
+        result.header = cached->header;
+        return done(result);
+    }
     if (integration.auth == Integration::Auth::OAuth2) {
-        const auto cached = m_tokens.constFind(integration.id);
-        if (cached != m_tokens.constEnd() && cached->revision == integration.revision &&
-            m_clock.now() < cached->validUntil) {
-            AuthorizationResult result;
-            result.ok = true;
-            result.header = cached->header;
-            return done(result);
-        }
         // One token request at a time per integration: the others wait for its answer.
         auto waiting = m_waiting.find(key);
         if (waiting != m_waiting.end()) {
@@ -157,10 +158,14 @@ void TokenClient::authorization(const Integration& integration, QObject* context
                        }
                        if (integration.auth == Integration::Auth::OAuth2)
                            return fetch(integration, secret.value);
-                       // HTTP Basic: the password is read for each request and kept nowhere.
+                       // HTTP Basic: the header is kept in memory like a token (never stored, never logged) and
+                       // read from the keychain again every BasicLifetimeSeconds, so the queue does not ask the
+                       // keychain once per statement.
                        AuthorizationResult result;
                        result.ok = true;
                        result.header = basicHeader(integration.username.toUtf8(), secret.value.toUtf8());
+                       m_tokens.insert(integration.id, {result.header, m_clock.now().addSecs(BasicLifetimeSeconds),
+                                                        BasicLifetimeSeconds, integration.revision});
                        if (guard)
                            done(result);
                    });
