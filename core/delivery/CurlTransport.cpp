@@ -8,7 +8,6 @@
 #include "integrations/Integration.h"
 
 #include <QPointer>
-#include <QUrlQuery>
 
 // One request in flight: what curl reads from and writes into while it runs.
 struct CurlTransfer
@@ -90,11 +89,6 @@ bool isTlsError(CURLcode code)
     }
 }
 
-QString seconds(int milliseconds)
-{
-    return QString::number(milliseconds / 1000.0, 'g', 3);
-}
-
 } // namespace
 
 CurlTransport::CurlTransport(TokenClient& tokens, Clock& clock, QObject* parent)
@@ -152,23 +146,13 @@ void CurlTransport::send(const Integration& integration, const QByteArray& body,
     transfer->bodyCap = m_responseBodyCap;
     transfer->startedAt = m_clock.now();
 
-    QUrl url = integration.statementUrl;
     const QString statementId = m_usePut ? statementIdForPut(body) : QString();
-    if (!statementId.isEmpty()) {
-        QUrlQuery query(url);
-        query.addQueryItem(QStringLiteral("statementId"), statementId);
-        url.setQuery(query);
-    }
     transfer->method = statementId.isEmpty() ? QStringLiteral("POST") : QStringLiteral("PUT");
-    transfer->url = url.toString(QUrl::FullyEncoded);
+    transfer->url = statementRequestUrl(integration, statementId).toString(QUrl::FullyEncoded);
 
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "X-Experience-API-Version: 1.0.3");
-    headers = curl_slist_append(headers, "User-Agent: xAPI-Courier/" COURIER_VERSION);
-    headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip for large batches
-    if (!authorization.isEmpty())
-        headers = curl_slist_append(headers, QByteArray("Authorization: " + authorization).constData());
+    curl_slist* headers = curl_slist_append(nullptr, "Expect:"); // no 100-continue round trip for large batches
+    for (const auto& [name, value] : statementRequestHeaders(authorization))
+        headers = curl_slist_append(headers, QByteArray(name + ": " + value).constData());
     transfer->headers = headers;
 
     CURL* easy = takeHandle();
@@ -234,9 +218,7 @@ void CurlTransport::finish(CurlTransfer* transfer, CURL* easy, CURLcode code)
         const QString detail = QString::fromUtf8(transfer->errorText[0] ? transfer->errorText : curl_easy_strerror(code));
         if (code == CURLE_OPERATION_TIMEDOUT) {
             result.errorKind = TransportResult::ErrorKind::Timeout;
-            result.error = connectUs == 0
-                               ? QStringLiteral("No connection within %1 s (connect timeout).").arg(seconds(m_connectTimeoutMs))
-                               : QStringLiteral("No complete answer within %1 s (timeout).").arg(seconds(m_timeoutMs));
+            result.error = connectUs == 0 ? connectTimeoutError(m_connectTimeoutMs) : totalTimeoutError(m_timeoutMs);
         } else if (isTlsError(code)) {
             result.errorKind = TransportResult::ErrorKind::Tls;
             result.error = QStringLiteral("TLS error: %1.").arg(detail);
@@ -250,11 +232,13 @@ void CurlTransport::finish(CurlTransfer* transfer, CURL* easy, CURLcode code)
     attempt.startedAt = transfer->startedAt;
     attempt.durationMs = int(totalUs / 1000);
     attempt.requestLine = transfer->method + QLatin1Char(' ') + transfer->url;
-    QString requestHeaders = QStringLiteral("Content-Type: application/json\nX-Experience-API-Version: 1.0.3\n"
-                                            "User-Agent: xAPI-Courier/" COURIER_VERSION);
-    if (!transfer->authorization.isEmpty())
-        requestHeaders += QStringLiteral("\nAuthorization: ") + Redaction::authorization(transfer->authorization);
-    attempt.requestHeaders = requestHeaders;
+    QStringList requestHeaders;
+    for (const auto& [name, value] : statementRequestHeaders(transfer->authorization)) {
+        const QString shown =
+            name == "Authorization" ? Redaction::authorization(value) : QString::fromLatin1(value);
+        requestHeaders << QString::fromLatin1(name) + QStringLiteral(": ") + shown;
+    }
+    attempt.requestHeaders = requestHeaders.join(QLatin1Char('\n'));
     attempt.requestBodySize = int(transfer->body.size());
     attempt.status = result.status;
     attempt.responseHeaders = QString::fromLatin1(transfer->responseHeaders);

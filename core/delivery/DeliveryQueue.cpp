@@ -81,22 +81,21 @@ QString whereClause(const DeliveryFilter& filter, QVariantList* values)
     return conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
 }
 
-bool exec(QSqlQuery& query, QString* error)
+bool failed(const QSqlQuery& query, QString* error)
 {
-    if (query.exec())
-        return true;
     *error = Store::describe(query.lastError());
     qCWarning(lcDelivery) << "Query failed:" << query.lastError().text();
     return false;
 }
 
+bool exec(QSqlQuery& query, QString* error)
+{
+    return query.exec() || failed(query, error);
+}
+
 bool exec(QSqlQuery& query, const QString& sql, QString* error)
 {
-    if (query.exec(sql))
-        return true;
-    *error = Store::describe(query.lastError());
-    qCWarning(lcDelivery) << "Query failed:" << query.lastError().text();
-    return false;
+    return query.exec(sql) || failed(query, error);
 }
 
 } // namespace

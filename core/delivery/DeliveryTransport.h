@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <QUrl>
 
 #include <functional>
 #include <optional>
@@ -74,6 +75,15 @@ using TransportCallback = std::function<void(const TransportResult&)>;
 // PUT needs the statement's id: the "id" of a single statement; empty for an array or a statement without one (those
 // go by POST).
 QString statementIdForPut(const QByteArray& body);
+
+// What every statement request carries, whichever transport sends it: the Statement URL (with ?statementId= for a
+// PUT) and the headers, Authorization last when there is one.
+QUrl statementRequestUrl(const Integration& integration, const QString& statementId);
+QList<std::pair<QByteArray, QByteArray>> statementRequestHeaders(const QByteArray& authorization);
+
+// The sentences for a request that timed out.
+QString connectTimeoutError(int milliseconds);
+QString totalTimeoutError(int milliseconds);
 
 // How the engine reaches a receiver: one HTTP request per call, carrying one statement or a JSON array of them.
 class DeliveryTransport

@@ -13,7 +13,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
-#include <QUrlQuery>
 
 namespace {
 
@@ -42,18 +41,9 @@ QString HttpTransport::redactedHeaders(const QNetworkRequest& request)
 QNetworkRequest HttpTransport::buildRequest(const Integration& integration, const QString& statementId,
                                             const QByteArray& authorization) const
 {
-    QUrl url = integration.statementUrl;
-    if (!statementId.isEmpty()) {
-        QUrlQuery query(url);
-        query.addQueryItem(QStringLiteral("statementId"), statementId);
-        url.setQuery(query);
-    }
-    QNetworkRequest request(url);
-    request.setRawHeader("Content-Type", "application/json");
-    request.setRawHeader("X-Experience-API-Version", "1.0.3");
-    request.setRawHeader("User-Agent", "xAPI-Courier/" COURIER_VERSION);
-    if (!authorization.isEmpty())
-        request.setRawHeader("Authorization", authorization);
+    QNetworkRequest request(statementRequestUrl(integration, statementId));
+    for (const auto& [name, value] : statementRequestHeaders(authorization))
+        request.setRawHeader(name, value);
     request.setTransferTimeout(m_timeoutMs);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);

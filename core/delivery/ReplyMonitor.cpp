@@ -3,13 +3,6 @@
 #include <QNetworkReply>
 #include <QSslError>
 
-namespace {
-QString seconds(int milliseconds)
-{
-    return QString::number(milliseconds / 1000.0, 'g', 4);
-}
-} // namespace
-
 ReplyMonitor* ReplyMonitor::watch(QNetworkReply* reply, int connectTimeoutMs, int totalTimeoutMs)
 {
     return new ReplyMonitor(reply, connectTimeoutMs, totalTimeoutMs);
@@ -81,8 +74,8 @@ QString ReplyMonitor::failureText() const
     switch (failureKind()) {
     case TransportResult::ErrorKind::Timeout:
         if (m_timedOut == TimedOut::Connect)
-            return QStringLiteral("No connection within %1 s (connect timeout).").arg(seconds(m_connectTimeoutMs));
-        return QStringLiteral("No complete answer within %1 s (timeout).").arg(seconds(m_totalTimeoutMs));
+            return connectTimeoutError(m_connectTimeoutMs);
+        return totalTimeoutError(m_totalTimeoutMs);
     case TransportResult::ErrorKind::Tls:
         return QStringLiteral("TLS error: %1.")
             .arg(m_tlsErrors.isEmpty() ? m_reply->errorString() : m_tlsErrors.join(QStringLiteral("; ")));
