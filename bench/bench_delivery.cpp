@@ -42,8 +42,14 @@ constexpr int InFlight = 6;
 class NoSecrets final : public SecretStore
 {
 public:
-    void read(const QString&, QObject*, SecretCallback done) override { done({SecretResult::Status::NotFound, {}, {}}); }
-    void write(const QString&, const QString&, QObject*, SecretCallback done) override { done({SecretResult::Status::Failed, {}, {}}); }
+    void read(const QString&, QObject*, SecretCallback done) override
+    {
+        done({SecretResult::Status::NotFound, {}, {}});
+    }
+    void write(const QString&, const QString&, QObject*, SecretCallback done) override
+    {
+        done({SecretResult::Status::Failed, {}, {}});
+    }
     void remove(const QString&, QObject*, SecretCallback done) override { done({}); }
 };
 
@@ -156,7 +162,9 @@ double bareCurl(const QList<QByteArray>& bodies, const QUrl& url)
     headers = curl_slist_append(headers, "X-Experience-API-Version: 1.0.3");
     headers = curl_slist_append(headers, "Expect:");
     const QByteArray address = url.toEncoded();
-    const auto discard = +[](char*, size_t size, size_t count, void*) { return size * count; };
+    const auto discard = +[](char*, size_t size, size_t count, void*) {
+        return size * count;
+    };
     qsizetype next = 0;
     qsizetype ok = 0;
     const auto start = [&](CURL* easy) {

@@ -26,7 +26,8 @@ int main(int argc, char** argv)
         statements += request.body().count("\"actor\"");
         return QHttpServerResponse(QByteArray("[\"ok\"]"));
     });
-    server.route(QStringLiteral("/count"), [&] { return QString(QString::number(requests) + u' ' + QString::number(statements)); });
+    server.route(QStringLiteral("/count"),
+                 [&] { return QString(QString::number(requests) + u' ' + QString::number(statements)); });
     server.route(QStringLiteral("/status"), [&](const QHttpServerRequest& request) {
         status = QUrlQuery(request.url()).queryItemValue(QStringLiteral("code")).toInt();
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);

@@ -122,17 +122,17 @@ private Q_SLOTS:
         QCOMPARE(tunedJson.value(QStringLiteral("concurrency")).toInt(), 1);
         QCOMPARE(tunedJson.value(QStringLiteral("batchSize")).toInt(), 50);
         QCOMPARE(tunedJson.value(QStringLiteral("clientAuth")).toString(), QStringLiteral("basic"));
-        const CliResult inBody = run({QStringLiteral("integration"), QStringLiteral("edit"),
-                                      QStringLiteral("Acme Production"), QStringLiteral("--client-auth"),
-                                      QStringLiteral("body")});
+        const CliResult inBody =
+            run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme Production"),
+                 QStringLiteral("--client-auth"), QStringLiteral("body")});
         QVERIFY2(inBody.exitCode == 0, qPrintable(inBody.all()));
         QCOMPARE(show(QStringLiteral("Acme Production")).value(QStringLiteral("clientAuth")).toString(),
                  QStringLiteral("body"));
         QVERIFY(run({QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("Acme Production")})
                     .out.contains("in the form body"));
-        const CliResult badPlacement = run({QStringLiteral("integration"), QStringLiteral("edit"),
-                                            QStringLiteral("Acme Production"), QStringLiteral("--client-auth"),
-                                            QStringLiteral("header")});
+        const CliResult badPlacement =
+            run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme Production"),
+                 QStringLiteral("--client-auth"), QStringLiteral("header")});
         QCOMPARE(badPlacement.exitCode, 2); // a wrong option value is a usage error
         QVERIFY(badPlacement.err.contains("--client-auth"));
         const CliResult badNumber =

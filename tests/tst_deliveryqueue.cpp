@@ -9,8 +9,8 @@
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
-#include <QSqlQuery>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
 
 class TestDeliveryQueue final : public QObject
@@ -212,9 +212,8 @@ private Q_SLOTS:
         QCOMPARE(finished.first().at(0).toInt(), 1200);
         QVERIFY(!finished.first().at(2).toBool());
 
-        BulkAction resend(all, [this](const QList<qint64>& chunk, QString* stepError) {
-            return m_queue->resend(chunk, stepError);
-        });
+        BulkAction resend(
+            all, [this](const QList<qint64>& chunk, QString* stepError) { return m_queue->resend(chunk, stepError); });
         QSignalSpy resent(&resend, &BulkAction::finished);
         connect(&resend, &BulkAction::progress, &resend, &BulkAction::cancel); // stop after the first chunk
         resend.start();

@@ -157,7 +157,8 @@ void MainWindow::followOtherProcesses()
     connect(m_notifier, &StoreNotifier::changed, settle, changed);
     QString error;
     if (!m_notifier->start(&error))
-        qCWarning(lcStore) << "Changes made by other processes will show on the next refresh only:" << error;
+        qCWarning(lcStore) << "Changes made by other processes will show only after Refresh or a change made here:"
+                           << error;
 }
 
 void MainWindow::addPage(QWidget* page, const QIcon& icon, const QString& title)

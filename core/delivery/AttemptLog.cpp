@@ -3,8 +3,8 @@
 #include "store/SqlValues.h"
 #include "store/Store.h"
 
-#include <QSqlError>
 #include <QSet>
+#include <QSqlError>
 #include <QSqlQuery>
 
 QJsonObject AttemptRecord::toJson() const
@@ -54,7 +54,8 @@ QSet<qint64> existingIntegrations(QSqlDatabase db, const QList<AttemptRecord>& a
 
 void bind(QSqlQuery& query, const AttemptRecord& attempt)
 {
-    query.addBindValue(attempt.deliveryId > 0 ? QVariant(attempt.deliveryId) : QVariant(QMetaType(QMetaType::LongLong)));
+    query.addBindValue(attempt.deliveryId > 0 ? QVariant(attempt.deliveryId)
+                                              : QVariant(QMetaType(QMetaType::LongLong)));
     query.addBindValue(attempt.integrationId);
     query.addBindValue(SqlValues::time(attempt.startedAt));
     query.addBindValue(attempt.durationMs);
@@ -70,8 +71,9 @@ void bind(QSqlQuery& query, const AttemptRecord& attempt)
 QString insertSql(int rows)
 {
     QStringList values(rows, QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?)"));
-    return QStringLiteral("INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, "
-                          "request_headers, request_body_size, status, response_headers, response_body, error) VALUES ") +
+    return QStringLiteral(
+               "INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, "
+               "request_headers, request_body_size, status, response_headers, response_body, error) VALUES ") +
            values.join(QLatin1Char(','));
 }
 } // namespace

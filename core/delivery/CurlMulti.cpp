@@ -82,8 +82,7 @@ void CurlMulti::watch(curl_socket_t socket, int what)
                                        int event) {
         if (!notifier) {
             notifier = std::make_unique<QSocketNotifier>(qintptr(socket), type);
-            connect(notifier.get(), &QSocketNotifier::activated, this,
-                    [this, socket, event] { act(socket, event); });
+            connect(notifier.get(), &QSocketNotifier::activated, this, [this, socket, event] { act(socket, event); });
         }
         notifier->setEnabled(true);
     };

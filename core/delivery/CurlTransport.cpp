@@ -207,15 +207,16 @@ void CurlTransport::finish(CurlTransfer* transfer, CURL* easy, CURLcode code)
         const QList<QByteArray> statusParts = transfer->statusLine.split(' ');
         result.reason = statusParts.size() > 2 ? statusParts.mid(2).join(' ') : QByteArray();
         result.responseSize = transfer->responseSize;
-        result.retryAfterSeconds = ResponseClassifier::retryAfterSeconds(
-            headerValue(transfer->responseHeaders, "Retry-After"), m_clock.now());
+        result.retryAfterSeconds =
+            ResponseClassifier::retryAfterSeconds(headerValue(transfer->responseHeaders, "Retry-After"), m_clock.now());
         if (!result.delivered()) {
             result.errorKind = TransportResult::ErrorKind::Http;
             result.error = ResponseClassifier::describe(int(status), result.reason, transfer->responseBody);
         }
     } else {
         result.verdict = ResponseClassifier::verdict(0);
-        const QString detail = QString::fromUtf8(transfer->errorText[0] ? transfer->errorText : curl_easy_strerror(code));
+        const QString detail =
+            QString::fromUtf8(transfer->errorText[0] ? transfer->errorText : curl_easy_strerror(code));
         if (code == CURLE_OPERATION_TIMEDOUT) {
             result.errorKind = TransportResult::ErrorKind::Timeout;
             result.error = connectUs == 0 ? connectTimeoutError(m_connectTimeoutMs) : totalTimeoutError(m_timeoutMs);
@@ -234,8 +235,7 @@ void CurlTransport::finish(CurlTransfer* transfer, CURL* easy, CURLcode code)
     attempt.requestLine = transfer->method + QLatin1Char(' ') + transfer->url;
     QStringList requestHeaders;
     for (const auto& [name, value] : statementRequestHeaders(transfer->authorization)) {
-        const QString shown =
-            name == "Authorization" ? Redaction::authorization(value) : QString::fromLatin1(value);
+        const QString shown = name == "Authorization" ? Redaction::authorization(value) : QString::fromLatin1(value);
         requestHeaders << QString::fromLatin1(name) + QStringLiteral(": ") + shown;
     }
     attempt.requestHeaders = requestHeaders.join(QLatin1Char('\n'));

@@ -37,8 +37,8 @@ public:
     void setUsePut(bool put) { m_usePut = put; }
 
 private:
-    void authorizeAndSend(const Integration& integration, const QByteArray& body, bool afterRefresh,
-                          QObject* context, TransportCallback done);
+    void authorizeAndSend(const Integration& integration, const QByteArray& body, bool afterRefresh, QObject* context,
+                          TransportCallback done);
     void send(const Integration& integration, const QByteArray& body, const QByteArray& authorization,
               bool afterRefresh, QObject* context, TransportCallback done);
     void finish(CurlTransfer* transfer, CURL* easy, CURLcode code);

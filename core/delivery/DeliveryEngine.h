@@ -6,8 +6,8 @@
 #include "integrations/IntegrationRepository.h"
 
 #include <QHash>
-#include <QSet>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 class Clock;

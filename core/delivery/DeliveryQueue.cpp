@@ -291,8 +291,9 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     for (auto it = accepted.cbegin(); it != accepted.cend(); ++it) {
         QSqlQuery done(m_store.database());
         const QString sql =
-            QStringLiteral("UPDATE deliveries SET state = '%1', attempts = attempts + 1, last_status = %2, "
-                           "last_error = '', next_attempt_at = NULL, updated_at = %3, delivered_at = %3 WHERE id IN (%4)")
+            QStringLiteral(
+                "UPDATE deliveries SET state = '%1', attempts = attempts + 1, last_status = %2, "
+                "last_error = '', next_attempt_at = NULL, updated_at = %3, delivered_at = %3 WHERE id IN (%4)")
                 .arg(Delivery::stateName(Delivery::State(it.key().first)))
                 .arg(it.key().second)
                 .arg(stamp)

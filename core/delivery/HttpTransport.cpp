@@ -60,14 +60,14 @@ void HttpTransport::authorizeAndSend(const Integration& integration, const QByte
                                      QObject* context, TransportCallback done)
 {
     QPointer<QObject> guard(context);
-    m_tokens.authorization(
-        integration, this, [this, integration, body, afterRefresh, guard, done](const AuthorizationResult& auth) {
-            if (!guard)
-                return;
-            if (auth.ok)
-                return send(integration, body, auth.header, afterRefresh, guard, done);
-            done(auth.failure(integration, m_clock.now(), afterRefresh));
-        });
+    m_tokens.authorization(integration, this,
+                           [this, integration, body, afterRefresh, guard, done](const AuthorizationResult& auth) {
+                               if (!guard)
+                                   return;
+                               if (auth.ok)
+                                   return send(integration, body, auth.header, afterRefresh, guard, done);
+                               done(auth.failure(integration, m_clock.now(), afterRefresh));
+                           });
 }
 
 void HttpTransport::send(const Integration& integration, const QByteArray& body, const QByteArray& authorization,

@@ -44,7 +44,7 @@ class TokenClient final : public QObject
 public:
     static constexpr int ExpiryMarginSeconds = 30;      // a token is renewed this long before it expires…
     static constexpr int DefaultLifetimeSeconds = 3600; // …when the token endpoint gives no expires_in
-    static constexpr int BasicLifetimeSeconds = 600; // a Basic header is read from the keychain again after this
+    static constexpr int BasicLifetimeSeconds = 600;    // a Basic header is read from the keychain again after this
     static constexpr int DefaultTimeoutMs = 15000;
     static constexpr int DefaultConnectTimeoutMs = 10000;
     static constexpr int ResponseBodyCap = 16 * 1024;

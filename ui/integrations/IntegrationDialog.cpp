@@ -259,9 +259,8 @@ void IntegrationDialog::updateAuthFields()
     const auto auth = Integration::Auth(m_auth->currentData().toInt());
     const bool oauth = auth == Integration::Auth::OAuth2;
     const bool basic = auth == Integration::Auth::Basic;
-    for (const QString& field :
-         {QStringLiteral("authUrl"), QStringLiteral("clientId"), QStringLiteral("clientSecret"),
-          QStringLiteral("clientAuth")}) {
+    for (const QString& field : {QStringLiteral("authUrl"), QStringLiteral("clientId"), QStringLiteral("clientSecret"),
+                                 QStringLiteral("clientAuth")}) {
         m_rows.value(field)->setVisible(oauth);
         m_labels.value(field)->setVisible(oauth);
     }
