@@ -6,6 +6,7 @@
 
 #include "delivery/DeliveryEngine.h"
 #include "delivery/HttpTransport.h"
+#include "delivery/LaneLeases.h"
 #include "delivery/TokenClient.h"
 #include "integrations/IntegrationRepository.h"
 
@@ -42,13 +43,29 @@ private:
             statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("%1%2").arg(prefix).arg(i)}};
         QString error;
         QVERIFY(DeliveryQueue(m_fixture->store()).enqueue(statements, {m_integration.id}, m_clock.now(), &error));
-        m_engine->poke();
+        if (m_engine)
+            m_engine->poke();
+    }
+    qint64 addIntegration(const QString& name)
+    {
+        Integration integration = m_integration;
+        integration.id = 0;
+        integration.uid = name;
+        integration.name = name;
+        integration.provider = name;
+        FieldIssues issues;
+        QString error;
+        [&] {
+            QVERIFY2(IntegrationRepository(m_fixture->store()).insert(integration, &issues, &error), qPrintable(error));
+        }();
+        return integration.id;
     }
     int count(Delivery::State state) { return StoreFixtures::countDeliveries(m_fixture->store(), state); }
     void advance(int seconds)
     {
         m_clock.advance(seconds * 1000LL);
-        m_engine->poke();
+        if (m_engine)
+            m_engine->poke();
     }
     // Nothing more arrives while the engine keeps ticking.
     void expectQuiet(int requests)
@@ -233,6 +250,82 @@ private Q_SLOTS:
         QCOMPARE(m_receiver->statementRequests.size(), 2);
         QVERIFY(m_receiver->statementRequests.first().body.startsWith('['));
         QCOMPARE(m_receiver->receivedIds(), ids(10));
+    }
+
+    // Two engines on one store (two connections, as a desktop app and a worker would have): they share the lanes
+    // out, no integration is worked by both, and each integration's statements arrive in order.
+    void enginesShareTheLanesAndKeepEachInOrder()
+    {
+        QList<qint64> lanes{m_integration.id};
+        for (const QString& name : {QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")})
+            lanes << addIntegration(name);
+        m_engine->poke();
+        QTRY_COMPARE(m_engine->heldLanes().size(), 4); // alone, it takes every lane
+
+        Store::OpenResult second = Store::open(m_fixture->store().location());
+        QVERIFY2(second.store, qPrintable(second.error));
+        HttpTransport otherTransport(m_network, *m_tokens, m_clock);
+        DeliveryEngine other(*second.store, otherTransport, m_clock, QStringLiteral("other"));
+        other.setTickInterval(50);
+        other.start();
+        QTest::qWait(300);
+        QVERIFY(other.heldLanes().isEmpty()); // nothing free yet
+        advance(6);                           // past the first engine's renewal: it gives back what is over its share
+        other.poke();
+        QTRY_COMPARE(other.heldLanes().size(), 2);
+        QCOMPARE(m_engine->heldLanes().size(), 2);
+        QVERIFY(!m_engine->heldLanes().intersects(other.heldLanes()));
+
+        const QStringList prefixes{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")};
+        QString error;
+        for (int lane = 0; lane < 4; ++lane) {
+            QList<QJsonObject> statements;
+            for (int i = 0; i < 30; ++i)
+                statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("%1%2").arg(prefixes[lane]).arg(i)}};
+            QVERIFY(DeliveryQueue(m_fixture->store()).enqueue(statements, {lanes[lane]}, m_clock.now(), &error));
+        }
+        m_engine->poke();
+        other.poke();
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 120, 20000);
+        QCOMPARE(m_receiver->statementRequests.size(), 120); // nothing sent twice
+        const QStringList received = m_receiver->receivedIds();
+        for (const QString& prefix : prefixes) {
+            QStringList ofLane;
+            for (const QString& id : received) {
+                if (id.startsWith(prefix))
+                    ofLane << id;
+            }
+            QCOMPARE(ofLane, ids(30, prefix));
+        }
+        other.stop();
+        QTRY_VERIFY(!other.isRunning());
+    }
+
+    // A dead engine's lane waits until its lease runs out; then another engine takes it, queues again what the dead
+    // one left in flight, and delivers everything in order.
+    void aDeadEnginesLaneIsTakenOverWhenItsLeaseRunsOut()
+    {
+        m_engine.reset();
+        LaneLeases dead(m_fixture->store(), QStringLiteral("dead worker"));
+        LaneLeases::Renewal renewal;
+        QString error;
+        QVERIFY2(dead.renew({m_integration.id}, m_clock.now(), &renewal, &error), qPrintable(error));
+        QCOMPARE(renewal.held, QSet<qint64>{m_integration.id});
+        enqueue(5);
+        QCOMPARE(DeliveryQueue(m_fixture->store()).claim(m_integration.id, 2, m_clock.now(), &error).size(), 2);
+
+        m_engine = std::make_unique<DeliveryEngine>(m_fixture->store(), *m_transport, m_clock, QStringLiteral("test"));
+        m_engine->setTickInterval(50);
+        m_engine->start();
+        expectQuiet(0);
+        QVERIFY(!m_engine->isIdle()); // the dead one's lane has work: not idle (a worker --until-idle waits)
+        QCOMPARE(LaneLeases::holders(m_fixture->store(), m_clock.now()), QStringList{QStringLiteral("dead worker")});
+
+        advance(LaneLeases::DefaultSeconds + 1);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 5, 20000);
+        QCOMPARE(m_receiver->receivedIds(), ids(5));
+        QCOMPARE(LaneLeases::holders(m_fixture->store(), m_clock.now()), QStringList{QStringLiteral("test")});
+        QTRY_VERIFY(m_engine->isIdle());
     }
 };
 

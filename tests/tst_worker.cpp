@@ -5,17 +5,21 @@
 
 #include "delivery/DeliveryQueue.h"
 
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
+#include <QTimer>
 
 #include <csignal>
 
-// The headless worker as a real process against a receiver in this process: delivery, clean SIGTERM, and a SIGKILL
-// in the middle of thousands of statements.
+// The headless worker as a real process against a receiver in this process: delivery, clean SIGTERM, a SIGKILL in
+// the middle of thousands of statements, and three workers sharing one store.
 class TestWorker final : public QObject
 {
     Q_OBJECT
@@ -64,13 +68,30 @@ private:
         return worker;
     }
     int count(Delivery::State state) { return StoreFixtures::countDeliveries(m_fixture->store(), state); }
+    // Waits in a real event loop: QTRY_* sleeps between batches of events, which would throttle the receiver that
+    // lives in this process to a few hundred requests a second.
+    static bool waitUntil(const std::function<bool()>& done, int timeoutMs)
+    {
+        QEventLoop loop;
+        QTimer check;
+        QElapsedTimer elapsed;
+        elapsed.start();
+        QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+            if (done() || elapsed.elapsed() > timeoutMs)
+                loop.quit();
+        });
+        check.start(20);
+        if (!done())
+            loop.exec();
+        return done();
+    }
 
 private Q_SLOTS:
     void init()
     {
         m_fixture = std::make_unique<TestStore>();
         QVERIFY(m_fixture->isValid());
-        m_path = m_fixture->path();
+        m_path = m_fixture->location();
         m_receiver = std::make_unique<LocalReceiver>();
         QVERIFY(m_receiver->start());
         QCOMPARE(
@@ -122,7 +143,7 @@ private Q_SLOTS:
                         statements(2000, QStringLiteral("cccccccc"))),
                  0);
         auto worker = startWorker();
-        QTRY_VERIFY_WITH_TIMEOUT(m_receiver->statementRequests.size() > 50, 30000);
+        QVERIFY(waitUntil([&] { return m_receiver->statementRequests.size() > 50; }, 30000));
         ::kill(pid_t(worker->processId()), SIGTERM);
         QSignalSpy finished(worker.get(), &QProcess::finished);
         QVERIFY(finished.wait(30000));
@@ -138,15 +159,16 @@ private Q_SLOTS:
         QCOMPARE(runCli({QStringLiteral("enqueue"), QStringLiteral("--all"), QStringLiteral("-")},
                         statements(total, QStringLiteral("dddddddd"))),
                  0);
-        auto worker = startWorker();
-        QTRY_VERIFY_WITH_TIMEOUT(m_receiver->statementRequests.size() > 800, 60000);
+        const QStringList shortLease{QStringLiteral("--lease-seconds"), QStringLiteral("3")};
+        auto worker = startWorker(shortLease);
+        QVERIFY(waitUntil([&] { return m_receiver->statementRequests.size() > 800; }, 60000));
         ::kill(pid_t(worker->processId()), SIGKILL);
         QSignalSpy killed(worker.get(), &QProcess::finished);
         QVERIFY(killed.wait(10000));
         QVERIFY(count(Delivery::State::Delivered) < total);
 
         // A new worker takes over once the dead one's lease has expired, and finishes.
-        auto second = startWorker({QStringLiteral("--until-idle")});
+        auto second = startWorker(shortLease + QStringList{QStringLiteral("--until-idle")});
         QSignalSpy finished(second.get(), &QProcess::finished);
         QVERIFY(finished.wait(120000));
         QCOMPARE(second->exitCode(), 0);
@@ -157,6 +179,123 @@ private Q_SLOTS:
         const qsizetype duplicates = ids.size() - unique.size();
         qInfo("re-sent after SIGKILL: %lld (in flight or not yet recorded)", qlonglong(duplicates));
         QVERIFY(duplicates <= 4 + 256); // concurrency + one group commit
+    }
+
+    // Three workers on one PostgreSQL store, as a team runs them, deliver 20,000 statements of five integrations
+    // (concurrency 1, so each integration's statements must be accepted in their order). One integration's receiver
+    // is down at first (503): all workers together probe it once per interval. Then one worker that holds lanes is
+    // killed; the others take its lanes over when its leases run out, and finish.
+    void threeWorkersShareOneStore()
+    {
+        if (!TestStore::usesPostgres())
+            QSKIP("several workers are tested on the team store, PostgreSQL (tst_worker_postgresql)");
+        constexpr int lanes = 5;
+        constexpr int perLane = 4000;
+        constexpr int outageLane = 4;
+        const QString base = m_receiver->statementsUrl().toString();
+        for (int lane = 0; lane < lanes; ++lane) {
+            const QString url = QStringLiteral("%1?lane=%2").arg(base).arg(lane);
+            const QStringList settings{QStringLiteral("--statement-url"),  url,
+                                       QStringLiteral("--concurrency"),    QStringLiteral("1"),
+                                       QStringLiteral("--retry-interval"), QStringLiteral("1")};
+            if (lane == 0) {
+                QCOMPARE(
+                    runCli(QStringList{QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Local")} +
+                           settings),
+                    0);
+            } else {
+                QCOMPARE(runCli(QStringList{QStringLiteral("integration"), QStringLiteral("add"),
+                                            QStringLiteral("--name"), QStringLiteral("Lane %1").arg(lane),
+                                            QStringLiteral("--provider"), QStringLiteral("lane%1").arg(lane),
+                                            QStringLiteral("--auth"), QStringLiteral("none"),
+                                            QStringLiteral("--emails"), QStringLiteral("ops@example.com")} +
+                                settings),
+                         0);
+            }
+            const QString name = lane == 0 ? QStringLiteral("Local") : QStringLiteral("Lane %1").arg(lane);
+            QCOMPARE(runCli({QStringLiteral("enqueue"), QStringLiteral("--integration"), name, QStringLiteral("-")},
+                            statements(perLane, QStringLiteral("%1eeeeeee").arg(lane))),
+                     0);
+        }
+
+        // The receiver: what each lane accepted, in order, and when the outage lane was asked.
+        bool outage = true;
+        QList<QStringList> accepted(lanes);
+        QList<QDateTime> outageRequests;
+        m_receiver->setStatementReplier([&](const LocalReceiver::Request& request) {
+            const int lane = request.query.section(QLatin1Char('='), 1).toInt();
+            if (lane == outageLane && outage) {
+                outageRequests << request.at;
+                return LocalReceiver::Reply{503, "down for maintenance", {}, 0};
+            }
+            accepted[lane] << request.statementIds();
+            return LocalReceiver::Reply{};
+        });
+
+        const QStringList options{QStringLiteral("--lease-seconds"), QStringLiteral("3")};
+        std::vector<std::unique_ptr<QProcess>> workers;
+        for (int i = 0; i < 3; ++i)
+            workers.push_back(startWorker(options));
+
+        // Kill a worker that is delivering, in the middle of the work (during the outage of the other lane).
+        auto total = [&] {
+            qsizetype sum = 0;
+            for (const QStringList& ids : std::as_const(accepted))
+                sum += ids.size();
+            return sum;
+        };
+        QVERIFY(waitUntil([&] { return total() > lanes * perLane / 3; }, 60000));
+        QSqlQuery holders(m_fixture->store().database());
+        QVERIFY(holders.exec(QStringLiteral("SELECT owner FROM lane_leases JOIN integrations ON id = integration_id "
+                                            "WHERE name <> 'Lane 4'")));
+        qsizetype victim = -1;
+        while (holders.next() && victim < 0) {
+            for (size_t i = 0; i < workers.size(); ++i) {
+                if (holders.value(0).toString().contains(QStringLiteral(" pid %1 ").arg(workers[i]->processId())))
+                    victim = qsizetype(i);
+            }
+        }
+        QVERIFY(victim >= 0);
+        QSignalSpy killed(workers[size_t(victim)].get(), &QProcess::finished);
+        ::kill(pid_t(workers[size_t(victim)]->processId()), SIGKILL);
+        QVERIFY(killed.wait(10000));
+        QVERIFY(total() < lanes * perLane);
+
+        // The outage: three seconds and more of probes, one per interval whoever holds the lane; then it recovers.
+        QVERIFY(waitUntil([&] { return outageRequests.size() >= 4; }, 30000));
+        outage = false;
+        for (qsizetype i = 1; i < outageRequests.size(); ++i) {
+            const qint64 gap = outageRequests[i - 1].msecsTo(outageRequests[i]);
+            QVERIFY2(gap >= 900, qPrintable(QStringLiteral("probes %1 ms apart").arg(gap)));
+        }
+
+        QVERIFY(waitUntil([&] { return count(Delivery::State::Delivered) == lanes * perLane; }, 120000));
+        qsizetype duplicates = 0;
+        for (int lane = 0; lane < lanes; ++lane) {
+            QStringList firstArrivals = accepted[lane];
+            firstArrivals.removeDuplicates();
+            duplicates += accepted[lane].size() - firstArrivals.size();
+            const QByteArray expected = statements(perLane, QStringLiteral("%1eeeeeee").arg(lane));
+            QStringList expectedIds;
+            for (const QByteArray& line : expected.split('\n')) {
+                if (!line.isEmpty())
+                    expectedIds << QJsonDocument::fromJson(line).object().value(QStringLiteral("id")).toString();
+            }
+            QCOMPARE(firstArrivals, expectedIds); // every statement, in its integration's order
+        }
+        qInfo("three workers: %lld probes during the outage, %lld statements re-sent after SIGKILL",
+              qlonglong(outageRequests.size()), qlonglong(duplicates));
+        QVERIFY(duplicates <= 512 + lanes); // one group commit and what was in flight
+
+        for (size_t i = 0; i < workers.size(); ++i) {
+            if (qsizetype(i) == victim)
+                continue;
+            QSignalSpy stopped(workers[i].get(), &QProcess::finished);
+            ::kill(pid_t(workers[i]->processId()), SIGTERM);
+            QVERIFY(stopped.wait(30000));
+            QCOMPARE(workers[i]->exitCode(), 0);
+        }
+        QCOMPARE(count(Delivery::State::Sending), 0);
     }
 };
 

@@ -13,7 +13,7 @@
 #include "common/Icons.h"
 #include "common/Logging.h"
 #include "delivery/DeliveryQueue.h"
-#include "delivery/EngineLease.h"
+#include "delivery/LaneLeases.h"
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationsPage.h"
 #include "store/Store.h"
@@ -61,9 +61,9 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     addPage(m_integrationsPage, Icons::themed(QStringLiteral("network-server"), QStringLiteral("integrations")),
             tr("Integrations"));
     connect(m_integrationsPage, &IntegrationsPage::summaryChanged, this, &MainWindow::updateSummary);
-    // This window delivers too, unless a worker (or another window) holds the store's delivery lease.
+    // This window delivers too: it shares the integrations' lanes with the workers and windows on the same store.
     m_delivery = new DeliveryService(store, secrets, Clock::system(),
-                                     EngineLease::describeThisProcess(QStringLiteral("desktop app")), this);
+                                     LaneLeases::describeThisProcess(QStringLiteral("desktop app")), this);
     addPage(new TestConsolePage(store, *m_integrations, m_delivery->transport()),
             Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("console")), tr("Test Console"));
     auto* queuePage = new DeliveryQueuePage(store, *m_integrations);
@@ -187,8 +187,9 @@ void MainWindow::updateStatusBar()
     for (const LaneStats& lane : DeliveryQueue(m_store).stats(&error))
         queued += lane.queued;
     m_queuedLabel->setText(tr("%1 queued").arg(queued));
-    const QString holder = EngineLease::holder(m_store, Clock::system().now());
-    m_workerLabel->setText(holder.isEmpty() ? tr("no worker is delivering") : tr("delivering: %1").arg(holder));
+    const QStringList holders = LaneLeases::holders(m_store, Clock::system().now());
+    m_workerLabel->setText(holders.isEmpty() ? tr("no worker is delivering")
+                                             : tr("delivering: %1").arg(holders.join(QStringLiteral(", "))));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

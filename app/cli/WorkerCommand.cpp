@@ -5,7 +5,7 @@
 #include "completions/CompletionReceiver.h"
 #include "delivery/DeliveryEngine.h"
 #include "delivery/DeliveryService.h"
-#include "delivery/EngineLease.h"
+#include "delivery/LaneLeases.h"
 #include "store/Store.h"
 
 #include <QCommandLineParser>
@@ -21,10 +21,11 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
 {
     m_finished = std::move(finished);
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("The headless delivery worker: sends what is queued by the error policy until stopped "
-                       "(SIGTERM or Ctrl+C stop it cleanly). One worker delivers per store at a time; others wait and "
-                       "take over if it dies."));
+    parser.setApplicationDescription(QStringLiteral(
+        "The headless delivery worker: sends what is queued by the error policy until stopped "
+        "(SIGTERM or Ctrl+C stop it cleanly). Several workers (and desktop apps) may work one store: each "
+        "integration is delivered by one of them at a time, and the lanes of one that dies are taken "
+        "over by the others when its lease runs out."));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
     parser.addOption({QStringLiteral("receiver"),
@@ -36,6 +37,11 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
                       QStringLiteral("Take the user of GET /session from this header, set by a trusted proxy, instead "
                                      "of ?user=."),
                       QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("lease-seconds"),
+                      QStringLiteral("How long an integration's lane stays this worker's without renewal: how long "
+                                     "the others wait before taking over when it dies (default %1).")
+                          .arg(LaneLeases::DefaultSeconds),
+                      QStringLiteral("SECONDS")});
     parser.addOption({QStringLiteral("until-idle"),
                       QStringLiteral("Exit when nothing is left to send, or everything left is waiting (for a probe, "
                                      "a hold, or a disabled integration).")});
@@ -49,6 +55,15 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.out() << parser.helpText() << Qt::flush;
         return m_finished(ExitCode::Success);
     }
+    int leaseSeconds = LaneLeases::DefaultSeconds;
+    if (parser.isSet(QStringLiteral("lease-seconds"))) {
+        bool ok = false;
+        leaseSeconds = parser.value(QStringLiteral("lease-seconds")).toInt(&ok);
+        if (!ok || leaseSeconds < 3 || leaseSeconds > 3600) {
+            m_output.error(QStringLiteral("--lease-seconds: give a whole number of seconds from 3 to 3600."));
+            return m_finished(ExitCode::Usage);
+        }
+    }
     if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
         return m_finished(ExitCode::Refused);
 
@@ -57,8 +72,9 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
             [this](int signalNumber) { stop(QStringLiteral("signal %1").arg(signalNumber)); });
 
     m_delivery = new DeliveryService(m_cli.store(), m_cli.secrets(), Clock::system(),
-                                     EngineLease::describeThisProcess(QStringLiteral("worker")), this);
+                                     LaneLeases::describeThisProcess(QStringLiteral("worker")), this);
     DeliveryEngine& engine = m_delivery->engine();
+    engine.setLeaseSeconds(leaseSeconds);
     connect(&engine, &DeliveryEngine::stopped, this, [this] {
         m_output.info(QStringLiteral("Worker stopped; nothing in flight was lost."));
         if (m_finished)
@@ -68,7 +84,8 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
         if (m_stopping)
             return;
         m_output.info(active ? QStringLiteral("Delivering for %1.").arg(m_cli.store().location().displayName())
-                             : QStringLiteral("Another worker delivers for this store; waiting to take over."));
+                             : QStringLiteral("Other workers deliver every integration of this store; waiting to take "
+                                              "over a lane."));
     });
     connect(&engine, &DeliveryEngine::healthChanged, this,
             [this](qint64, Integration::Health health, const QString& reason) {

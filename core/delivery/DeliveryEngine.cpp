@@ -5,9 +5,8 @@
 #include "store/Store.h"
 
 namespace {
-constexpr int FlushAt = 512;         // outcomes per group commit at most
-constexpr int ClaimAtMost = 1024;    // deliveries a healthy lane claims at once (each claim is one transaction)
-constexpr int LeaseRenewSeconds = 5; // well inside EngineLease::DefaultSeconds
+constexpr int FlushAt = 512;      // outcomes per group commit at most
+constexpr int ClaimAtMost = 1024; // deliveries a healthy lane claims at once (each claim is one transaction)
 
 Delivery::State stateFor(TransportResult::Verdict verdict)
 {
@@ -46,7 +45,7 @@ DeliveryEngine::DeliveryEngine(Store& store, DeliveryTransport& transport, Clock
     , m_clock(clock)
     , m_queue(store)
     , m_integrations(store)
-    , m_lease(store, owner)
+    , m_leases(store, owner)
 {
     m_tick.setInterval(250);
     connect(&m_tick, &QTimer::timeout, this, &DeliveryEngine::tick);
@@ -58,8 +57,8 @@ DeliveryEngine::DeliveryEngine(Store& store, DeliveryTransport& transport, Clock
 DeliveryEngine::~DeliveryEngine()
 {
     flush();
-    if (m_active)
-        m_lease.release();
+    if (!m_held.isEmpty())
+        m_leases.releaseAll();
 }
 
 void DeliveryEngine::start()
@@ -95,7 +94,7 @@ int DeliveryEngine::inFlight() const
 
 bool DeliveryEngine::isIdle() const
 {
-    return m_active && !m_dispatchedLastTick && inFlight() == 0 && m_pending.isEmpty();
+    return m_running && !m_dispatchedLastTick && !m_othersHaveWork && inFlight() == 0 && m_pending.isEmpty();
 }
 
 void DeliveryEngine::finishStopIfDrained()
@@ -106,37 +105,103 @@ void DeliveryEngine::finishStopIfDrained()
     m_tick.stop();
     m_running = false;
     m_stopping = false;
-    if (m_active) {
-        m_lease.release();
-        m_active = false;
+    m_leases.releaseAll();
+    if (!std::exchange(m_held, {}).isEmpty())
         Q_EMIT activeChanged(false);
-    }
     qCInfo(lcDelivery) << "Delivery engine stopped";
     Q_EMIT stopped();
 }
 
-bool DeliveryEngine::holdLease(const QDateTime& now)
+void DeliveryEngine::holdLanes(const QList<Integration>& integrations, const QDateTime& now)
 {
-    if (m_active && m_leaseRenewedAt.isValid() && m_leaseRenewedAt.secsTo(now) < LeaseRenewSeconds &&
-        m_leaseRenewedAt <= now)
-        return true;
-    QString error;
-    const bool held = m_lease.acquire(now, &error);
-    if (!error.isEmpty())
-        qCWarning(lcDelivery) << "Engine lease:" << error;
-    if (held && !m_active) {
-        m_active = true;
-        // Whoever delivered before is gone: what it left in flight is queued again.
-        m_queue.requeueInFlight(&error);
-        qCInfo(lcDelivery) << "Delivering for this store as" << m_lease.owner();
-        Q_EMIT activeChanged(true);
-    } else if (!held && m_active) {
-        m_active = false;
-        Q_EMIT activeChanged(false);
+    QList<qint64> wanted;
+    for (const Integration& integration : integrations) {
+        if (integration.enabled)
+            wanted << integration.id;
     }
-    if (held)
-        m_leaseRenewedAt = now;
-    return held;
+    // Renewed a third into the lease; in between, only a read: is a lane free that this engine should take?
+    const int renewMs = m_leases.seconds() * 1000 / 3;
+    const bool due =
+        !m_leasesRenewedAt.isValid() || m_leasesRenewedAt > now || m_leasesRenewedAt.msecsTo(now) >= renewMs;
+    if (!due) {
+        QList<qint64> unheld;
+        for (qint64 id : std::as_const(wanted)) {
+            if (!m_held.contains(id))
+                unheld << id;
+        }
+        if (!m_leases.anyFree(unheld, now))
+            return;
+    }
+    LaneLeases::Renewal renewal;
+    QString error;
+    if (!m_leases.renew(wanted, now, &renewal, &error)) {
+        // Keep working what is held: the leases run some seconds yet, and the next tick tries again.
+        qCWarning(lcDelivery) << "Cannot renew the lane leases:" << error;
+        return;
+    }
+    m_leasesRenewedAt = now;
+    const bool wasActive = !m_held.isEmpty();
+    for (qint64 id : std::as_const(m_held)) {
+        if (!renewal.held.contains(id)) {
+            qCWarning(lcDelivery) << "Lost the lane of integration" << id << "to another engine";
+            releaseBuffer(id);
+        }
+    }
+    for (qint64 id : std::as_const(renewal.held)) {
+        if (m_held.contains(id))
+            continue;
+        // Whoever worked this lane before is gone: what it left in flight is queued again, and taken from the oldest.
+        m_queue.requeueInFlight(id, &error);
+        Lane& lane = m_lanes[id];
+        lane.buffer.clear();
+        lane.cursor = 0;
+        qCInfo(lcDelivery) << "Delivering for integration" << id << "as" << m_leases.owner();
+    }
+    m_held = renewal.held;
+    // Lanes beyond a fair share (more engines than when they were taken) and lanes of integrations no longer enabled
+    // are given back once nothing of theirs is in flight, so another engine takes them.
+    const int share = LaneLeases::fairShare(wanted.size(), renewal.engines);
+    int keep = 0;
+    m_givingBack.clear();
+    for (qint64 id : std::as_const(wanted)) {
+        if (m_held.contains(id) && ++keep > share)
+            m_givingBack.insert(id);
+    }
+    for (qint64 id : std::as_const(m_held)) {
+        if (!wanted.contains(id))
+            m_givingBack.insert(id);
+    }
+    giveBackDrained();
+    if (wasActive != !m_held.isEmpty())
+        Q_EMIT activeChanged(!m_held.isEmpty());
+}
+
+void DeliveryEngine::giveBackDrained()
+{
+    for (auto it = m_givingBack.begin(); it != m_givingBack.end();) {
+        if (m_lanes.value(*it).inFlight > 0) {
+            ++it;
+            continue;
+        }
+        flush(); // what was answered is recorded before another engine takes the lane
+        releaseBuffer(*it);
+        m_leases.release(*it);
+        m_held.remove(*it);
+        qCInfo(lcDelivery) << "Left the lane of integration" << *it << "to another engine";
+        it = m_givingBack.erase(it);
+    }
+}
+
+bool DeliveryEngine::othersHaveWork(const QList<Integration>& integrations, const QDateTime& now) const
+{
+    QList<qint64> others;
+    for (const Integration& integration : integrations) {
+        if (integration.enabled && integration.storedHealth == Integration::Health::Healthy &&
+            !m_held.contains(integration.id))
+            others << integration.id;
+    }
+    QString error;
+    return m_queue.hasDue(others, now, &error) || !error.isEmpty();
 }
 
 void DeliveryEngine::tick()
@@ -145,19 +210,20 @@ void DeliveryEngine::tick()
         return;
     flush();
     const QDateTime now = m_clock.now();
-    if (!holdLease(now))
-        return;
-
     QString error;
     const QList<Integration> integrations = m_integrations.all(&error);
     if (!error.isEmpty()) {
         qCWarning(lcDelivery) << "Cannot read integrations:" << error;
         return;
     }
+    holdLanes(integrations, now);
     QHash<qint64, Integration> known;
     bool dispatched = false;
     for (Integration integration : integrations) {
-        dispatched |= runLane(integration, now);
+        if (m_held.contains(integration.id) && !m_givingBack.contains(integration.id))
+            dispatched |= runLane(integration, now);
+        else
+            releaseBuffer(integration.id);
         known.insert(integration.id, integration);
     }
     for (auto it = m_lanes.begin(); it != m_lanes.end();) {
@@ -168,6 +234,7 @@ void DeliveryEngine::tick()
     }
     m_known = known;
     m_dispatchedLastTick = dispatched || !m_pending.isEmpty();
+    m_othersHaveWork = !dispatched && inFlight() == 0 && othersHaveWork(integrations, now);
     const bool idleNow = isIdle();
     if (idleNow && !m_wasIdle)
         Q_EMIT idle();
@@ -309,8 +376,14 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
         finishStopIfDrained();
         return;
     }
+    if (m_givingBack.contains(integrationId)) {
+        releaseBuffer(integrationId);
+        giveBackDrained();
+        return;
+    }
     // A healthy lane goes on at once from what it claimed; everything else waits for the next tick.
-    if (known != m_known.end() && known->enabled && known->storedHealth == Integration::Health::Healthy && m_active) {
+    if (known != m_known.end() && known->enabled && known->storedHealth == Integration::Health::Healthy &&
+        m_held.contains(integrationId)) {
         if (!fill(*known, lane, now))
             poke();
     } else {

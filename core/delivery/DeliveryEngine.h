@@ -2,7 +2,7 @@
 
 #include "delivery/DeliveryQueue.h"
 #include "delivery/DeliveryTransport.h"
-#include "delivery/EngineLease.h"
+#include "delivery/LaneLeases.h"
 #include "integrations/IntegrationRepository.h"
 
 #include <QHash>
@@ -20,8 +20,9 @@ class Store;
 //    after Retry-After), nothing else is sent; the first success flushes the backlog;
 //  - other 4xx: held with the reason; nothing is sent until the integration is updated, then all that waited is;
 //  - disabled: nothing is sent, statements still queue.
-// Outcomes are recorded in group commits, each only after its response arrived (at-least-once). Only the holder of
-// the store's engine lease delivers, so a GUI and a worker on one store never send twice.
+// Outcomes are recorded in group commits, each only after its response arrived (at-least-once). Several engines
+// (desktop apps, workers) may work one store: each lane is worked only by the engine holding its lease (LaneLeases),
+// and the policy state lives in the integration's row, so all of them together still probe once per interval.
 class DeliveryEngine final : public QObject
 {
     Q_OBJECT
@@ -38,12 +39,17 @@ public:
     void poke();
 
     bool isRunning() const { return m_running; }
-    // Holds the lease: this engine is the one delivering for the store.
-    bool isActive() const { return m_active; }
-    // Nothing in flight and nothing due: what is left waits for a probe, a hold or a disabled integration.
+    // Holds at least one lane: this engine delivers for some integration of the store.
+    bool isActive() const { return !m_held.isEmpty(); }
+    // The integrations whose lanes this engine holds.
+    const QSet<qint64>& heldLanes() const { return m_held; }
+    // Nothing in flight and nothing due, here or in a lane another engine holds: what is left waits for a probe, a
+    // hold or a disabled integration.
     bool isIdle() const;
     int inFlight() const;
     void setTickInterval(int milliseconds) { m_tick.setInterval(milliseconds); }
+    // How long a lane stays this engine's without renewal (how long a dead engine's lanes wait for another).
+    void setLeaseSeconds(int seconds) { m_leases.setSeconds(seconds); }
 
 Q_SIGNALS:
     void recorded(int outcomes);
@@ -61,7 +67,9 @@ private:
     };
 
     void tick();
-    bool holdLease(const QDateTime& now);
+    void holdLanes(const QList<Integration>& integrations, const QDateTime& now);
+    void giveBackDrained();
+    bool othersHaveWork(const QList<Integration>& integrations, const QDateTime& now) const;
     bool runLane(Integration& integration, const QDateTime& now);
     bool fill(const Integration& integration, Lane& lane, const QDateTime& now);
     void send(const Integration& integration, QList<Delivery> batch, bool probe);
@@ -77,17 +85,19 @@ private:
     Clock& m_clock;
     DeliveryQueue m_queue;
     IntegrationRepository m_integrations;
-    EngineLease m_lease;
+    LaneLeases m_leases;
+    QSet<qint64> m_held;
+    QSet<qint64> m_givingBack; // held, but not to be worked: given back once nothing is in flight
     QHash<qint64, Lane> m_lanes;
     QHash<qint64, Integration> m_known;
     QList<DeliveryQueue::Outcome> m_pending;
     QSet<qint64> m_unmarked; // in flight, to be marked 'sending' by the next commit
     QTimer m_tick;
     QTimer m_flushTimer;
-    QDateTime m_leaseRenewedAt;
+    QDateTime m_leasesRenewedAt;
     bool m_running = false;
     bool m_stopping = false;
-    bool m_active = false;
+    bool m_othersHaveWork = false;
     bool m_dispatchedLastTick = true;
     bool m_wasIdle = false;
 };

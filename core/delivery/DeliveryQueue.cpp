@@ -158,7 +158,7 @@ bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, c
     return true;
 }
 
-int DeliveryQueue::requeueInFlight(QString* error)
+int DeliveryQueue::requeueInFlight(qint64 integrationId, QString* error)
 {
     Transaction transaction(m_store);
     if (!transaction.isActive()) {
@@ -166,7 +166,9 @@ int DeliveryQueue::requeueInFlight(QString* error)
         return -1;
     }
     QSqlQuery query(m_store.database());
-    query.prepare(QStringLiteral("UPDATE deliveries SET state = 'queued' WHERE state = 'sending'"));
+    query.prepare(
+        QStringLiteral("UPDATE deliveries SET state = 'queued' WHERE integration_id = ? AND state = 'sending'"));
+    query.addBindValue(integrationId);
     if (!exec(query, error))
         return -1;
     const int count = query.numRowsAffected();
@@ -175,7 +177,8 @@ int DeliveryQueue::requeueInFlight(QString* error)
         return -1;
     }
     if (count > 0)
-        qCInfo(lcDelivery) << "Queued again" << count << "deliveries left in flight by an earlier run";
+        qCInfo(lcDelivery) << "Queued again" << count << "deliveries of integration" << integrationId
+                           << "left in flight by an engine that is gone";
     return count;
 }
 
@@ -236,6 +239,20 @@ QList<Delivery> DeliveryQueue::pending(qint64 integrationId, qint64 afterId, int
     while (select.next())
         found << fromRecord(select);
     return found;
+}
+
+bool DeliveryQueue::hasDue(const QList<qint64>& integrationIds, const QDateTime& now, QString* error) const
+{
+    if (integrationIds.isEmpty())
+        return false;
+    QSqlQuery select(m_store.database());
+    select.prepare(QStringLiteral("SELECT 1 FROM deliveries WHERE integration_id IN (%1) AND (state = 'sending' OR "
+                                  "(state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?))) LIMIT 1")
+                       .arg(QStringList(integrationIds.size(), QStringLiteral("?")).join(QLatin1Char(','))));
+    for (qint64 id : integrationIds)
+        select.addBindValue(id);
+    select.addBindValue(now.toMSecsSinceEpoch());
+    return exec(select, error) && select.next();
 }
 
 bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error)

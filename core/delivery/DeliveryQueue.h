@@ -48,8 +48,9 @@ public:
     bool enqueueInTransaction(const QList<QJsonObject>& statements, const QList<qint64>& integrationIds,
                               const QDateTime& now, QString* error);
 
-    // After a crash: what a dead process left 'sending' is queued again (at-least-once).
-    int requeueInFlight(QString* error);
+    // When an engine takes over a lane: what the engine before it left 'sending' (it crashed, or lost the lease) is
+    // queued again (at-least-once).
+    int requeueInFlight(qint64 integrationId, QString* error);
     // The oldest due queued deliveries of an integration, marked 'sending'.
     QList<Delivery> claim(qint64 integrationId, int limit, const QDateTime& now, QString* error);
 
@@ -70,6 +71,8 @@ public:
     // engine keeps what it took in memory while its lane lease holds, and marks what is in flight at its next commit.
     QList<Delivery> pending(qint64 integrationId, qint64 afterId, int limit, const QDateTime& now,
                             QString* error) const;
+    // Whether one of these integrations has a delivery queued and due, or in flight.
+    bool hasDue(const QList<qint64>& integrationIds, const QDateTime& now, QString* error) const;
 
     // Operations support needs.
     int releaseHeld(qint64 integrationId, QString* error); // held -> queued, when the integration was updated

@@ -172,6 +172,21 @@ const QList<Migration>& all()
              QStringLiteral("INSERT INTO delivery_bodies (delivery_id, body) SELECT id, body FROM deliveries"),
              QStringLiteral("ALTER TABLE deliveries DROP COLUMN body"),
          }},
+        {9,
+         QStringLiteral("lane leases: several delivery engines on one store"),
+         // Each engine (desktop app or worker) renews its row in delivery_engines and the lanes it holds; a lane is
+         // one integration's queue, worked by one engine at a time. No change notifications: leases are renewed
+         // every few seconds and nobody looks at them but the engines and the status bar.
+         {
+             QStringLiteral("CREATE TABLE delivery_engines ("
+                            " owner TEXT PRIMARY KEY,"
+                            " expires_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE lane_leases ("
+                            " integration_id %KEY_PK% REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " owner TEXT NOT NULL,"
+                            " expires_at BIGINT NOT NULL)"),
+             QStringLiteral("DELETE FROM settings WHERE key = 'delivery.lease'"),
+         }},
     };
     return migrations;
 }

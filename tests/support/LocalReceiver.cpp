@@ -109,7 +109,9 @@ void LocalReceiver::answer(const QHttpServerRequest& request, QHttpServerRespond
     log << received;
 
     Reply reply;
-    if (!script.isEmpty())
+    if (m_replier && &log == &statementRequests)
+        reply = m_replier(received);
+    else if (!script.isEmpty())
         reply = script.size() > 1 ? script.takeFirst() : script.first();
     if (reply.body.isEmpty() && reply.status == 200 && &log == &statementRequests)
         reply.body = QJsonDocument(QJsonArray::fromStringList(received.statementIds())).toJson(QJsonDocument::Compact);

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
+
 // A real xAPI receiver on 127.0.0.1 (Qt HttpServer) that answers from a script and remembers every request:
 // /xapi/statements for statements, /token for the OAuth 2.0 token endpoint.
 class LocalReceiver final : public QObject
@@ -45,6 +47,8 @@ public:
     // Answers in order; the last one repeats. Empty: 200 with the ids.
     void setStatementReplies(QList<Reply> replies) { m_statementReplies = std::move(replies); }
     void setTokenReplies(QList<Reply> replies) { m_tokenReplies = std::move(replies); }
+    // Decides every statement request's answer instead of the script (a test that plays an outage on one path).
+    void setStatementReplier(std::function<Reply(const Request&)> replier) { m_replier = std::move(replier); }
     static Reply token(const QByteArray& accessToken, int expiresIn = 3600);
 
     QList<Request> statementRequests;
@@ -55,6 +59,7 @@ private:
     void answer(const QHttpServerRequest& request, QHttpServerResponder&& responder, QList<Reply>& script,
                 QList<Request>& log);
 
+    std::function<Reply(const Request&)> m_replier;
     QHttpServer m_server;
     quint16 m_port = 0;
     bool m_tls = false;
