@@ -5,7 +5,9 @@
 //     outcome recorded in the store and the attempt log; the rate is taken when the last outcome was committed;
 //   - the same with 100 statements per POST;
 //   - a backlog of BACKLOG statements (default 100,000) queued to one integration during an outage (the receiver
-//     answers 503, the integration is retrying), then the time from the end of the outage until the queue is empty.
+//     answers 503, the integration is retrying), then the time from the end of the outage until the queue is empty;
+//   - N statements delivered by worker processes on an SQLite file and on PostgreSQL, one and three workers
+//     (WorkerRuns).
 // Prints statements per second and the ratios the issue sets as targets.
 #include "common/Clock.h"
 #include "delivery/CurlTransport.h"
@@ -16,6 +18,8 @@
 #include "integrations/IntegrationRepository.h"
 #include "secrets/SecretStore.h"
 #include "store/Store.h"
+
+#include "WorkerRuns.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -365,6 +369,7 @@ int main(int argc, char** argv)
               << " recorded delivered; enqueue " << figure(outage.enqueuePerSecond) << "/s)\n"
               << Qt::flush;
     }
+    reportWorkerRuns(bodies, url, out());
     curl_global_cleanup();
     return 0;
 }
