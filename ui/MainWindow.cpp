@@ -108,6 +108,7 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     m_unhealthyLabel = new QLabel;
     m_queuedLabel = new QLabel;
     m_workerLabel = new QLabel;
+    m_workerLabel->setObjectName(QStringLiteral("deliveringLabel"));
     m_storeLabel = new QLabel(m_store.location().displayName());
     m_storeLabel->setForegroundRole(QPalette::PlaceholderText);
     for (QLabel* label : {m_integrationsLabel, m_unhealthyLabel, m_queuedLabel, m_workerLabel})
@@ -188,8 +189,12 @@ void MainWindow::updateStatusBar()
         queued += lane.queued;
     m_queuedLabel->setText(tr("%1 queued").arg(queued));
     const QStringList holders = LaneLeases::holders(m_store, Clock::system().now());
-    m_workerLabel->setText(holders.isEmpty() ? tr("no worker is delivering")
-                                             : tr("delivering: %1").arg(holders.join(QStringLiteral(", "))));
+    if (holders.size() > 1)
+        m_workerLabel->setText(tr("delivering: %1 processes").arg(holders.size()));
+    else
+        m_workerLabel->setText(holders.isEmpty() ? tr("no worker is delivering")
+                                                 : tr("delivering: %1").arg(holders[0]));
+    m_workerLabel->setToolTip(holders.join(QLatin1Char('\n')));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -156,3 +156,12 @@ QStringList LaneLeases::holders(Store& store, const QDateTime& now)
     }
     return owners;
 }
+
+QString LaneLeases::holderOf(Store& store, qint64 integrationId, const QDateTime& now)
+{
+    QSqlQuery query(store.database());
+    query.prepare(QStringLiteral("SELECT owner FROM lane_leases WHERE integration_id = ? AND expires_at > ?"));
+    query.addBindValue(integrationId);
+    query.addBindValue(now.toMSecsSinceEpoch());
+    return query.exec() && query.next() ? query.value(0).toString() : QString();
+}

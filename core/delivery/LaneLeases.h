@@ -39,6 +39,8 @@ public:
 
     // The engines holding lanes now, for status bars ("worker pid 1234 on host").
     static QStringList holders(Store& store, const QDateTime& now);
+    // Who delivers for this integration now, or empty.
+    static QString holderOf(Store& store, qint64 integrationId, const QDateTime& now);
     static QString describeThisProcess(const QString& role);
     static int fairShare(qsizetype lanes, int engines);
 

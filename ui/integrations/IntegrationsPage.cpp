@@ -1,8 +1,10 @@
 #include "integrations/IntegrationsPage.h"
 
+#include "common/Clock.h"
 #include "common/Icons.h"
 #include "common/MessageBox.h"
 #include "delivery/DeliveryQueue.h"
+#include "delivery/LaneLeases.h"
 #include "delivery/TokenClient.h"
 #include "integrations/IntegrationDialog.h"
 #include "integrations/IntegrationService.h"
@@ -250,6 +252,12 @@ void IntegrationsPage::showDetails()
                                     .arg(i.concurrency)
                                     .arg(i.batchSize)
                                     .arg(i.retryIntervalSeconds));
+    if (i.enabled) {
+        const QString holder = LaneLeases::holderOf(m_store, i.id, Clock::system().now());
+        html += row(tr("Delivered by"), holder.isEmpty()
+                                            ? tr("<i>nobody now — no worker or desktop app on this store holds it</i>")
+                                            : holder.toHtmlEscaped());
+    }
     html += row(tr("Alerts"), i.alertsEnabled ? tr("on") : tr("off"));
     html += row(tr("Updated"), i.updatedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     html += QStringLiteral("</table>");
