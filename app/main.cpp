@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "cli/Cli.h"
+#include "secrets/DatabasePassword.h"
 #include "secrets/KeychainSecretStore.h"
 #include "store/Store.h"
 
@@ -66,14 +67,15 @@ int runGui(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("xAPI Courier"));
     QApplication::setDesktopFileName(QStringLiteral("org.xapicourier.Courier"));
 
-    Store::OpenResult opened = Store::open(StoreLocation::resolve(database));
+    KeychainSecretStore secrets;
+    Store::OpenResult opened =
+        Store::open(DatabasePassword::withKeychainPassword(StoreLocation::resolve(database), secrets));
     if (!opened.store) {
         QMessageBox::critical(nullptr, QStringLiteral("xAPI Courier"),
                               QStringLiteral("The store could not be opened.\n\n%1").arg(opened.error));
         err << "error: " << opened.error << Qt::endl;
         return 1;
     }
-    KeychainSecretStore secrets;
     MainWindow window(*opened.store, secrets);
     window.show();
     return app.exec();

@@ -182,22 +182,34 @@ private Q_SLOTS:
     }
 
     // The password of a role that needs one comes from libpq's password file, never from us.
+private:
+    // A database on the test server owned by the one role that must give a password; the URL names that role.
+    QUrl passwordProtectedDatabase(const QString& secret)
+    {
+        PostgresServer& server = PostgresServer::instance();
+        QString error;
+        const QString role = QString::fromLatin1(PostgresServer::PasswordRole);
+        server.execAsSuperuser(QStringLiteral("CREATE ROLE %1 LOGIN").arg(role), &error); // once per server
+        if (!server.execAsSuperuser(QStringLiteral("ALTER ROLE %1 PASSWORD '%2'").arg(role, secret), &error))
+            qWarning("%s", qPrintable(error));
+        QUrl url(server.createDatabase(&error));
+        if (!url.isValid() || !server.execAsSuperuser(
+                                  QStringLiteral("ALTER DATABASE %1 OWNER TO %2").arg(url.path().mid(1), role), &error))
+            qWarning("%s", qPrintable(error));
+        url.setUserName(role);
+        return url;
+    }
+
+private Q_SLOTS:
     void postgresPasswordComesFromThePasswordFile()
     {
         if (!TestStore::usesPostgres())
             QSKIP("password files are PostgreSQL's (libpq)");
-        PostgresServer& server = PostgresServer::instance();
-        QString error;
-        const QString role = QString::fromLatin1(PostgresServer::PasswordRole);
         const QString secret = QStringLiteral("pg-pass-7731");
-        QVERIFY2(server.execAsSuperuser(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD '%2'").arg(role, secret), &error),
-                 qPrintable(error));
-        const QUrl adminUrl(server.createDatabase(&error));
-        QVERIFY2(adminUrl.isValid(), qPrintable(error));
-        const QString database = adminUrl.path().mid(1);
-        QVERIFY(server.execAsSuperuser(QStringLiteral("ALTER DATABASE %1 OWNER TO %2").arg(database, role), &error));
-        QUrl url = adminUrl;
-        url.setUserName(role);
+        const QUrl url = passwordProtectedDatabase(secret);
+        QVERIFY(url.isValid());
+        const QString database = url.path().mid(1);
+        const QString role = url.userName();
 
         QTemporaryDir dir;
         CliRunner cli(url.toString());
@@ -217,6 +229,40 @@ private Q_SLOTS:
         const CliResult migrated = cli.run({QStringLiteral("db"), QStringLiteral("migrate")});
         QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.all()));
         QVERIFY(!migrated.all().contains(secret));
+    }
+
+    // The other source: the OS keychain (a real Secret Service), filled by `db password` once the server accepted
+    // the password; every command then connects with it. A refused password is not kept.
+    void postgresPasswordComesFromTheKeychain()
+    {
+        if (!TestStore::usesPostgres())
+            QSKIP("database passwords are PostgreSQL's");
+        const QString secret = QStringLiteral("kc-pass-5519");
+        const QUrl url = passwordProtectedDatabase(secret);
+        QVERIFY(url.isValid());
+        QTemporaryDir dir;
+        CliRunner cli(url.toString());
+        cli.setEnvironment(QStringLiteral("PGPASSFILE"), dir.filePath(QStringLiteral("missing")));
+        const QStringList password{QStringLiteral("db"), QStringLiteral("password"),
+                                   QStringLiteral("--password-stdin")};
+
+        const CliResult wrong = cli.run(password, "not-it");
+        QCOMPARE(wrong.exitCode, 1);
+        QVERIFY2(wrong.err.contains("Nothing was kept"), wrong.err.constData());
+        QCOMPARE(cli.run({QStringLiteral("db"), QStringLiteral("migrate")}).exitCode, 1);
+
+        const CliResult kept = cli.run(password, secret.toUtf8());
+        QVERIFY2(kept.exitCode == 0, qPrintable(kept.all()));
+        QVERIFY(kept.out.contains("now kept in the OS keychain"));
+        const CliResult migrated = cli.run({QStringLiteral("db"), QStringLiteral("migrate")});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.all()));
+        QVERIFY(!migrated.all().contains(secret));
+        QCOMPARE(cli.run({QStringLiteral("integration"), QStringLiteral("list")}).exitCode, 0);
+
+        QCOMPARE(cli.run({QStringLiteral("db"), QStringLiteral("password"), QStringLiteral("--forget")}).exitCode, 0);
+        const CliResult forgotten = cli.run({QStringLiteral("db"), QStringLiteral("status")});
+        QCOMPARE(forgotten.exitCode, 1);
+        QVERIFY2(forgotten.err.contains("db password"), forgotten.err.constData());
     }
 
     void unreachablePostgresIsASentence()

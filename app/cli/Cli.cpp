@@ -11,6 +11,7 @@
 #include "cli/WorkerCommand.h"
 #include "delivery/DeliveryActions.h"
 #include "integrations/IntegrationService.h"
+#include "secrets/DatabasePassword.h"
 #include "secrets/KeychainSecretStore.h"
 #include "store/Store.h"
 
@@ -38,6 +39,7 @@ QCommandLineParser* globalParser(QCommandLineParser& parser)
 
 Cli::Cli(QObject* parent)
     : QObject(parent)
+    , m_secrets(std::make_unique<KeychainSecretStore>())
 {}
 
 Cli::~Cli() = default;
@@ -96,17 +98,19 @@ QString Cli::helpText() const
         "                  The bearer token of the H5P completion webhook (kept in the OS keychain).\n"
         "  validate FILE|- [--json]\n"
         "                  Check statements against the xAPI 1.0.3 rules (exit 0 valid, 1 not, 2 unreadable).\n"
-        "  worker [--until-idle] [--receiver PORT]\n"
-        "                  The headless delivery worker (stops cleanly on SIGTERM).\n"
+        "  worker [--until-idle] [--lease-seconds N] [--receiver PORT]\n"
+        "                  The headless delivery worker (stops cleanly on SIGTERM); several may share a store.\n"
         "  db status|migrate [--json]\n"
         "                  The store's engine, schema version and pending migrations; apply them.\n"
         "  db copy --from PATH|URL --to URL\n"
         "                  Copy a store (e.g. this desktop's SQLite file) into a new, empty PostgreSQL database.\n"
+        "  db password [--password-stdin | --forget]\n"
+        "                  Keep a PostgreSQL store's password in the OS keychain (checked with the server first).\n"
         "\n"
         "Options:\n"
         "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
         "                  ~/.local/share/xapi-courier/courier.sqlite) or postgresql://USER@HOST:PORT/DATABASE\n"
-        "                  (the password comes from ~/.pgpass or PGPASSFILE, never from the URL).\n"
+        "                  (the password comes from the keychain, ~/.pgpass or PGPASSFILE, never from the URL).\n"
         "  -h, --help      Show this help.\n"
         "  -v, --version   Print the version.\n"
         "\n"
@@ -174,9 +178,14 @@ SecretStore& Cli::secrets()
     return *m_secrets;
 }
 
-StoreLocation Cli::storeLocation(const QString& databaseArgument) const
+StoreLocation Cli::namedStore(const QString& databaseArgument) const
 {
     return StoreLocation::resolve(databaseArgument.isEmpty() ? m_globalDatabase : databaseArgument);
+}
+
+StoreLocation Cli::storeLocation(const QString& databaseArgument) const
+{
+    return DatabasePassword::withKeychainPassword(namedStore(databaseArgument), *m_secrets);
 }
 
 bool Cli::openStore(const QString& databaseArgument)
@@ -187,7 +196,6 @@ bool Cli::openStore(const QString& databaseArgument)
         return false;
     }
     m_store = std::move(opened.store);
-    m_secrets = std::make_unique<KeychainSecretStore>();
     m_integrations = std::make_unique<IntegrationService>(*m_store, *m_secrets);
     m_deliveries = std::make_unique<DeliveryActions>(*m_store);
     return true;

@@ -39,8 +39,11 @@ public:
     // For subcommands.
     CliOutput& output() { return m_output; }
     bool openStore(const QString& databaseArgument);
-    // Where a subcommand's --db value (else the global --db, $XAPI_COURIER_DB or the default) points.
+    // Where a subcommand's --db value (else the global --db, $XAPI_COURIER_DB or the default) points, with the
+    // PostgreSQL role's password from the keychain when it keeps one.
     StoreLocation storeLocation(const QString& databaseArgument) const;
+    // The same, as written: no password attached.
+    StoreLocation namedStore(const QString& databaseArgument) const;
     IntegrationService& integrations() { return *m_integrations; }
     DeliveryActions& deliveries() { return *m_deliveries; }
     Store& store() { return *m_store; }

@@ -1,5 +1,7 @@
 #include "cli/DbCommand.h"
 
+#include "cli/Terminal.h"
+#include "secrets/DatabasePassword.h"
 #include "store/SqlDialect.h"
 #include "store/Store.h"
 #include "store/StoreCopy.h"
@@ -13,7 +15,8 @@ namespace {
 
 const QString usage = QStringLiteral("Usage: xapi-courier [--db PATH|URL] db status [--json]\n"
                                      "       xapi-courier [--db PATH|URL] db migrate [--json]\n"
-                                     "       xapi-courier db copy --from PATH|URL --to PATH|URL [--json]\n");
+                                     "       xapi-courier db copy --from PATH|URL --to PATH|URL [--json]\n"
+                                     "       xapi-courier [--db URL] db password [--password-stdin | --forget]\n");
 
 QString engineKey(const Store& store)
 {
@@ -61,13 +64,16 @@ DbCommand::DbCommand(Cli& cli, QObject* parent)
 int DbCommand::run(const QStringList& arguments)
 {
     const QString action = arguments.value(0);
-    if (action != QLatin1String("status") && action != QLatin1String("migrate") && action != QLatin1String("copy")) {
+    const QStringList actions{QStringLiteral("status"), QStringLiteral("migrate"), QStringLiteral("copy"),
+                              QStringLiteral("password")};
+    if (!actions.contains(action)) {
         if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
             m_output.out() << usage << Qt::flush;
             return ExitCode::Success;
         }
-        m_output.error(action.isEmpty() ? QStringLiteral("name an action: status, migrate or copy.")
-                                        : QStringLiteral("unknown action “%1”: status, migrate or copy.").arg(action));
+        m_output.error(action.isEmpty()
+                           ? QStringLiteral("name an action: status, migrate, copy or password.")
+                           : QStringLiteral("unknown action “%1”: status, migrate, copy or password.").arg(action));
         m_output.info(usage.trimmed());
         return ExitCode::Usage;
     }
@@ -84,6 +90,16 @@ int DbCommand::run(const QStringList& arguments)
             {QStringLiteral("from"), QStringLiteral("The store to copy from."), QStringLiteral("PATH|URL")});
         parser.addOption(
             {QStringLiteral("to"), QStringLiteral("The new, empty store to copy into."), QStringLiteral("PATH|URL")});
+    } else if (action == QLatin1String("password")) {
+        parser.addOption(Cli::databaseOption());
+        parser.setApplicationDescription(
+            QStringLiteral("Keep the password of a PostgreSQL store's role in the OS keychain, after checking that "
+                           "the server accepts it; the desktop app, the worker and every command on this machine then "
+                           "use it for that store. Asked for without echo, or read from standard input with "
+                           "--password-stdin; never taken from the command line or the URL. Without an entry here, "
+                           "libpq's PGPASSFILE or ~/.pgpass serve."));
+        parser.addOption({QStringLiteral("password-stdin"), QStringLiteral("Read the password from standard input.")});
+        parser.addOption({QStringLiteral("forget"), QStringLiteral("Remove the password kept for this store.")});
     } else {
         parser.addOption(Cli::databaseOption());
         parser.setApplicationDescription(
@@ -112,6 +128,8 @@ int DbCommand::run(const QStringList& arguments)
         return runStatus(parser);
     if (action == QLatin1String("migrate"))
         return runMigrate(parser);
+    if (action == QLatin1String("password"))
+        return runPassword(parser);
     return runCopy(parser);
 }
 
@@ -189,8 +207,9 @@ int DbCommand::runCopy(const QCommandLineParser& parser)
         m_output.info(usage.trimmed());
         return ExitCode::Usage;
     }
-    const StoreLocation source = StoreLocation::fromString(from);
-    const StoreLocation target = StoreLocation::fromString(to);
+    const StoreLocation source =
+        DatabasePassword::withKeychainPassword(StoreLocation::fromString(from), m_cli.secrets());
+    const StoreLocation target = DatabasePassword::withKeychainPassword(StoreLocation::fromString(to), m_cli.secrets());
     if (source.displayName() == target.displayName()) {
         m_output.error(QStringLiteral("--from and --to name the same store (%1); copy into a new, empty one.")
                            .arg(source.displayName()));
@@ -226,5 +245,61 @@ int DbCommand::runCopy(const QCommandLineParser& parser)
     }
     out << "Copied " << total << " rows from " << source.displayName() << " to " << target.displayName()
         << "; counted again, the target holds exactly these rows." << Qt::endl;
+    return ExitCode::Success;
+}
+
+int DbCommand::runPassword(const QCommandLineParser& parser)
+{
+    StoreLocation location = m_cli.namedStore(parser.value(QStringLiteral("db")));
+    if (location.kind() != StoreLocation::Kind::PostgreSql) {
+        m_output.error(QStringLiteral("%1 is an SQLite file, which has no password; db password is for a "
+                                      "postgresql:// store (--db URL or XAPI_COURIER_DB).")
+                           .arg(location.displayName()));
+        return ExitCode::Refused;
+    }
+    if (const QString problem = location.problem(); !problem.isEmpty()) {
+        m_output.error(problem);
+        return ExitCode::Refused;
+    }
+    const QString key = DatabasePassword::key(location);
+    SecretStore& secrets = m_cli.secrets();
+    if (parser.isSet(QStringLiteral("forget"))) {
+        const SecretResult removed = DatabasePassword::waitFor(
+            [&](QObject* context, SecretCallback done) { secrets.remove(key, context, std::move(done)); });
+        if (!removed.ok() && removed.status != SecretResult::Status::NotFound) {
+            m_output.error(removed.message);
+            return ExitCode::Refused;
+        }
+        m_output.out() << location.displayName() << ": no password kept in the OS keychain any more; libpq's "
+                       << "PGPASSFILE or ~/.pgpass serve." << Qt::endl;
+        return ExitCode::Success;
+    }
+    QString password;
+    if (parser.isSet(QStringLiteral("password-stdin"))) {
+        password = Terminal::readAllStdin();
+    } else if (Terminal::stdinIsTerminal()) {
+        password = Terminal::readHidden(QStringLiteral("Password of %1: ").arg(location.displayName()));
+    } else {
+        m_output.error(QStringLiteral("No terminal to ask on: pipe the password in with --password-stdin."));
+        return ExitCode::Usage;
+    }
+    if (password.isEmpty()) {
+        m_output.error(QStringLiteral("The password is empty; nothing was kept."));
+        return ExitCode::Refused;
+    }
+    location.setPassword(password);
+    if (const Store::OpenResult tried = Store::inspect(location); !tried.store) {
+        m_output.error(QStringLiteral("Nothing was kept: %1").arg(tried.error));
+        return ExitCode::Refused;
+    }
+    const SecretResult written = DatabasePassword::waitFor(
+        [&](QObject* context, SecretCallback done) { secrets.write(key, password, context, std::move(done)); });
+    if (!written.ok()) {
+        m_output.error(QStringLiteral("The server accepts the password, but it was not kept: %1").arg(written.message));
+        return ExitCode::Refused;
+    }
+    m_output.out() << location.displayName() << ": the server accepts the password, now kept in the OS keychain; "
+                   << "the desktop app, the worker and every command on this machine use it for this store."
+                   << Qt::endl;
     return ExitCode::Success;
 }

@@ -37,7 +37,13 @@ QString describeConnectFailure(const StoreLocation& location, const QString& lib
     const QString user = url.userName().isEmpty() ? QStringLiteral("(your login name)") : url.userName();
     if (libpqText.contains(QLatin1String("no password supplied")) ||
         libpqText.contains(QLatin1String("password authentication failed"))) {
-        return QStringLiteral("%1: PostgreSQL refused the role %2 (%3). Put its password in ~/.pgpass (a line "
+        if (!location.password().isEmpty()) {
+            return QStringLiteral("%1: PostgreSQL refused the password for the role %2 (%3). Keep the right one "
+                                  "in the OS keychain with xapi-courier db password --db %1.")
+                .arg(name, user, libpqText.simplified());
+        }
+        return QStringLiteral("%1: PostgreSQL refused the role %2 (%3). Keep its password in the OS keychain with "
+                              "xapi-courier db password --db %1, or put it in ~/.pgpass (a line "
                               "host:port:database:user:password, file mode 0600) or in the file named by "
                               "PGPASSFILE; xAPI Courier never takes a password from the URL or the command line.")
             .arg(name, user, libpqText.simplified());
@@ -74,6 +80,8 @@ QString openPostgres(const StoreLocation& location, const QString& connectionNam
     db.setPort(url.port());
     db.setUserName(url.userName());
     db.setDatabaseName(url.path().mid(1));
+    if (!location.password().isEmpty())
+        db.setPassword(location.password());
     QStringList options = {QStringLiteral("application_name=xapi-courier")};
     const QUrlQuery query(url);
     bool hasTimeout = false;

@@ -27,8 +27,14 @@ public:
     // The libpq parameters a PostgreSQL URL may carry after '?'.
     static QStringList acceptedPostgresParameters();
 
+    // The PostgreSQL role's password when it was read from the OS keychain (DatabasePassword): kept in memory for
+    // the connection only, never shown, logged or written. Empty: libpq's PGPASSFILE or ~/.pgpass serve.
+    QString password() const { return m_password; }
+    void setPassword(const QString& password) { m_password = password; }
+
 private:
     Kind m_kind = Kind::Sqlite;
     QString m_sqlitePath;
     QUrl m_postgresUrl;
+    QString m_password;
 };
