@@ -131,9 +131,8 @@ private Q_SLOTS:
         // Many at once: a progress bar while it runs, one transaction per chunk, and a summary at the end.
         states->setCurrentIndex(states->findText(QStringLiteral("Failed and waiting")));
         QCOMPARE(page.model()->totalCount(), 1000);
-        while (page.model()->canFetchMore({})) // as scrolling to the end does
-            page.model()->fetchMore({});
-        table->selectAll();
+        table->selectAll(); // Ctrl+A: the rows fetched so far, standing for all the filter matches
+        QVERIFY(page.model()->rowCount() < 1000);
         MessageBox::setNextAnswer(true);
         page.discardSelected();
         QVERIFY(page.bulkAction());

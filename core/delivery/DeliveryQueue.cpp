@@ -487,6 +487,23 @@ int DeliveryQueue::count(const DeliveryFilter& filter, QString* error) const
     return query.value(0).toInt();
 }
 
+QList<qint64> DeliveryQueue::ids(const DeliveryFilter& filter, QString* error) const
+{
+    QVariantList values;
+    const QString where = m_store.sql(whereClause(filter, &values));
+    QSqlQuery query(m_store.database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT id FROM deliveries") + where + QStringLiteral(" ORDER BY id"));
+    for (const QVariant& value : values)
+        query.addBindValue(value);
+    QList<qint64> found;
+    if (!exec(query, error))
+        return found;
+    while (query.next())
+        found << query.value(0).toLongLong();
+    return found;
+}
+
 QHash<qint64, LaneStats> DeliveryQueue::stats(QString* error) const
 {
     QHash<qint64, LaneStats> result;

@@ -87,6 +87,8 @@ public:
     std::optional<Delivery> byId(qint64 id, QString* error) const;
     QList<Delivery> list(const DeliveryFilter& filter, int limit, int offset, QString* error) const;
     int count(const DeliveryFilter& filter, QString* error) const;
+    // The ids of every delivery the filter matches, in order (a bulk action on all of them).
+    QList<qint64> ids(const DeliveryFilter& filter, QString* error) const;
     QHash<qint64, LaneStats> stats(QString* error) const;
     int undelivered(qint64 integrationId, QString* error) const; // queued + sending + held
 

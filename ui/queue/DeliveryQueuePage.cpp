@@ -238,8 +238,17 @@ void DeliveryQueuePage::applyFilter()
 
 QList<qint64> DeliveryQueuePage::selectedIds() const
 {
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    // The table fetches rows as it scrolls, so Select All selects the ones fetched so far; with every one of them
+    // selected, the user means every delivery the filter matches.
+    if (!rows.isEmpty() && rows.size() == m_model->rowCount() && m_model->totalCount() > rows.size()) {
+        QString error;
+        const QList<qint64> all = DeliveryQueue(m_store).ids(m_model->filter(), &error);
+        if (error.isEmpty())
+            return all;
+    }
     QList<qint64> ids;
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+    for (const QModelIndex& index : rows)
         ids << index.data(DeliveryTableModel::IdRole).toLongLong();
     return ids;
 }
