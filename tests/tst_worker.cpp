@@ -47,7 +47,7 @@ private:
         return lines;
     }
     // Runs the CLI without blocking this event loop (the receiver lives in it).
-    int runCli(const QStringList& arguments, const QByteArray& input = QByteArray())
+    int runCli(const QStringList& arguments, const QByteArray& input = QByteArray(), QByteArray* output = nullptr)
     {
         QProcess process;
         process.start(QStringLiteral(COURIER_BINARY), QStringList{QStringLiteral("--db"), m_path} + arguments);
@@ -56,6 +56,8 @@ private:
         QSignalSpy finished(&process, &QProcess::finished);
         if (!finished.wait(60000))
             return -1;
+        if (output)
+            *output = process.readAllStandardOutput();
         return process.exitCode();
     }
     std::unique_ptr<QProcess> startWorker(const QStringList& extra = {})
@@ -256,6 +258,20 @@ private Q_SLOTS:
             }
         }
         QVERIFY(victim >= 0);
+        // Who delivers what, as on-call sees it: every integration by one of the three.
+        QByteArray status;
+        QCOMPARE(runCli({QStringLiteral("queue"), QStringLiteral("status"), QStringLiteral("--json")}, {}, &status), 0);
+        const QJsonArray lanesNow = QJsonDocument::fromJson(status).array();
+        QCOMPARE(lanesNow.size(), lanes);
+        for (const QJsonValue& lane : lanesNow) {
+            const QString holder = lane[QStringLiteral("deliveredBy")].toString();
+            bool ours = false;
+            for (const auto& worker : workers)
+                ours |= holder.startsWith(QStringLiteral("worker pid %1 ").arg(worker->processId()));
+            QVERIFY2(ours, qPrintable(lane[QStringLiteral("name")].toString() + QStringLiteral(": ") + holder));
+        }
+        QCOMPARE(runCli({QStringLiteral("queue"), QStringLiteral("status")}, {}, &status), 0);
+        QVERIFY2(status.contains("Delivered by worker pid "), status.constData());
         QSignalSpy killed(workers[size_t(victim)].get(), &QProcess::finished);
         ::kill(pid_t(workers[size_t(victim)]->processId()), SIGKILL);
         QVERIFY(killed.wait(10000));

@@ -1,7 +1,9 @@
 #include "cli/QueueCommand.h"
 
 #include "cli/Terminal.h"
+#include "common/Clock.h"
 #include "delivery/DeliveryActions.h"
+#include "delivery/LaneLeases.h"
 #include "integrations/IntegrationService.h"
 
 #include <QFile>
@@ -199,10 +201,15 @@ int QueueCommand::status(QCommandLineParser& parser)
         m_output.error(error);
         return ExitCode::Refused;
     }
+    // Which worker or desktop app delivers each integration now (a team runs several on one store).
+    QHash<qint64, QString> deliveredBy;
+    for (const Integration& integration : integrations)
+        deliveredBy.insert(integration.id, LaneLeases::holderOf(m_cli.store(), integration.id, Clock::system().now()));
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
         for (const Integration& integration : integrations) {
             const LaneStats lane = stats.value(integration.id);
+            const QString holder = deliveredBy.value(integration.id);
             array << QJsonObject{
                 {QStringLiteral("id"), integration.id},
                 {QStringLiteral("name"), integration.name},
@@ -219,6 +226,7 @@ int QueueCommand::status(QCommandLineParser& parser)
                 {QStringLiteral("nextProbeAt"), integration.health() == Integration::Health::Retrying
                                                     ? timeValue(integration.nextProbeAt)
                                                     : QJsonValue()},
+                {QStringLiteral("deliveredBy"), holder.isEmpty() ? QJsonValue() : QJsonValue(holder)},
             };
         }
         m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
@@ -252,6 +260,18 @@ int QueueCommand::status(QCommandLineParser& parser)
                             next};
     }
     printTable(m_output.out(), rows);
+    QMap<QString, QStringList> lanesByHolder;
+    for (const Integration& integration : integrations) {
+        if (const QString holder = deliveredBy.value(integration.id); !holder.isEmpty())
+            lanesByHolder[holder] << integration.name;
+    }
+    QTextStream& out = m_output.out();
+    out << '\n';
+    if (lanesByHolder.isEmpty())
+        out << "Nobody delivers now: start xapi-courier worker (or the desktop app) on this store.\n";
+    for (auto it = lanesByHolder.cbegin(); it != lanesByHolder.cend(); ++it)
+        out << "Delivered by " << it.key() << ": " << it.value().join(QStringLiteral(", ")) << '\n';
+    out << Qt::flush;
     return ExitCode::Success;
 }
 

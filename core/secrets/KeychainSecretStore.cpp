@@ -57,7 +57,11 @@ SecretResult resultOf(const QKeychain::Job* job, const QString& operation)
         }
         break;
     }
-    qCWarning(lcSecrets) << "Keychain" << operation << "failed for" << job->key() << ":" << job->errorString();
+    // No keychain at all is the caller's to tell (a PostgreSQL store then reads libpq's .pgpass, quietly).
+    if (result.status == SecretResult::Status::NoBackend)
+        qCInfo(lcSecrets) << "Keychain" << operation << "failed for" << job->key() << ":" << job->errorString();
+    else
+        qCWarning(lcSecrets) << "Keychain" << operation << "failed for" << job->key() << ":" << job->errorString();
     return result;
 }
 
