@@ -260,9 +260,11 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     Lane& lane = m_lanes[integrationId];
     lane.inFlight = std::max(0, lane.inFlight - 1);
     const QDateTime now = m_clock.now();
+    const qint64 request = ++m_requests; // one attempt in the log for the whole batch
     for (const Delivery& delivery : batch) {
         m_unmarked.remove(delivery.id);
         DeliveryQueue::Outcome outcome;
+        outcome.request = request;
         outcome.deliveryId = delivery.id;
         outcome.state = stateFor(result.verdict);
         outcome.status = result.status;

@@ -303,9 +303,20 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     }
     QList<AttemptRecord> attempts;
     attempts.reserve(outcomes.size());
+    QHash<qint64, qsizetype> requests; // request -> its attempt in `attempts`
     for (const Outcome& outcome : outcomes) {
         if (!outcome.attempt.startedAt.isValid())
             continue;
+        if (outcome.request != 0) {
+            if (const auto it = requests.constFind(outcome.request); it != requests.constEnd()) {
+                AttemptRecord& shared = attempts[*it];
+                if (shared.batch.isEmpty())
+                    shared.batch << shared.deliveryId;
+                shared.batch << outcome.deliveryId;
+                continue;
+            }
+            requests.insert(outcome.request, attempts.size());
+        }
         attempts << outcome.attempt;
         attempts.last().deliveryId = outcome.deliveryId;
     }
