@@ -47,4 +47,5 @@ private:
     QTimer m_timer;
     std::unordered_map<curl_socket_t, Watch> m_sockets;
     QHash<CURL*, Finished> m_finished;
+    bool m_added = false; // a transfer was added since curl last ran
 };
