@@ -218,6 +218,8 @@ QString dialectSql(QString statement, Dialect dialect)
                                                        : QLatin1String("BIGSERIAL PRIMARY KEY"));
     statement.replace(QLatin1String("%KEY_PK%"),
                       sqlite ? QLatin1String("INTEGER PRIMARY KEY") : QLatin1String("BIGINT PRIMARY KEY"));
+    statement.replace(QLatin1String("%BODY_BYTES%"),
+                      sqlite ? QLatin1String("CAST(body AS BLOB)") : QLatin1String("body"));
     statement.replace(QLatin1String("%WITHOUT_ROWID%"), sqlite ? QLatin1String(" WITHOUT ROWID") : QLatin1String(""));
     statement.replace(QLatin1String("%ILIKE%"), sqlite ? QLatin1String("LIKE") : QLatin1String("ILIKE"));
     statement.replace(QLatin1String("%SKIP_LOCKED%"),
