@@ -79,8 +79,8 @@ QString insertSql(int rows)
     return insertColumns + QStringLiteral(") VALUES ") + values.join(QLatin1Char(','));
 }
 
-// A request that carried several statements: one row, its id returned, then one link per delivery (plain numbers,
-// nothing to bind).
+// A request that carried several statements: one row, its id returned, then one link per delivery that is still
+// there (plain numbers, nothing to bind).
 bool insertBatch(QSqlDatabase db, const AttemptRecord& attempt, QString* error)
 {
     QSqlQuery insert(db);
@@ -94,21 +94,20 @@ bool insertBatch(QSqlDatabase db, const AttemptRecord& attempt, QString* error)
     }
     const QString attemptId = insert.value(0).toString();
     insert.finish();
-    constexpr qsizetype LinksPerInsert = 500;
-    for (qsizetype start = 0; start < attempt.batch.size(); start += LinksPerInsert) {
-        QString sql = QStringLiteral("INSERT INTO attempt_deliveries (delivery_id, attempt_id) VALUES ");
-        const qsizetype end = std::min(attempt.batch.size(), start + LinksPerInsert);
-        for (qsizetype i = start; i < end; ++i) {
-            if (i > start)
-                sql += QLatin1Char(',');
-            sql +=
-                QLatin1Char('(') + QString::number(attempt.batch[i]) + QLatin1Char(',') + attemptId + QLatin1Char(')');
-        }
-        QSqlQuery links(db);
-        if (!links.exec(sql)) {
-            *error = Store::describe(links.lastError());
-            return false;
-        }
+    // An IN list parses far faster than as many VALUES rows.
+    QString ids;
+    ids.reserve(attempt.batch.size() * 8);
+    for (qint64 id : attempt.batch) {
+        if (!ids.isEmpty())
+            ids += QLatin1Char(',');
+        ids += QString::number(id);
+    }
+    QSqlQuery links(db);
+    if (!links.exec(QStringLiteral("INSERT INTO attempt_deliveries (delivery_id, attempt_id) SELECT id, %1 FROM "
+                                   "deliveries WHERE id IN (%2)")
+                        .arg(attemptId, ids))) {
+        *error = Store::describe(links.lastError());
+        return false;
     }
     return true;
 }

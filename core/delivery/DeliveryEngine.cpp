@@ -28,13 +28,19 @@ QByteArray requestBody(const QList<Delivery>& batch, bool asArray)
 {
     if (!asArray)
         return batch.first().body;
-    QByteArray body = "[";
+    qsizetype size = batch.size() + 1; // brackets and commas
+    for (const Delivery& delivery : batch)
+        size += delivery.body.size();
+    QByteArray body;
+    body.reserve(size);
+    body += '[';
     for (qsizetype i = 0; i < batch.size(); ++i) {
         if (i > 0)
             body += ',';
         body += batch[i].body;
     }
-    return body + ']';
+    body += ']';
+    return body;
 }
 } // namespace
 
