@@ -67,34 +67,50 @@ int CurlMulti::onTimer(CURLM*, long timeoutMs, void* self)
 void CurlMulti::watch(curl_socket_t socket, int what)
 {
     if (what == CURL_POLL_REMOVE) {
-        // curl stops watching a kept-alive connection between transfers: keep its notifiers, switched off, for the
-        // next one (on the same descriptor number, which a new connection may also get).
+        // curl stops watching a kept-alive connection between transfers: keep its notifiers for the next one (on the
+        // same descriptor number, which a new connection may also get). The read notifier stays on: the next
+        // transfer wants it again, and every switch costs the event loop a wake-up. Should it fire meanwhile (the
+        // receiver closed the connection), onReadable switches it off then.
         auto it = m_sockets.find(socket);
         if (it != m_sockets.end()) {
-            for (auto* notifier : {it->second.read.get(), it->second.write.get()}) {
-                if (notifier)
-                    notifier->setEnabled(false);
-            }
+            it->second.reading = false;
+            if (it->second.write)
+                it->second.write->setEnabled(false);
         }
         return;
     }
     Watch& watch = m_sockets[socket];
-    const auto ensure = [this, socket](std::unique_ptr<QSocketNotifier>& notifier, QSocketNotifier::Type type,
-                                       int event) {
+    const auto ensure = [this](std::unique_ptr<QSocketNotifier>& notifier, QSocketNotifier::Type type,
+                               curl_socket_t socket, const std::function<void()>& activated) {
         if (!notifier) {
             notifier = std::make_unique<QSocketNotifier>(qintptr(socket), type);
-            connect(notifier.get(), &QSocketNotifier::activated, this, [this, socket, event] { act(socket, event); });
+            connect(notifier.get(), &QSocketNotifier::activated, this, activated);
         }
         notifier->setEnabled(true);
     };
-    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
-        ensure(watch.read, QSocketNotifier::Read, CURL_CSELECT_IN);
+    watch.reading = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
+    if (watch.reading)
+        ensure(watch.read, QSocketNotifier::Read, socket, [this, socket] { onReadable(socket); });
     else if (watch.read)
         watch.read->setEnabled(false);
     if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
-        ensure(watch.write, QSocketNotifier::Write, CURL_CSELECT_OUT);
+        ensure(watch.write, QSocketNotifier::Write, socket, [this, socket] { act(socket, CURL_CSELECT_OUT); });
     else if (watch.write)
         watch.write->setEnabled(false);
+}
+
+void CurlMulti::onReadable(curl_socket_t socket)
+{
+    auto it = m_sockets.find(socket);
+    if (it == m_sockets.end())
+        return;
+    if (!it->second.reading) {
+        // A connection curl is not watching now: curl finds out for itself when it takes it again.
+        if (it->second.read)
+            it->second.read->setEnabled(false);
+        return;
+    }
+    act(socket, CURL_CSELECT_IN);
 }
 
 void CurlMulti::act(curl_socket_t socket, int events)

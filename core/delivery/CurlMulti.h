@@ -35,12 +35,14 @@ private:
     {
         std::unique_ptr<QSocketNotifier> read;
         std::unique_ptr<QSocketNotifier> write;
+        bool reading = false; // curl asked for reads; the read notifier may stay on a while after it stopped asking
     };
 
     static int onSocket(CURL* easy, curl_socket_t socket, int what, void* self, void* socketData);
     static int onTimer(CURLM* multi, long timeoutMs, void* self);
     void watch(curl_socket_t socket, int what);
     void act(curl_socket_t socket, int events);
+    void onReadable(curl_socket_t socket);
     void collectFinished();
 
     CURLM* m_multi = nullptr;
