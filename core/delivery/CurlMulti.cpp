@@ -4,6 +4,8 @@
 
 #include <mutex>
 
+#include <unistd.h>
+
 namespace {
 // A notifier may be the one whose activation is being handled: never delete it on the spot.
 void retire(std::unique_ptr<QSocketNotifier>& notifier)
@@ -43,6 +45,10 @@ CurlMulti::~CurlMulti()
 
 void CurlMulti::add(CURL* easy, Finished finished)
 {
+    // Told when curl closes a connection, so no notifier outlives its socket (the read one stays on between
+    // transfers).
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMulti::onClose);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
     m_finished.insert(easy, std::move(finished));
     curl_multi_add_handle(m_multi, easy); // asks for a timeout of 0 through onTimer: the transfer starts from the loop
     m_added = true;
@@ -64,13 +70,24 @@ int CurlMulti::onTimer(CURLM*, long timeoutMs, void* self)
     return 0;
 }
 
+int CurlMulti::onClose(void* self, curl_socket_t socket)
+{
+    auto* multi = static_cast<CurlMulti*>(self);
+    if (auto it = multi->m_sockets.find(socket); it != multi->m_sockets.end()) {
+        retire(it->second.read);
+        retire(it->second.write);
+        multi->m_sockets.erase(it);
+    }
+    return ::close(socket);
+}
+
 void CurlMulti::watch(curl_socket_t socket, int what)
 {
     if (what == CURL_POLL_REMOVE) {
-        // curl stops watching a kept-alive connection between transfers: keep its notifiers for the next one (on the
-        // same descriptor number, which a new connection may also get). The read notifier stays on: the next
-        // transfer wants it again, and every switch costs the event loop a wake-up. Should it fire meanwhile (the
-        // receiver closed the connection), onReadable switches it off then.
+        // curl stops watching a kept-alive connection between transfers: keep its notifiers for the next one. The
+        // read notifier stays on: the next transfer wants it again, and every switch costs the event loop a
+        // wake-up. Should it fire meanwhile (the receiver closed the connection), onReadable switches it off then;
+        // when curl closes the socket, onClose retires both.
         auto it = m_sockets.find(socket);
         if (it != m_sockets.end()) {
             it->second.reading = false;

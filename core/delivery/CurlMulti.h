@@ -40,6 +40,7 @@ private:
 
     static int onSocket(CURL* easy, curl_socket_t socket, int what, void* self, void* socketData);
     static int onTimer(CURLM* multi, long timeoutMs, void* self);
+    static int onClose(void* self, curl_socket_t socket);
     void watch(curl_socket_t socket, int what);
     void act(curl_socket_t socket, int events);
     void onReadable(curl_socket_t socket);
