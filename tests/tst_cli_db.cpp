@@ -97,14 +97,16 @@ private Q_SLOTS:
         QCOMPARE(json(status).value(QStringLiteral("location")).toString(), fixture.location());
         QCOMPARE(json(status).value(QStringLiteral("schemaVersion")).toInt(), 2);
         QCOMPARE(json(status).value(QStringLiteral("latestVersion")).toInt(), Migrations::latestVersion());
-        QCOMPARE(json(status).value(QStringLiteral("pending")).toArray().size(), Migrations::latestVersion() - 2);
+        // Every migration after version 2 (their numbers may have gaps where another branch's migration goes).
+        const qsizetype after2 = std::count_if(Migrations::all().cbegin(), Migrations::all().cend(),
+                                               [](const Migration& migration) { return migration.version > 2; });
+        QCOMPARE(json(status).value(QStringLiteral("pending")).toArray().size(), after2);
         QCOMPARE(json(status).value(QStringLiteral("pending")).toArray().first()[QStringLiteral("version")].toInt(), 3);
 
         // status changed nothing: migrate still has everything to do.
         const CliResult migrated = cli.run({QStringLiteral("db"), QStringLiteral("migrate")});
         QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.all()));
-        QVERIFY2(migrated.out.contains(
-                     QStringLiteral("applied %1 migrations").arg(Migrations::latestVersion() - 2).toUtf8()),
+        QVERIFY2(migrated.out.contains(QStringLiteral("applied %1 migrations").arg(after2).toUtf8()),
                  migrated.out.constData());
         QVERIFY(migrated.out.contains(Migrations::all().constLast().description.toUtf8()));
 

@@ -12,6 +12,7 @@
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
 
 // The error policy end to end: a real SQLite queue, real HTTP to a scripted receiver on 127.0.0.1, and a test
@@ -326,6 +327,55 @@ private Q_SLOTS:
         QCOMPARE(m_receiver->receivedIds(), ids(5));
         QCOMPARE(LaneLeases::holders(m_fixture->store(), m_clock.now()), QStringList{QStringLiteral("test")});
         QTRY_VERIFY(m_engine->isIdle());
+    }
+
+    // A batch is one request: its attempt is logged once, and every statement it carried shows it among its own
+    // attempts, beside those that carried it alone (the probe).
+    void batchAttemptIsLoggedOnceForEveryStatement()
+    {
+        Integration batched = stored();
+        batched.batchSize = 5;
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).update(batched, &issues, &error));
+        m_receiver->setStatementReplies({{503, "busy", {}, 0}, {200, {}, {}, 0}});
+        enqueue(10);
+        QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
+        advance(60); // the probe carries s0 alone; then [s1..s5] and [s6..s9]
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 10, 20000);
+        QCOMPARE(m_receiver->statementRequests.size(), 4);
+
+        const auto scalar = [this](const QString& sql) {
+            QSqlQuery query(m_fixture->store().database());
+            return query.exec(sql) && query.next() ? query.value(0).toInt() : -1;
+        };
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempts")), 4);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempt_deliveries")), 5 + 5 + 4);
+
+        QHash<QString, QList<AttemptRecord>> byStatement;
+        for (const Delivery& delivery : DeliveryQueue(m_fixture->store()).list({}, 100, 0, &error)) {
+            QCOMPARE(delivery.attempts, AttemptLog(m_fixture->store()).forDelivery(delivery.id, &error).size());
+            byStatement.insert(delivery.statementId, AttemptLog(m_fixture->store()).forDelivery(delivery.id, &error));
+            for (const AttemptRecord& attempt : byStatement.value(delivery.statementId))
+                QCOMPARE(attempt.deliveryId, delivery.id);
+        }
+        const QList<AttemptRecord> first = byStatement.value(QStringLiteral("s0"));
+        QCOMPARE(first.size(), 2);
+        QCOMPARE(first[0].status.value_or(0), 503);
+        QCOMPARE(first[0].statements, 5);
+        QCOMPARE(first[0].responseBody, QStringLiteral("busy"));
+        QCOMPARE(first[1].status.value_or(0), 200);
+        QCOMPARE(first[1].statements, 1);
+        const QList<AttemptRecord> fourth = byStatement.value(QStringLiteral("s3"));
+        QCOMPARE(fourth.size(), 2);
+        QCOMPARE(fourth[0].id, first[0].id); // the same row
+        QCOMPARE(fourth[1].statements, 5);
+        QCOMPARE(fourth[1].status.value_or(0), 200);
+        QVERIFY(fourth[1].requestBodySize > 0);
+        const QList<AttemptRecord> last = byStatement.value(QStringLiteral("s9"));
+        QCOMPARE(last.size(), 1);
+        QCOMPARE(last[0].statements, 4);
+        QCOMPARE(last[0].toJson().value(QStringLiteral("statements")).toInt(), 4);
     }
 };
 

@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
@@ -65,6 +66,50 @@ private Q_SLOTS:
         outcome.attempt.responseBody = QStringLiteral("{\"error\":\"actor.mbox is not a mailto IRI\"}");
         QVERIFY(queue.record({outcome}, QDateTime::currentDateTimeUtc(), &error));
         QVERIFY(repository.setHealth(m_id, {Integration::Health::Held, outcome.error, {}, 1}, &error));
+    }
+
+    // One request carried three statements and failed: one attempt in the log, shown for each of them.
+    void detailPaneShowsABatchAttemptForEachOfItsStatements()
+    {
+        QString error;
+        DeliveryQueue queue(m_fixture->store());
+        const QList<Delivery> batch = queue.claim(m_id, 3, QDateTime::currentDateTimeUtc(), &error);
+        QCOMPARE(batch.size(), 3);
+        QList<DeliveryQueue::Outcome> outcomes;
+        for (const Delivery& delivery : batch) {
+            DeliveryQueue::Outcome outcome;
+            outcome.deliveryId = delivery.id;
+            outcome.state = Delivery::State::Queued;
+            outcome.status = 503;
+            outcome.error = QStringLiteral("HTTP 503 Service Unavailable: down for maintenance");
+            outcome.request = 7;
+            outcome.attempt.startedAt = QDateTime::currentDateTimeUtc();
+            outcome.attempt.integrationId = m_id;
+            outcome.attempt.requestLine = QStringLiteral("POST https://lrs.acme.example/xapi/statements");
+            outcome.attempt.requestBodySize = 60;
+            outcome.attempt.status = 503;
+            outcome.attempt.responseBody = QStringLiteral("down for maintenance");
+            outcomes << outcome;
+        }
+        QVERIFY2(queue.record(outcomes, QDateTime::currentDateTimeUtc(), &error), qPrintable(error));
+        QSqlQuery rows(m_fixture->store().database());
+        QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*) FROM attempts")) && rows.next());
+        QCOMPARE(rows.value(0).toInt(), 2); // the held statement's, and the batch's once
+
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        auto* table = page.findChild<QTableView*>();
+        auto* attempts = page.findChild<QTextBrowser*>();
+        for (int row = 1; row <= 3; ++row) {
+            table->selectRow(row);
+            const QString text = attempts->toPlainText();
+            QVERIFY2(text.contains(QLatin1String("one request carrying 3 statements")), qPrintable(text));
+            QVERIFY(text.contains(QLatin1String("down for maintenance")));
+            QVERIFY(text.contains(QLatin1String("503")));
+        }
+        table->selectRow(4); // not in the batch, never tried
+        QVERIFY(attempts->toPlainText().contains(QLatin1String("Not tried yet")));
     }
 
     void modelPagesLazily()

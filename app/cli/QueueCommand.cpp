@@ -347,6 +347,8 @@ int QueueCommand::attempts(QCommandLineParser& parser)
             << attempt.durationMs << " ms\n"
             << attempt.requestLine << '\n'
             << attempt.requestHeaders << '\n';
+        if (attempt.statements > 1)
+            out << "(one request carrying " << attempt.statements << " statements)\n";
         if (!attempt.error.isEmpty())
             out << "error: " << attempt.error << '\n';
         out << "-- response\n" << attempt.responseHeaders << '\n' << attempt.responseBody << "\n\n";

@@ -17,6 +17,7 @@ QJsonObject AttemptRecord::toJson() const
         {QStringLiteral("request"), requestLine},
         {QStringLiteral("requestHeaders"), requestHeaders},
         {QStringLiteral("requestBodySize"), requestBodySize},
+        {QStringLiteral("statements"), statements},
         {QStringLiteral("status"), status ? QJsonValue(*status) : QJsonValue()},
         {QStringLiteral("responseHeaders"), responseHeaders},
         {QStringLiteral("responseBody"), responseBody},
@@ -54,8 +55,8 @@ QSet<qint64> existingIntegrations(QSqlDatabase db, const QList<AttemptRecord>& a
 
 void bind(QSqlQuery& query, const AttemptRecord& attempt)
 {
-    query.addBindValue(attempt.deliveryId > 0 ? QVariant(attempt.deliveryId)
-                                              : QVariant(QMetaType(QMetaType::LongLong)));
+    const bool single = attempt.deliveryId > 0 && attempt.batch.size() <= 1; // a batch's deliveries are linked
+    query.addBindValue(single ? QVariant(attempt.deliveryId) : QVariant(QMetaType(QMetaType::LongLong)));
     query.addBindValue(attempt.integrationId);
     query.addBindValue(SqlValues::time(attempt.startedAt));
     query.addBindValue(attempt.durationMs);
@@ -68,13 +69,47 @@ void bind(QSqlQuery& query, const AttemptRecord& attempt)
     query.addBindValue(SqlValues::text(attempt.error));
 }
 
+const QString insertColumns = QStringLiteral(
+    "INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, request_headers, "
+    "request_body_size, status, response_headers, response_body, error");
+
 QString insertSql(int rows)
 {
     QStringList values(rows, QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?)"));
-    return QStringLiteral(
-               "INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, "
-               "request_headers, request_body_size, status, response_headers, response_body, error) VALUES ") +
-           values.join(QLatin1Char(','));
+    return insertColumns + QStringLiteral(") VALUES ") + values.join(QLatin1Char(','));
+}
+
+// A request that carried several statements: one row, its id returned, then one link per delivery that is still
+// there (plain numbers, nothing to bind).
+bool insertBatch(QSqlDatabase db, const AttemptRecord& attempt, QString* error)
+{
+    QSqlQuery insert(db);
+    insert.prepare(insertColumns + QStringLiteral(", statements) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+    bind(insert, attempt);
+    insert.addBindValue(int(attempt.batch.size()));
+    if (!insert.exec() || !insert.next()) {
+        *error = insert.lastError().isValid() ? Store::describe(insert.lastError())
+                                              : QStringLiteral("The store did not return the new attempt's id.");
+        return false;
+    }
+    const QString attemptId = insert.value(0).toString();
+    insert.finish();
+    // An IN list parses far faster than as many VALUES rows.
+    QString ids;
+    ids.reserve(attempt.batch.size() * 8);
+    for (qint64 id : attempt.batch) {
+        if (!ids.isEmpty())
+            ids += QLatin1Char(',');
+        ids += QString::number(id);
+    }
+    QSqlQuery links(db);
+    if (!links.exec(QStringLiteral("INSERT INTO attempt_deliveries (delivery_id, attempt_id) SELECT id, %1 FROM "
+                                   "deliveries WHERE id IN (%2)")
+                        .arg(attemptId, ids))) {
+        *error = Store::describe(links.lastError());
+        return false;
+    }
+    return true;
 }
 } // namespace
 
@@ -87,8 +122,12 @@ bool AttemptLog::insert(QSqlDatabase db, const QList<AttemptRecord>& attempts, Q
         return false;
     QList<const AttemptRecord*> kept;
     for (const AttemptRecord& attempt : attempts) {
-        if (existing.contains(attempt.integrationId))
+        if (!existing.contains(attempt.integrationId))
+            continue;
+        if (attempt.batch.size() <= 1)
             kept << &attempt;
+        else if (!insertBatch(db, attempt, error))
+            return false;
     }
     QSqlQuery full(db); // prepared once, for every run of RowsPerInsert attempts
     QSqlQuery rest(db);
@@ -112,9 +151,12 @@ QList<AttemptRecord> AttemptLog::forDelivery(qint64 deliveryId, QString* error) 
     QList<AttemptRecord> attempts;
     QSqlQuery query(m_store.database());
     query.prepare(QStringLiteral(
-        "SELECT id, delivery_id, integration_id, started_at, duration_ms, request_line, request_headers, "
-        "request_body_size, status, response_headers, response_body, error FROM attempts WHERE delivery_id = ? "
-        "ORDER BY id"));
+        "SELECT id, integration_id, started_at, duration_ms, request_line, request_headers, request_body_size, "
+        "status, response_headers, response_body, error, statements FROM attempts WHERE delivery_id = ? UNION ALL "
+        "SELECT a.id, a.integration_id, a.started_at, a.duration_ms, a.request_line, a.request_headers, "
+        "a.request_body_size, a.status, a.response_headers, a.response_body, a.error, a.statements "
+        "FROM attempt_deliveries l JOIN attempts a ON a.id = l.attempt_id WHERE l.delivery_id = ? ORDER BY 1"));
+    query.addBindValue(deliveryId);
     query.addBindValue(deliveryId);
     if (!query.exec()) {
         *error = Store::describe(query.lastError());
@@ -123,18 +165,19 @@ QList<AttemptRecord> AttemptLog::forDelivery(qint64 deliveryId, QString* error) 
     while (query.next()) {
         AttemptRecord attempt;
         attempt.id = query.value(0).toLongLong();
-        attempt.deliveryId = query.value(1).toLongLong();
-        attempt.integrationId = query.value(2).toLongLong();
-        attempt.startedAt = SqlValues::toTime(query.value(3));
-        attempt.durationMs = query.value(4).toInt();
-        attempt.requestLine = query.value(5).toString();
-        attempt.requestHeaders = query.value(6).toString();
-        attempt.requestBodySize = query.value(7).toInt();
-        if (!query.value(8).isNull())
-            attempt.status = query.value(8).toInt();
-        attempt.responseHeaders = query.value(9).toString();
-        attempt.responseBody = query.value(10).toString();
-        attempt.error = query.value(11).toString();
+        attempt.deliveryId = deliveryId;
+        attempt.integrationId = query.value(1).toLongLong();
+        attempt.startedAt = SqlValues::toTime(query.value(2));
+        attempt.durationMs = query.value(3).toInt();
+        attempt.requestLine = query.value(4).toString();
+        attempt.requestHeaders = query.value(5).toString();
+        attempt.requestBodySize = query.value(6).toInt();
+        if (!query.value(7).isNull())
+            attempt.status = query.value(7).toInt();
+        attempt.responseHeaders = query.value(8).toString();
+        attempt.responseBody = query.value(9).toString();
+        attempt.error = query.value(10).toString();
+        attempt.statements = query.value(11).toInt();
         attempts << attempt;
     }
     return attempts;

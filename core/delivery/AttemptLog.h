@@ -14,7 +14,11 @@ class Store;
 struct AttemptRecord
 {
     qint64 id = 0;
-    qint64 deliveryId = 0;
+    qint64 deliveryId = 0; // the delivery the request carried; read back: the delivery it was asked for
+    // Written: every delivery a request carried, when it carried several (a batch). The attempt is logged once and
+    // linked to each of them.
+    QList<qint64> batch;
+    int statements = 1; // how many statements the request carried
     qint64 integrationId = 0;
     QDateTime startedAt;
     int durationMs = 0;
@@ -38,8 +42,9 @@ public:
     explicit AttemptLog(Store& store);
 
     // Many attempts in few statements, inside a transaction the caller holds. Attempts of an integration deleted
-    // meanwhile are left out: its log went with it.
+    // meanwhile are left out: its log went with it. A batch's attempt is one row, linked to each of its deliveries.
     static bool insert(QSqlDatabase db, const QList<AttemptRecord>& attempts, QString* error);
+    // Every attempt at the delivery, oldest first: those that carried it alone and those of the batches it was in.
     QList<AttemptRecord> forDelivery(qint64 deliveryId, QString* error) const;
 
 private:

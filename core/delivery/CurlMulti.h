@@ -35,16 +35,20 @@ private:
     {
         std::unique_ptr<QSocketNotifier> read;
         std::unique_ptr<QSocketNotifier> write;
+        bool reading = false; // curl asked for reads; the read notifier may stay on a while after it stopped asking
     };
 
     static int onSocket(CURL* easy, curl_socket_t socket, int what, void* self, void* socketData);
     static int onTimer(CURLM* multi, long timeoutMs, void* self);
+    static int onClose(void* self, curl_socket_t socket);
     void watch(curl_socket_t socket, int what);
     void act(curl_socket_t socket, int events);
+    void onReadable(curl_socket_t socket);
     void collectFinished();
 
     CURLM* m_multi = nullptr;
     QTimer m_timer;
     std::unordered_map<curl_socket_t, Watch> m_sockets;
     QHash<CURL*, Finished> m_finished;
+    bool m_added = false; // a transfer was added since curl last ran
 };

@@ -9,6 +9,15 @@
 
 #include <QPointer>
 
+struct CurlRequestHeaders
+{
+    QByteArray authorization;
+    curl_slist* list = nullptr;
+    QString shown; // "Name: value" lines, Authorization redacted
+
+    ~CurlRequestHeaders() { curl_slist_free_all(list); }
+};
+
 // One request in flight: what curl reads from and writes into while it runs.
 struct CurlTransfer
 {
@@ -21,15 +30,13 @@ struct CurlTransfer
     QString method;
     QString url;
     QDateTime startedAt;
-    curl_slist* headers = nullptr;
+    std::shared_ptr<const CurlRequestHeaders> headers;
     QByteArray statusLine;
     QByteArray responseHeaders;
     QByteArray responseBody;
     qint64 responseSize = 0;
     int bodyCap = 0;
     char errorText[CURL_ERROR_SIZE] = {};
-
-    ~CurlTransfer() { curl_slist_free_all(headers); }
 };
 
 namespace {
@@ -106,6 +113,8 @@ CurlTransport::~CurlTransport()
 void CurlTransport::deliver(const Integration& integration, const QByteArray& body, QObject* context,
                             TransportCallback done)
 {
+    if (integration.auth == Integration::Auth::None) // nothing to ask the token client for
+        return send(integration, body, {}, false, context, std::move(done));
     authorizeAndSend(integration, body, false, context, std::move(done));
 }
 
@@ -121,6 +130,24 @@ void CurlTransport::authorizeAndSend(const Integration& integration, const QByte
                                    return send(integration, body, auth.header, afterRefresh, guard, done);
                                done(auth.failure(integration, m_clock.now(), afterRefresh));
                            });
+}
+
+std::shared_ptr<const CurlRequestHeaders> CurlTransport::headersFor(const QByteArray& authorization)
+{
+    if (m_headers && m_headers->authorization == authorization)
+        return m_headers;
+    auto headers = std::make_shared<CurlRequestHeaders>();
+    headers->authorization = authorization;
+    headers->list = curl_slist_append(nullptr, "Expect:"); // no 100-continue round trip for large batches
+    QStringList shown;
+    for (const auto& [name, value] : statementRequestHeaders(authorization)) {
+        headers->list = curl_slist_append(headers->list, QByteArray(name + ": " + value).constData());
+        shown << QString::fromLatin1(name) + QStringLiteral(": ") +
+                     (name == "Authorization" ? Redaction::authorization(value) : QString::fromLatin1(value));
+    }
+    headers->shown = shown.join(QLatin1Char('\n'));
+    m_headers = headers;
+    return m_headers;
 }
 
 CURL* CurlTransport::takeHandle()
@@ -148,19 +175,23 @@ void CurlTransport::send(const Integration& integration, const QByteArray& body,
 
     const QString statementId = m_usePut ? statementIdForPut(body) : QString();
     transfer->method = statementId.isEmpty() ? QStringLiteral("POST") : QStringLiteral("PUT");
-    transfer->url = statementRequestUrl(integration, statementId).toString(QUrl::FullyEncoded);
-
-    curl_slist* headers = curl_slist_append(nullptr, "Expect:"); // no 100-continue round trip for large batches
-    for (const auto& [name, value] : statementRequestHeaders(authorization))
-        headers = curl_slist_append(headers, QByteArray(name + ": " + value).constData());
-    transfer->headers = headers;
+    if (!statementId.isEmpty()) {
+        transfer->url = statementRequestUrl(integration, statementId).toString(QUrl::FullyEncoded);
+    } else {
+        if (integration.statementUrl != m_statementUrl || m_statementUrlText.isEmpty()) {
+            m_statementUrl = integration.statementUrl;
+            m_statementUrlText = statementRequestUrl(integration, {}).toString(QUrl::FullyEncoded);
+        }
+        transfer->url = m_statementUrlText;
+    }
+    transfer->headers = headersFor(authorization);
 
     CURL* easy = takeHandle();
     curl_easy_setopt(easy, CURLOPT_URL, transfer->url.toUtf8().constData());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers->list);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.constData());
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(transfer->body.size()));
     if (transfer->method == QLatin1String("PUT"))
@@ -207,8 +238,9 @@ void CurlTransport::finish(CurlTransfer* transfer, CURL* easy, CURLcode code)
         const QList<QByteArray> statusParts = transfer->statusLine.split(' ');
         result.reason = statusParts.size() > 2 ? statusParts.mid(2).join(' ') : QByteArray();
         result.responseSize = transfer->responseSize;
-        result.retryAfterSeconds =
-            ResponseClassifier::retryAfterSeconds(headerValue(transfer->responseHeaders, "Retry-After"), m_clock.now());
+        if (result.verdict == TransportResult::Verdict::Retryable) // the only answer it changes anything for
+            result.retryAfterSeconds = ResponseClassifier::retryAfterSeconds(
+                headerValue(transfer->responseHeaders, "Retry-After"), m_clock.now());
         if (!result.delivered()) {
             result.errorKind = TransportResult::ErrorKind::Http;
             result.error = ResponseClassifier::describe(int(status), result.reason, transfer->responseBody);
@@ -233,12 +265,7 @@ void CurlTransport::finish(CurlTransfer* transfer, CURL* easy, CURLcode code)
     attempt.startedAt = transfer->startedAt;
     attempt.durationMs = int(totalUs / 1000);
     attempt.requestLine = transfer->method + QLatin1Char(' ') + transfer->url;
-    QStringList requestHeaders;
-    for (const auto& [name, value] : statementRequestHeaders(transfer->authorization)) {
-        const QString shown = name == "Authorization" ? Redaction::authorization(value) : QString::fromLatin1(value);
-        requestHeaders << QString::fromLatin1(name) + QStringLiteral(": ") + shown;
-    }
-    attempt.requestHeaders = requestHeaders.join(QLatin1Char('\n'));
+    attempt.requestHeaders = transfer->headers->shown;
     attempt.requestBodySize = int(transfer->body.size());
     attempt.status = result.status;
     attempt.responseHeaders = QString::fromLatin1(transfer->responseHeaders);

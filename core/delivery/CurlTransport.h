@@ -5,10 +5,12 @@
 
 #include <QObject>
 
+#include <memory>
 #include <vector>
 
 class Clock;
 struct CurlTransfer;
+struct CurlRequestHeaders;
 class TokenClient;
 
 // The delivery engine's transport: libcurl's multi interface on the Qt event loop (CurlMulti), kept-alive
@@ -43,11 +45,17 @@ private:
               bool afterRefresh, QObject* context, TransportCallback done);
     void finish(CurlTransfer* transfer, CURL* easy, CURLcode code);
     CURL* takeHandle();
+    // The headers every request with this Authorization carries, as curl takes them and as the log shows them
+    // (redacted); built once, not per request.
+    std::shared_ptr<const CurlRequestHeaders> headersFor(const QByteArray& authorization);
 
     TokenClient& m_tokens;
     Clock& m_clock;
     CurlMulti m_multi;
     std::vector<CURL*> m_idle; // reused, so each keeps its buffers
+    std::shared_ptr<const CurlRequestHeaders> m_headers;
+    QUrl m_statementUrl; // the last one POSTed to, and its text
+    QString m_statementUrlText;
     int m_timeoutMs = DefaultTimeoutMs;
     int m_connectTimeoutMs = DefaultConnectTimeoutMs;
     int m_responseBodyCap = DefaultResponseBodyCap;

@@ -27,13 +27,19 @@ QByteArray requestBody(const QList<Delivery>& batch, bool asArray)
 {
     if (!asArray)
         return batch.first().body;
-    QByteArray body = "[";
+    qsizetype size = batch.size() + 1; // brackets and commas
+    for (const Delivery& delivery : batch)
+        size += delivery.body.size();
+    QByteArray body;
+    body.reserve(size);
+    body += '[';
     for (qsizetype i = 0; i < batch.size(); ++i) {
         if (i > 0)
             body += ',';
         body += batch[i].body;
     }
-    return body + ']';
+    body += ']';
+    return body;
 }
 } // namespace
 
@@ -327,9 +333,11 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     Lane& lane = m_lanes[integrationId];
     lane.inFlight = std::max(0, lane.inFlight - 1);
     const QDateTime now = m_clock.now();
+    const qint64 request = ++m_requests; // one attempt in the log for the whole batch
     for (const Delivery& delivery : batch) {
         m_unmarked.remove(delivery.id);
         DeliveryQueue::Outcome outcome;
+        outcome.request = request;
         outcome.deliveryId = delivery.id;
         outcome.state = stateFor(result.verdict);
         outcome.status = result.status;

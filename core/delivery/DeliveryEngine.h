@@ -92,6 +92,7 @@ private:
     QHash<qint64, Integration> m_known;
     QList<DeliveryQueue::Outcome> m_pending;
     QSet<qint64> m_unmarked; // in flight, to be marked 'sending' by the next commit
+    qint64 m_requests = 0;   // answered so far: numbers the outcomes of one request
     QTimer m_tick;
     QTimer m_flushTimer;
     QDateTime m_leasesRenewedAt;

@@ -12,10 +12,10 @@
 
 namespace {
 
-const QString selectColumns =
-    QStringLiteral("SELECT id, integration_id, statement_id, body, state, attempts, next_attempt_at, last_status, "
-                   "last_error, created_at, updated_at, delivered_at FROM deliveries "
-                   "JOIN delivery_bodies ON delivery_id = id");
+const QString selectColumns = QStringLiteral(
+    "SELECT id, integration_id, statement_id, %BODY_BYTES%, state, attempts, next_attempt_at, last_status, "
+    "last_error, created_at, updated_at, delivered_at FROM deliveries "
+    "JOIN delivery_bodies ON delivery_id = id");
 
 Delivery fromRecord(const QSqlQuery& query)
 {
@@ -23,7 +23,7 @@ Delivery fromRecord(const QSqlQuery& query)
     delivery.id = query.value(0).toLongLong();
     delivery.integrationId = query.value(1).toLongLong();
     delivery.statementId = query.value(2).toString();
-    delivery.body = query.value(3).toString().toUtf8();
+    delivery.body = query.value(3).toByteArray();
     delivery.state = Delivery::stateFromName(query.value(4).toString()).value_or(Delivery::State::Queued);
     delivery.attempts = query.value(5).toInt();
     delivery.nextAttemptAt = SqlValues::toTime(query.value(6));
@@ -227,9 +227,9 @@ QList<Delivery> DeliveryQueue::pending(qint64 integrationId, qint64 afterId, int
     QList<Delivery> found;
     QSqlQuery select(m_store.database());
     select.setForwardOnly(true);
-    select.prepare(selectColumns +
-                   QStringLiteral(" WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
-                                  "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"));
+    select.prepare(m_store.sql(
+        selectColumns + QStringLiteral(" WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
+                                       "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")));
     select.addBindValue(integrationId);
     select.addBindValue(afterId);
     select.addBindValue(now.toMSecsSinceEpoch());
@@ -320,9 +320,20 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     }
     QList<AttemptRecord> attempts;
     attempts.reserve(outcomes.size());
+    QHash<qint64, qsizetype> requests; // request -> its attempt in `attempts`
     for (const Outcome& outcome : outcomes) {
         if (!outcome.attempt.startedAt.isValid())
             continue;
+        if (outcome.request != 0) {
+            if (const auto it = requests.constFind(outcome.request); it != requests.constEnd()) {
+                AttemptRecord& shared = attempts[*it];
+                if (shared.batch.isEmpty())
+                    shared.batch << shared.deliveryId;
+                shared.batch << outcome.deliveryId;
+                continue;
+            }
+            requests.insert(outcome.request, attempts.size());
+        }
         attempts << outcome.attempt;
         attempts.last().deliveryId = outcome.deliveryId;
     }
@@ -448,7 +459,7 @@ int DeliveryQueue::replay(qint64 integrationId, const QList<qint64>& sourceIds, 
 std::optional<Delivery> DeliveryQueue::byId(qint64 id, QString* error) const
 {
     QSqlQuery query(m_store.database());
-    query.prepare(selectColumns + QStringLiteral(" WHERE id = ?"));
+    query.prepare(m_store.sql(selectColumns + QStringLiteral(" WHERE id = ?")));
     query.addBindValue(id);
     if (!exec(query, error) || !query.next())
         return std::nullopt;
@@ -458,10 +469,10 @@ std::optional<Delivery> DeliveryQueue::byId(qint64 id, QString* error) const
 QList<Delivery> DeliveryQueue::list(const DeliveryFilter& filter, int limit, int offset, QString* error) const
 {
     QVariantList values;
-    const QString where = m_store.sql(whereClause(filter, &values));
+    const QString where = whereClause(filter, &values);
     QSqlQuery query(m_store.database());
     query.setForwardOnly(true);
-    query.prepare(selectColumns + where + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?"));
+    query.prepare(m_store.sql(selectColumns + where + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?")));
     for (const QVariant& value : values)
         query.addBindValue(value);
     query.addBindValue(limit);

@@ -62,6 +62,9 @@ public:
         QString error;
         QDateTime nextAttemptAt;
         AttemptRecord attempt; // written with the outcome
+        // Outcomes with the same non-zero request answered one request (a batch): its attempt is written once, from
+        // the first of them, and linked to each.
+        qint64 request = 0;
     };
     // One transaction for all of them (group commit).
     bool record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error);

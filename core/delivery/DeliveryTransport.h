@@ -37,7 +37,7 @@ struct TransportResult
     std::optional<int> status;
     QByteArray reason;           // the HTTP reason phrase, when the receiver gave one
     QString error;               // for people: what happened, with the receiver's own words where it gave any
-    int retryAfterSeconds = 0;   // from Retry-After, 0 when absent
+    int retryAfterSeconds = 0;   // from Retry-After of a retryable answer (the only kind it matters for), else 0
     int firstByteMs = 0;         // until the response headers arrived
     bool tokenRefreshed = false; // a 401 with the cached token: a new token was fetched and the request sent again
     QByteArray requestBody;      // as sent (a statement holds no credentials; a token request's secret is masked)

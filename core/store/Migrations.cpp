@@ -187,6 +187,19 @@ const QList<Migration>& all()
                             " expires_at BIGINT NOT NULL)"),
              QStringLiteral("DELETE FROM settings WHERE key = 'delivery.lease'"),
          }},
+        {10,
+         QStringLiteral("one attempt row per request, linked to every statement a batch carried"),
+         // A request carrying one statement keeps its delivery in attempts.delivery_id, as before. A request carrying
+         // several (batch size > 1) is logged once, with delivery_id NULL, and each of its deliveries gets a row here.
+         // The link goes with its delivery; its attempt belongs to the same integration and goes with it, so no
+         // cascade (and no second index) is needed on attempt_id.
+         {
+             QStringLiteral("ALTER TABLE attempts ADD COLUMN statements INTEGER NOT NULL DEFAULT 1"),
+             QStringLiteral("CREATE TABLE attempt_deliveries ("
+                            " delivery_id BIGINT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,"
+                            " attempt_id BIGINT NOT NULL,"
+                            " PRIMARY KEY (delivery_id, attempt_id))%WITHOUT_ROWID%"),
+         }},
     };
     return migrations;
 }
@@ -220,6 +233,9 @@ QString dialectSql(QString statement, Dialect dialect)
                                                        : QLatin1String("BIGSERIAL PRIMARY KEY"));
     statement.replace(QLatin1String("%KEY_PK%"),
                       sqlite ? QLatin1String("INTEGER PRIMARY KEY") : QLatin1String("BIGINT PRIMARY KEY"));
+    statement.replace(QLatin1String("%BODY_BYTES%"),
+                      sqlite ? QLatin1String("CAST(body AS BLOB)") : QLatin1String("body"));
+    statement.replace(QLatin1String("%WITHOUT_ROWID%"), sqlite ? QLatin1String(" WITHOUT ROWID") : QLatin1String(""));
     statement.replace(QLatin1String("%ILIKE%"), sqlite ? QLatin1String("LIKE") : QLatin1String("ILIKE"));
     statement.replace(QLatin1String("%SKIP_LOCKED%"),
                       sqlite ? QLatin1String("") : QLatin1String(" FOR UPDATE SKIP LOCKED"));

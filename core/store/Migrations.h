@@ -23,6 +23,11 @@ int latestVersion();
 QStringList tables();
 // Resolves the placeholders of a statement shared by both engines:
 //   %ID_PK%        the auto-numbered BIGINT primary key
+//   %KEY_PK%       a BIGINT primary key given by the inserter (not auto-numbered)
+//   %WITHOUT_ROWID% at the end of a CREATE TABLE whose primary key is all it is looked up by: the rows are stored
+//                  in key order (SQLite's WITHOUT ROWID); nothing on PostgreSQL
+//   %BODY_BYTES%   the column body as its UTF-8 bytes: a BLOB on SQLite, read without a detour through UTF-16 and
+//                  back; the text on PostgreSQL
 //   %ILIKE%        a LIKE that ignores the case of ASCII letters (SQLite's LIKE, PostgreSQL's ILIKE)
 //   %SKIP_LOCKED%  at the end of a SELECT whose rows are then updated: lock them and skip rows another transaction
 //                  locked (PostgreSQL); nothing on SQLite, whose write transaction already excludes other writers

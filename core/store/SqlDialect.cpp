@@ -11,7 +11,7 @@ QStringList afterConnect(Dialect dialect)
 {
     if (dialect == Dialect::Sqlite) {
         return {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
-                QStringLiteral("PRAGMA foreign_keys=ON")};
+                QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("PRAGMA mmap_size=268435456")};
     }
     return {QStringLiteral("SET client_min_messages = warning")};
 }

@@ -276,9 +276,13 @@ void DeliveryQueuePage::showAttempts()
                          good ? QStringLiteral("#2ea043") : QStringLiteral("#c62828"),
                          attempt.status ? QString::number(*attempt.status) : tr("no answer"))
                     .arg(attempt.durationMs);
-        html += QStringLiteral("<pre>%1\n%2\n(%3 bytes)</pre>")
-                    .arg(attempt.requestLine.toHtmlEscaped(), attempt.requestHeaders.toHtmlEscaped())
-                    .arg(attempt.requestBodySize);
+        const QString size = attempt.statements > 1
+                                 ? tr("(%1 bytes: one request carrying %2 statements, this one among them)")
+                                       .arg(attempt.requestBodySize)
+                                       .arg(attempt.statements)
+                                 : tr("(%1 bytes)").arg(attempt.requestBodySize);
+        html += QStringLiteral("<pre>%1\n%2\n%3</pre>")
+                    .arg(attempt.requestLine.toHtmlEscaped(), attempt.requestHeaders.toHtmlEscaped(), size);
         if (!attempt.error.isEmpty())
             html += QStringLiteral("<p style=\"color:#c62828\">%1</p>").arg(attempt.error.toHtmlEscaped());
         if (!attempt.responseHeaders.isEmpty() || !attempt.responseBody.isEmpty())
