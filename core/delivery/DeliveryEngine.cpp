@@ -5,7 +5,6 @@
 #include "store/Store.h"
 
 namespace {
-constexpr int FlushAt = 512;      // outcomes per group commit at most
 constexpr int ClaimAtMost = 1024; // deliveries a healthy lane claims at once (each claim is one transaction)
 
 Delivery::State stateFor(TransportResult::Verdict verdict)
@@ -350,7 +349,7 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     // next to a delivery still "sending"); otherwise outcomes are recorded together.
     const bool changesHealth = probe || result.verdict == TransportResult::Verdict::Retryable ||
                                result.verdict == TransportResult::Verdict::Rejected;
-    if (changesHealth || m_pending.size() >= FlushAt)
+    if (changesHealth || m_pending.size() >= GroupCommitAtMost)
         flush();
     else if (!m_flushTimer.isActive())
         m_flushTimer.start();

@@ -28,6 +28,10 @@ class DeliveryEngine final : public QObject
     Q_OBJECT
 
 public:
+    // Outcomes recorded per group commit at most (also after 20 ms): what a crash can leave answered but unrecorded,
+    // to be sent again.
+    static constexpr int GroupCommitAtMost = 512;
+
     DeliveryEngine(Store& store, DeliveryTransport& transport, Clock& clock, const QString& owner,
                    QObject* parent = nullptr);
     ~DeliveryEngine() override;
