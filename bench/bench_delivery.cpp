@@ -107,6 +107,7 @@ private:
     QByteArray get(const QString& path, bool post = false)
     {
         QNetworkRequest request(QUrl(m_base + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain"));
         QNetworkReply* reply = post ? m_network.post(request, QByteArray()) : m_network.get(request);
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
