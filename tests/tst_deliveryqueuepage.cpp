@@ -108,6 +108,10 @@ private Q_SLOTS:
             QVERIFY(text.contains(QLatin1String("down for maintenance")));
             QVERIFY(text.contains(QLatin1String("503")));
         }
+        if (const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR"); !folder.isEmpty()) {
+            page.resize(1200, 700);
+            page.grab().save(folder + QStringLiteral("/queue-batch-attempt.png"));
+        }
         table->selectRow(4); // not in the batch, never tried
         QVERIFY(attempts->toPlainText().contains(QLatin1String("Not tried yet")));
     }
