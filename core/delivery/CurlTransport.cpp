@@ -121,15 +121,12 @@ void CurlTransport::deliver(const Integration& integration, const QByteArray& bo
 void CurlTransport::authorizeAndSend(const Integration& integration, const QByteArray& body, bool afterRefresh,
                                      QObject* context, TransportCallback done)
 {
-    QPointer<QObject> guard(context);
-    m_tokens.authorization(integration, this,
-                           [this, integration, body, afterRefresh, guard, done](const AuthorizationResult& auth) {
-                               if (!guard)
-                                   return;
-                               if (auth.ok)
-                                   return send(integration, body, auth.header, afterRefresh, guard, done);
-                               done(auth.failure(integration, m_clock.now(), afterRefresh));
-                           });
+    m_tokens.authorizeRequest(
+        integration, afterRefresh, this, context,
+        [this, integration, body, afterRefresh, context, done](const QByteArray& authorization) {
+            send(integration, body, authorization, afterRefresh, context, done);
+        },
+        done);
 }
 
 std::shared_ptr<const CurlRequestHeaders> CurlTransport::headersFor(const QByteArray& authorization)

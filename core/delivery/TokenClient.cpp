@@ -85,6 +85,22 @@ TokenClient::TokenClient(QNetworkAccessManager& network, SecretStore& secrets, C
     , m_clock(clock)
 {}
 
+void TokenClient::authorizeRequest(const Integration& integration, bool afterRefresh, QObject* requester,
+                                   QObject* context, std::function<void(const QByteArray&)> send,
+                                   TransportCallback done)
+{
+    QPointer<QObject> guard(context);
+    authorization(integration, requester,
+                  [this, integration, afterRefresh, guard, send = std::move(send),
+                   done = std::move(done)](const AuthorizationResult& auth) {
+                      if (!guard)
+                          return;
+                      if (auth.ok)
+                          return send(auth.header);
+                      done(auth.failure(integration, m_clock.now(), afterRefresh));
+                  });
+}
+
 void TokenClient::invalidate(qint64 integrationId)
 {
     m_tokens.remove(integrationId);

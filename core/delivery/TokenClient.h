@@ -61,6 +61,11 @@ public:
     // keychain (and the token endpoint) answered. Concurrent requests for one integration share one token fetch.
     void authorization(const Integration& integration, QObject* context,
                        std::function<void(const AuthorizationResult&)> done);
+    // What a transport does before each request: `send` gets the Authorization header (empty for none) while both
+    // `requester` and `context` live; a token failure is answered through `done` as the statement's result (it was
+    // not sent).
+    void authorizeRequest(const Integration& integration, bool afterRefresh, QObject* requester, QObject* context,
+                          std::function<void(const QByteArray& authorization)> send, TransportCallback done);
     // After a 401: the next authorization() fetches a new token.
     void invalidate(qint64 integrationId);
     // "Test connection": fetches a fresh token (OAuth 2.0) and says what happened, in a sentence.
