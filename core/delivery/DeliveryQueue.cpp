@@ -81,6 +81,18 @@ QString whereClause(const DeliveryFilter& filter, QVariantList* values)
     return conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
 }
 
+// Prepares `select` restricted to what the filter matches, then `tail`, with the filter's values bound (the
+// caller binds the tail's).
+void prepareFiltered(const Store& store, QSqlQuery& query, const QString& select, const DeliveryFilter& filter,
+                     const QString& tail = QString())
+{
+    QVariantList values;
+    const QString where = whereClause(filter, &values);
+    query.prepare(store.sql(select + where + tail));
+    for (const QVariant& value : values)
+        query.addBindValue(value);
+}
+
 bool failed(const QSqlQuery& query, QString* error)
 {
     *error = Store::describe(query.lastError());
@@ -468,13 +480,9 @@ std::optional<Delivery> DeliveryQueue::byId(qint64 id, QString* error) const
 
 QList<Delivery> DeliveryQueue::list(const DeliveryFilter& filter, int limit, int offset, QString* error) const
 {
-    QVariantList values;
-    const QString where = whereClause(filter, &values);
     QSqlQuery query(m_store.database());
     query.setForwardOnly(true);
-    query.prepare(m_store.sql(selectColumns + where + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?")));
-    for (const QVariant& value : values)
-        query.addBindValue(value);
+    prepareFiltered(m_store, query, selectColumns, filter, QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?"));
     query.addBindValue(limit);
     query.addBindValue(offset);
     QList<Delivery> deliveries;
@@ -487,12 +495,8 @@ QList<Delivery> DeliveryQueue::list(const DeliveryFilter& filter, int limit, int
 
 int DeliveryQueue::count(const DeliveryFilter& filter, QString* error) const
 {
-    QVariantList values;
-    const QString where = m_store.sql(whereClause(filter, &values));
     QSqlQuery query(m_store.database());
-    query.prepare(QStringLiteral("SELECT COUNT(*) FROM deliveries") + where);
-    for (const QVariant& value : values)
-        query.addBindValue(value);
+    prepareFiltered(m_store, query, QStringLiteral("SELECT COUNT(*) FROM deliveries"), filter);
     if (!exec(query, error) || !query.next())
         return -1;
     return query.value(0).toInt();
@@ -500,13 +504,10 @@ int DeliveryQueue::count(const DeliveryFilter& filter, QString* error) const
 
 QList<qint64> DeliveryQueue::ids(const DeliveryFilter& filter, QString* error) const
 {
-    QVariantList values;
-    const QString where = m_store.sql(whereClause(filter, &values));
     QSqlQuery query(m_store.database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT id FROM deliveries") + where + QStringLiteral(" ORDER BY id"));
-    for (const QVariant& value : values)
-        query.addBindValue(value);
+    prepareFiltered(m_store, query, QStringLiteral("SELECT id FROM deliveries"), filter,
+                    QStringLiteral(" ORDER BY id"));
     QList<qint64> found;
     if (!exec(query, error))
         return found;
