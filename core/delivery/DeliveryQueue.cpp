@@ -239,17 +239,24 @@ QList<Delivery> DeliveryQueue::pending(qint64 integrationId, qint64 afterId, int
     QList<Delivery> found;
     QSqlQuery select(m_store.database());
     select.setForwardOnly(true);
-    select.prepare(m_store.sql(
-        selectColumns + QStringLiteral(" WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
-                                       "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")));
+    select.prepare(m_store.sql(QStringLiteral(
+        "SELECT id, statement_id, %BODY_BYTES% FROM deliveries JOIN delivery_bodies ON delivery_id = id "
+        "WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
+        "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")));
     select.addBindValue(integrationId);
     select.addBindValue(afterId);
     select.addBindValue(now.toMSecsSinceEpoch());
     select.addBindValue(limit);
     if (!exec(select, error))
         return found;
-    while (select.next())
-        found << fromRecord(select);
+    found.reserve(limit);
+    while (select.next()) {
+        Delivery& delivery = found.emplace_back();
+        delivery.id = select.value(0).toLongLong();
+        delivery.integrationId = integrationId;
+        delivery.statementId = select.value(1).toString();
+        delivery.body = select.value(2).toByteArray();
+    }
     return found;
 }
 

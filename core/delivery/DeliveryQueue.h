@@ -72,6 +72,7 @@ public:
     bool record(const QList<Outcome>& outcomes, const QList<qint64>& sending, const QDateTime& now, QString* error);
     // The oldest due queued deliveries of an integration with an id above afterId, in order, left as they are: the
     // engine keeps what it took in memory while its lane lease holds, and marks what is in flight at its next commit.
+    // Only what sending needs is read: id, statement id and body (the rest keeps its defaults, state queued).
     QList<Delivery> pending(qint64 integrationId, qint64 afterId, int limit, const QDateTime& now,
                             QString* error) const;
     // Whether one of these integrations has a delivery queued and due, or in flight.
