@@ -239,10 +239,10 @@ QList<Delivery> DeliveryQueue::pending(qint64 integrationId, qint64 afterId, int
     QList<Delivery> found;
     QSqlQuery select(m_store.database());
     select.setForwardOnly(true);
-    select.prepare(m_store.sql(QStringLiteral(
-        "SELECT id, statement_id, %BODY_BYTES% FROM deliveries JOIN delivery_bodies ON delivery_id = id "
-        "WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
-        "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")));
+    select.prepare(m_store.sql(
+        QStringLiteral("SELECT id, statement_id, %BODY_BYTES% FROM deliveries JOIN delivery_bodies ON delivery_id = id "
+                       "WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
+                       "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")));
     select.addBindValue(integrationId);
     select.addBindValue(afterId);
     select.addBindValue(now.toMSecsSinceEpoch());
