@@ -69,9 +69,9 @@ void bind(QSqlQuery& query, const AttemptRecord& attempt)
     query.addBindValue(SqlValues::text(attempt.error));
 }
 
-const QString insertColumns = QStringLiteral(
-    "INSERT INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, request_headers, "
-    "request_body_size, status, response_headers, response_body, error");
+const QString insertColumns =
+    QStringLiteral("INSERT%OR_FAIL% INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, "
+                   "request_headers, request_body_size, status, response_headers, response_body, error");
 
 QString insertSql(int rows)
 {
@@ -81,10 +81,11 @@ QString insertSql(int rows)
 
 // A request that carried several statements: one row, its id returned, then one link per delivery that is still
 // there (plain numbers, nothing to bind).
-bool insertBatch(QSqlDatabase db, const AttemptRecord& attempt, QString* error)
+bool insertBatch(const Store& store, const AttemptRecord& attempt, QString* error)
 {
-    QSqlQuery insert(db);
-    insert.prepare(insertColumns + QStringLiteral(", statements) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+    QSqlQuery insert(store.database());
+    insert.prepare(
+        store.sql(insertColumns + QStringLiteral(", statements) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id")));
     bind(insert, attempt);
     insert.addBindValue(int(attempt.batch.size()));
     if (!insert.exec() || !insert.next()) {
@@ -102,9 +103,10 @@ bool insertBatch(QSqlDatabase db, const AttemptRecord& attempt, QString* error)
             ids += QLatin1Char(',');
         ids += QString::number(id);
     }
-    QSqlQuery links(db);
-    if (!links.exec(QStringLiteral("INSERT INTO attempt_deliveries (delivery_id, attempt_id) SELECT id, %1 FROM "
-                                   "deliveries WHERE id IN (%2)")
+    QSqlQuery links(store.database());
+    if (!links.exec(store
+                        .sql(QStringLiteral("INSERT%OR_FAIL% INTO attempt_deliveries (delivery_id, attempt_id) "
+                                            "SELECT id, %1 FROM deliveries WHERE id IN (%2)"))
                         .arg(attemptId, ids))) {
         *error = Store::describe(links.lastError());
         return false;
@@ -113,11 +115,11 @@ bool insertBatch(QSqlDatabase db, const AttemptRecord& attempt, QString* error)
 }
 } // namespace
 
-bool AttemptLog::insert(QSqlDatabase db, const QList<AttemptRecord>& attempts, QString* error)
+bool AttemptLog::insert(const Store& store, const QList<AttemptRecord>& attempts, QString* error)
 {
     if (attempts.isEmpty())
         return true;
-    const QSet<qint64> existing = existingIntegrations(db, attempts, error);
+    const QSet<qint64> existing = existingIntegrations(store.database(), attempts, error);
     if (!error->isEmpty())
         return false;
     QList<const AttemptRecord*> kept;
@@ -126,16 +128,16 @@ bool AttemptLog::insert(QSqlDatabase db, const QList<AttemptRecord>& attempts, Q
             continue;
         if (attempt.batch.size() <= 1)
             kept << &attempt;
-        else if (!insertBatch(db, attempt, error))
+        else if (!insertBatch(store, attempt, error))
             return false;
     }
-    QSqlQuery full(db); // prepared once, for every run of RowsPerInsert attempts
-    QSqlQuery rest(db);
+    QSqlQuery full(store.database()); // prepared once, for every run of RowsPerInsert attempts
+    QSqlQuery rest(store.database());
     for (qsizetype start = 0; start < kept.size(); start += RowsPerInsert) {
         const int rows = int(std::min<qsizetype>(RowsPerInsert, kept.size() - start));
         QSqlQuery& query = rows == RowsPerInsert ? full : rest;
         if (rows != RowsPerInsert || start == 0)
-            query.prepare(insertSql(rows));
+            query.prepare(store.sql(insertSql(rows)));
         for (int i = 0; i < rows; ++i)
             bind(query, *kept[start + i]);
         if (!query.exec()) {

@@ -41,9 +41,10 @@ public:
 
     explicit AttemptLog(Store& store);
 
-    // Many attempts in few statements, inside a transaction the caller holds. Attempts of an integration deleted
-    // meanwhile are left out: its log went with it. A batch's attempt is one row, linked to each of its deliveries.
-    static bool insert(QSqlDatabase db, const QList<AttemptRecord>& attempts, QString* error);
+    // Many attempts in few statements, inside a transaction the caller holds and rolls back on failure. Attempts of
+    // an integration deleted meanwhile are left out: its log went with it. A batch's attempt is one row, linked to
+    // each of its deliveries.
+    static bool insert(const Store& store, const QList<AttemptRecord>& attempts, QString* error);
     // Every attempt at the delivery, oldest first: those that carried it alone and those of the batches it was in.
     QList<AttemptRecord> forDelivery(qint64 deliveryId, QString* error) const;
 

@@ -293,8 +293,9 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     if (!sending.isEmpty()) {
         QSqlQuery mark(m_store.database());
         if (!exec(mark,
-                  QStringLiteral("UPDATE deliveries SET state = 'sending', updated_at = %1 WHERE state = 'queued' AND "
-                                 "id IN (%2)")
+                  m_store
+                      .sql(QStringLiteral("UPDATE%OR_FAIL% deliveries SET state = 'sending', updated_at = %1 "
+                                          "WHERE state = 'queued' AND id IN (%2)"))
                       .arg(stamp)
                       .arg(idList(sending)),
                   error))
@@ -327,9 +328,10 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     for (auto it = accepted.cbegin(); it != accepted.cend(); ++it) {
         QSqlQuery done(m_store.database());
         const QString sql =
-            QStringLiteral(
-                "UPDATE deliveries SET state = '%1', attempts = attempts + 1, last_status = %2, "
-                "last_error = '', next_attempt_at = NULL, updated_at = %3, delivered_at = %3 WHERE id IN (%4)")
+            m_store
+                .sql(QStringLiteral(
+                    "UPDATE%OR_FAIL% deliveries SET state = '%1', attempts = attempts + 1, last_status = %2, "
+                    "last_error = '', next_attempt_at = NULL, updated_at = %3, delivered_at = %3 WHERE id IN (%4)"))
                 .arg(Delivery::stateName(Delivery::State(it.key().first)))
                 .arg(it.key().second)
                 .arg(stamp)
@@ -356,7 +358,7 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
         attempts << outcome.attempt;
         attempts.last().deliveryId = outcome.deliveryId;
     }
-    if (!AttemptLog::insert(m_store.database(), attempts, error))
+    if (!AttemptLog::insert(m_store, attempts, error))
         return false;
     if (!transaction.commit()) {
         *error = transaction.error();

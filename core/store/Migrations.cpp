@@ -237,6 +237,7 @@ QString dialectSql(QString statement, Dialect dialect)
                       sqlite ? QLatin1String("CAST(body AS BLOB)") : QLatin1String("body"));
     statement.replace(QLatin1String("%WITHOUT_ROWID%"), sqlite ? QLatin1String(" WITHOUT ROWID") : QLatin1String(""));
     statement.replace(QLatin1String("%ILIKE%"), sqlite ? QLatin1String("LIKE") : QLatin1String("ILIKE"));
+    statement.replace(QLatin1String("%OR_FAIL%"), sqlite ? QLatin1String(" OR FAIL") : QLatin1String(""));
     statement.replace(QLatin1String("%SKIP_LOCKED%"),
                       sqlite ? QLatin1String("") : QLatin1String(" FOR UPDATE SKIP LOCKED"));
     return statement;

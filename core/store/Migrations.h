@@ -29,6 +29,9 @@ QStringList tables();
 //   %BODY_BYTES%   the column body as its UTF-8 bytes: a BLOB on SQLite, read without a detour through UTF-16 and
 //                  back; the text on PostgreSQL
 //   %ILIKE%        a LIKE that ignores the case of ASCII letters (SQLite's LIKE, PostgreSQL's ILIKE)
+//   %OR_FAIL%      after the UPDATE or INSERT of a statement writing many rows in a transaction that is rolled back
+//                  on any error: SQLite then keeps no statement journal (copies of every page the statement changes,
+//                  spilled to a temporary file past 64 KiB) to undo it alone; nothing on PostgreSQL
 //   %SKIP_LOCKED%  at the end of a SELECT whose rows are then updated: lock them and skip rows another transaction
 //                  locked (PostgreSQL); nothing on SQLite, whose write transaction already excludes other writers
 //   %POSTGRESQL_ONLY%  at the start: a statement only PostgreSQL runs; empty (skipped) on SQLite
