@@ -3,6 +3,7 @@
 #include "TestStore.h"
 
 #include "store/Migrations.h"
+#include "store/PreparedSql.h"
 #include "store/Transaction.h"
 
 #include <QFile>
@@ -297,6 +298,61 @@ private Q_SLOTS:
             QVERIFY(query.exec(QStringLiteral("INSERT INTO settings (key, value) VALUES ('a', 'b')")));
         } // no commit: rolled back
         QCOMPARE(scalar(fixture.store(), QStringLiteral("SELECT COUNT(*) FROM settings")), 0);
+    }
+
+    // The statements kept prepared: values bound in order (NULL, numbers, text), run again with new values, a list of
+    // ids in %IN_IDS%, the same statement opened while it is in use, and a failure as a sentence.
+    void preparedSqlBindsRunsAgainAndReports()
+    {
+        TestStore fixture;
+        QVERIFY(fixture.isValid());
+        Store& store = fixture.store();
+        const QString insertSql = QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?)");
+        QString error;
+        {
+            PreparedSql insert(store, insertSql);
+            for (int i = 1; i <= 5; ++i) {
+                insert.add(QStringLiteral("key%1").arg(i));
+                insert.add(QStringLiteral("välue %1").arg(i * 10));
+                QVERIFY2(insert.exec(&error), qPrintable(error));
+                QCOMPARE(insert.rowsAffected(), 1);
+            }
+        }
+        PreparedSql select(store, QStringLiteral("SELECT key, value, NULL FROM settings WHERE LENGTH(key) > ? AND "
+                                                 "CAST(SUBSTR(key, 4) AS BIGINT) %IN_IDS% ORDER BY key"));
+        select.add(2);
+        select.addIds({2, 4, 7});
+        QVERIFY2(select.exec(&error), qPrintable(error));
+        QStringList rows;
+        while (select.next()) {
+            QVERIFY(select.isNull(2));
+            QVERIFY(!select.isNull(1));
+            rows << select.text(0) + QLatin1Char('=') + QString::fromUtf8(select.utf8(1));
+            // The same statement again while this one is open: prepared apart, both read their own rows.
+            PreparedSql nested(store, QStringLiteral("SELECT COUNT(*) FROM settings WHERE key = ?"));
+            nested.add(select.text(0));
+            QVERIFY2(nested.exec(&error) && nested.next(), qPrintable(error));
+            QCOMPARE(nested.integer(0), 1);
+        }
+        QCOMPARE(rows, QStringList({QStringLiteral("key2=välue 20"), QStringLiteral("key4=välue 40")}));
+
+        PreparedSql again(store, QStringLiteral("SELECT key, value, NULL FROM settings WHERE LENGTH(key) > ? AND "
+                                                "CAST(SUBSTR(key, 4) AS BIGINT) %IN_IDS% ORDER BY key"));
+        again.add(0);
+        again.addIds({});
+        QVERIFY2(again.exec(&error), qPrintable(error));
+        QVERIFY(!again.next());
+
+        PreparedSql withoutValue(store, insertSql);
+        withoutValue.add(QStringLiteral("key9"));
+        withoutValue.add(QString()); // NULL, into a NOT NULL column
+        QVERIFY(!withoutValue.exec(&error));
+        QVERIFY2(error.contains(QLatin1String("value")) && error.contains(QLatin1String("null"), Qt::CaseInsensitive),
+                 qPrintable(error));
+        PreparedSql broken(store, QStringLiteral("SELECT missing FROM no_such_table"));
+        error.clear();
+        QVERIFY(!broken.exec(&error));
+        QVERIFY2(error.contains(QLatin1String("no_such_table")), qPrintable(error));
     }
 
     // Two processes adding integrations to one file at the same time: every row arrives, the file stays sound.

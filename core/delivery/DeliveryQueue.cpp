@@ -1,6 +1,7 @@
 #include "delivery/DeliveryQueue.h"
 
 #include "common/Logging.h"
+#include "store/PreparedSql.h"
 #include "store/SqlValues.h"
 #include "store/Store.h"
 #include "store/Transaction.h"
@@ -103,11 +104,6 @@ bool failed(const QSqlQuery& query, QString* error)
 bool exec(QSqlQuery& query, QString* error)
 {
     return query.exec() || failed(query, error);
-}
-
-bool exec(QSqlQuery& query, const QString& sql, QString* error)
-{
-    return query.exec(sql) || failed(query, error);
 }
 
 } // namespace
@@ -237,25 +233,23 @@ QList<Delivery> DeliveryQueue::pending(qint64 integrationId, qint64 afterId, int
                                        QString* error) const
 {
     QList<Delivery> found;
-    QSqlQuery select(m_store.database());
-    select.setForwardOnly(true);
-    select.prepare(m_store.sql(
-        QStringLiteral("SELECT id, statement_id, %BODY_BYTES% FROM deliveries JOIN delivery_bodies ON delivery_id = id "
-                       "WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
-                       "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")));
-    select.addBindValue(integrationId);
-    select.addBindValue(afterId);
-    select.addBindValue(now.toMSecsSinceEpoch());
-    select.addBindValue(limit);
-    if (!exec(select, error))
+    PreparedSql select(
+        m_store, QStringLiteral("SELECT id, statement_id, body FROM deliveries JOIN delivery_bodies ON delivery_id "
+                                "= id WHERE integration_id = ? AND state = 'queued' AND id > ? AND "
+                                "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?"));
+    select.add(integrationId);
+    select.add(afterId);
+    select.add(now.toMSecsSinceEpoch());
+    select.add(limit);
+    if (!select.exec(error))
         return found;
     found.reserve(limit);
     while (select.next()) {
         Delivery& delivery = found.emplace_back();
-        delivery.id = select.value(0).toLongLong();
+        delivery.id = select.integer(0);
         delivery.integrationId = integrationId;
-        delivery.statementId = select.value(1).toString();
-        delivery.body = select.value(2).toByteArray();
+        delivery.statementId = select.text(1);
+        delivery.body = select.utf8(2);
     }
     return found;
 }
@@ -291,52 +285,46 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     }
     const qint64 stamp = now.toMSecsSinceEpoch();
     if (!sending.isEmpty()) {
-        QSqlQuery mark(m_store.database());
-        if (!exec(mark,
-                  m_store
-                      .sql(QStringLiteral("UPDATE%OR_FAIL% deliveries SET state = 'sending', updated_at = %1 "
-                                          "WHERE state = 'queued' AND id IN (%2)"))
-                      .arg(stamp)
-                      .arg(idList(sending)),
-                  error))
+        PreparedSql mark(m_store, QStringLiteral("UPDATE%OR_FAIL% deliveries SET state = 'sending', updated_at = ? "
+                                                 "WHERE state = 'queued' AND id %IN_IDS%"));
+        mark.add(stamp);
+        mark.addIds(sending);
+        if (!mark.exec(error))
             return false;
     }
     // The common case, accepted without an error text, in one statement per status; the others one by one.
     QHash<std::pair<int, int>, QList<qint64>> accepted; // (state, status) -> ids
-    QSqlQuery update(m_store.database());
-    update.prepare(
-        QStringLiteral("UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, "
-                       "next_attempt_at = ?, updated_at = ?, delivered_at = CASE WHEN ? = 1 THEN ? ELSE delivered_at "
-                       "END WHERE id = ?"));
     for (const Outcome& outcome : outcomes) {
         const bool done = outcome.state == Delivery::State::Delivered || outcome.state == Delivery::State::Duplicate;
         if (done && outcome.status && outcome.error.isEmpty()) {
             accepted[{int(outcome.state), *outcome.status}] << outcome.deliveryId;
             continue;
         }
-        update.addBindValue(Delivery::stateName(outcome.state));
-        update.addBindValue(SqlValues::optionalInt(outcome.status));
-        update.addBindValue(outcome.error.isNull() ? QStringLiteral("") : outcome.error);
-        update.addBindValue(SqlValues::time(outcome.nextAttemptAt));
-        update.addBindValue(stamp);
-        update.addBindValue(done ? 1 : 0);
-        update.addBindValue(stamp);
-        update.addBindValue(outcome.deliveryId);
-        if (!exec(update, error))
+        PreparedSql update(m_store, QStringLiteral("UPDATE deliveries SET state = ?, attempts = attempts + 1, "
+                                                   "last_status = ?, last_error = ?, next_attempt_at = ?, "
+                                                   "updated_at = ?, delivered_at = CASE WHEN ? = 1 THEN ? ELSE "
+                                                   "delivered_at END WHERE id = ?"));
+        update.add(Delivery::stateName(outcome.state));
+        outcome.status ? update.add(*outcome.status) : update.addNull();
+        update.add(SqlValues::text(outcome.error));
+        outcome.nextAttemptAt.isValid() ? update.add(outcome.nextAttemptAt.toMSecsSinceEpoch()) : update.addNull();
+        update.add(stamp);
+        update.add(done ? 1 : 0);
+        update.add(stamp);
+        update.add(outcome.deliveryId);
+        if (!update.exec(error))
             return false;
     }
     for (auto it = accepted.cbegin(); it != accepted.cend(); ++it) {
-        QSqlQuery done(m_store.database());
-        const QString sql =
-            m_store
-                .sql(QStringLiteral(
-                    "UPDATE%OR_FAIL% deliveries SET state = '%1', attempts = attempts + 1, last_status = %2, "
-                    "last_error = '', next_attempt_at = NULL, updated_at = %3, delivered_at = %3 WHERE id IN (%4)"))
-                .arg(Delivery::stateName(Delivery::State(it.key().first)))
-                .arg(it.key().second)
-                .arg(stamp)
-                .arg(idList(it.value()));
-        if (!exec(done, sql, error))
+        PreparedSql done(m_store, QStringLiteral("UPDATE%OR_FAIL% deliveries SET state = ?, attempts = attempts + 1, "
+                                                 "last_status = ?, last_error = '', next_attempt_at = NULL, "
+                                                 "updated_at = ?, delivered_at = ? WHERE id %IN_IDS%"));
+        done.add(Delivery::stateName(Delivery::State(it.key().first)));
+        done.add(it.key().second);
+        done.add(stamp);
+        done.add(stamp);
+        done.addIds(it.value());
+        if (!done.exec(error))
             return false;
     }
     QList<AttemptRecord> attempts;

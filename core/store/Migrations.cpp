@@ -238,6 +238,10 @@ QString dialectSql(QString statement, Dialect dialect)
     statement.replace(QLatin1String("%WITHOUT_ROWID%"), sqlite ? QLatin1String(" WITHOUT ROWID") : QLatin1String(""));
     statement.replace(QLatin1String("%ILIKE%"), sqlite ? QLatin1String("LIKE") : QLatin1String("ILIKE"));
     statement.replace(QLatin1String("%OR_FAIL%"), sqlite ? QLatin1String(" OR FAIL") : QLatin1String(""));
+    statement.replace(QLatin1String("%IN_IDS%"),
+                      sqlite
+                          ? QLatin1String("IN (SELECT value FROM json_each(?))")
+                          : QLatin1String("IN (SELECT CAST(jsonb_array_elements_text(CAST(? AS JSONB)) AS BIGINT))"));
     statement.replace(QLatin1String("%SKIP_LOCKED%"),
                       sqlite ? QLatin1String("") : QLatin1String(" FOR UPDATE SKIP LOCKED"));
     return statement;

@@ -36,10 +36,12 @@ Store::Store(StoreLocation location, QString connectionName, Migrations::Dialect
     : m_location(std::move(location))
     , m_connectionName(std::move(connectionName))
     , m_dialect(dialect)
+    , m_preparedSql(std::make_unique<PreparedSqlCache>(m_connectionName, dialect))
 {}
 
 Store::~Store()
 {
+    m_preparedSql->clear(); // SQLite closes no connection with statements left open
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();

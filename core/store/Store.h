@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/Migrations.h"
+#include "store/PreparedSqlCache.h"
 #include "store/StoreLocation.h"
 
 #include <QSqlDatabase>
@@ -40,6 +41,8 @@ public:
     QStringList tables(QString* error) const;
     // A shared statement with its dialect placeholders resolved for this store's engine.
     QString sql(const QString& statement) const { return Migrations::dialectSql(statement, m_dialect); }
+    // The statements this connection keeps prepared (see PreparedSql).
+    PreparedSqlCache& preparedSql() const { return *m_preparedSql; }
 
     // A sentence for a person about a failed statement, naming what to do where we know it.
     static QString describe(const QSqlError& error);
@@ -55,4 +58,5 @@ private:
     Migrations::Dialect m_dialect;
     int m_schemaVersion = 0;
     QList<int> m_applied;
+    std::unique_ptr<PreparedSqlCache> m_preparedSql;
 };
