@@ -239,6 +239,24 @@ private Q_SLOTS:
         QVERIFY(m_receiver->statementRequests.size() == 8);
     }
 
+    // A request that hangs shows as 'sending' once it has been in flight MarkSendingAfterMs; the answer then records
+    // it as usual. Answered sooner, a statement is never marked.
+    void aHangingRequestShowsAsSending()
+    {
+        m_receiver->setStatementReplies({{200, {}, {}, 0}, {200, {}, {}, 1500}});
+        enqueue(1, QStringLiteral("quick"));
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 1, 20000);
+        enqueue(1, QStringLiteral("slow"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_receiver->statementRequests.size(), 2, 20000);
+        QTest::qWait(200); // several ticks and commits, the clock standing still
+        QCOMPARE(count(Delivery::State::Sending), 0);
+        QCOMPARE(count(Delivery::State::Queued), 1);
+        m_clock.advance(DeliveryEngine::MarkSendingAfterMs);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Sending), 1, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 2, 20000);
+        QCOMPARE(count(Delivery::State::Sending), 0);
+    }
+
     void batchesPostArrays()
     {
         Integration batched = stored();

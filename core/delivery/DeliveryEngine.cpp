@@ -315,10 +315,9 @@ bool DeliveryEngine::fill(const Integration& integration, Lane& lane, const QDat
 void DeliveryEngine::send(const Integration& integration, QList<Delivery> batch, bool probe)
 {
     ++m_lanes[integration.id].inFlight;
+    const qint64 sentAt = m_clock.now().toMSecsSinceEpoch();
     for (const Delivery& delivery : std::as_const(batch))
-        m_unmarked.insert(delivery.id);
-    if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+        m_unmarked.insert(delivery.id, sentAt);
     const QByteArray body = requestBody(batch, integration.batchSize > 1);
     const qint64 integrationId = integration.id;
     m_transport.deliver(integration, body, this, [this, integrationId, batch, probe](const TransportResult& result) {
@@ -434,10 +433,21 @@ void DeliveryEngine::flush()
     m_flushTimer.stop();
     if (m_pending.isEmpty() && m_unmarked.isEmpty())
         return;
+    const QDateTime now = m_clock.now();
+    QList<qint64> hanging;
+    for (auto it = m_unmarked.begin(); it != m_unmarked.end();) {
+        if (now.toMSecsSinceEpoch() - it.value() < MarkSendingAfterMs) {
+            ++it;
+            continue;
+        }
+        hanging << it.key();
+        it = m_unmarked.erase(it);
+    }
+    if (m_pending.isEmpty() && hanging.isEmpty())
+        return;
     const QList<DeliveryQueue::Outcome> outcomes = std::exchange(m_pending, {});
-    const QSet<qint64> unmarked = std::exchange(m_unmarked, {});
     QString error;
-    if (!m_queue.record(outcomes, unmarked.values(), m_clock.now(), &error)) {
+    if (!m_queue.record(outcomes, hanging, now, &error)) {
         // Left 'sending': sent again after a restart, never lost.
         qCWarning(lcDelivery) << "Could not record" << outcomes.size() << "outcomes:" << error;
         return;

@@ -31,6 +31,9 @@ public:
     // Outcomes recorded per group commit at most (also after 20 ms): what a crash can leave answered but unrecorded,
     // to be sent again.
     static constexpr int GroupCommitAtMost = 512;
+    // A statement in flight this long is marked 'sending' in the store by the next commit (people see which requests
+    // hang); the many answered sooner are never marked, which would cost a second update of each.
+    static constexpr int MarkSendingAfterMs = 1000;
 
     DeliveryEngine(Store& store, DeliveryTransport& transport, Clock& clock, const QString& owner,
                    QObject* parent = nullptr);
@@ -95,8 +98,8 @@ private:
     QHash<qint64, Lane> m_lanes;
     QHash<qint64, Integration> m_known;
     QList<DeliveryQueue::Outcome> m_pending;
-    QSet<qint64> m_unmarked; // in flight, to be marked 'sending' by the next commit
-    qint64 m_requests = 0;   // answered so far: numbers the outcomes of one request
+    QHash<qint64, qint64> m_unmarked; // in flight and not marked 'sending' yet: delivery -> sent at (ms)
+    qint64 m_requests = 0;            // answered so far: numbers the outcomes of one request
     QTimer m_tick;
     QTimer m_flushTimer;
     QDateTime m_leasesRenewedAt;

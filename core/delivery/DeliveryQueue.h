@@ -68,10 +68,10 @@ public:
     };
     // One transaction for all of them (group commit).
     bool record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error);
-    // The same, also marking as 'sending' the given queued deliveries (in flight, their answer not yet in).
+    // The same, also marking as 'sending' the given queued deliveries (in flight a while, their answer not yet in).
     bool record(const QList<Outcome>& outcomes, const QList<qint64>& sending, const QDateTime& now, QString* error);
     // The oldest due queued deliveries of an integration with an id above afterId, in order, left as they are: the
-    // engine keeps what it took in memory while its lane lease holds, and marks what is in flight at its next commit.
+    // engine keeps what it took in memory while its lane lease holds, and marks what is in flight a while at a commit.
     // Only what sending needs is read: id, statement id and body (the rest keeps its defaults, state queued).
     QList<Delivery> pending(qint64 integrationId, qint64 afterId, int limit, const QDateTime& now,
                             QString* error) const;
