@@ -147,13 +147,13 @@ std::shared_ptr<const CurlRequestHeaders> CurlTransport::headersFor(const QByteA
     return m_headers;
 }
 
+// A handle used before keeps its options: send() sets every option it uses on every request.
 CURL* CurlTransport::takeHandle()
 {
     if (m_idle.empty())
         return curl_easy_init();
     CURL* easy = m_idle.back();
     m_idle.pop_back();
-    curl_easy_reset(easy);
     return easy;
 }
 
@@ -191,8 +191,7 @@ void CurlTransport::send(const Integration& integration, const QByteArray& body,
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers->list);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.constData());
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(transfer->body.size()));
-    if (transfer->method == QLatin1String("PUT"))
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PUT");
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, transfer->method == QLatin1String("PUT") ? "PUT" : nullptr);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(m_connectTimeoutMs));
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(m_timeoutMs));
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &collectBody);
