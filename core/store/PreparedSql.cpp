@@ -127,7 +127,11 @@ bool PreparedSql::next()
         return m_entry->query->next();
     if (std::exchange(m_rowReady, false))
         return true;
-    return sqlite3_step(m_entry->sqlite) == SQLITE_ROW;
+    const int rc = sqlite3_step(m_entry->sqlite);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        qCWarning(lcStore) << "Reading rows failed:" << sqlite3_errmsg(m_cache.sqliteHandle())
+                           << sqlite3_sql(m_entry->sqlite);
+    return rc == SQLITE_ROW;
 }
 
 qint64 PreparedSql::integer(int column) const
