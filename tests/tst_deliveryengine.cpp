@@ -320,6 +320,36 @@ private Q_SLOTS:
         QTRY_VERIFY(!other.isRunning());
     }
 
+    // Lanes that do not divide evenly: 4 among 3 engines go 2, 1, 1 (the first by owner taking the one more), so
+    // every lane has a holder and none waits on an engine that already has its share.
+    void lanesAreSharedAsEvenlyAsWholeLanesAllow()
+    {
+        m_engine.reset();
+        QList<qint64> wanted{m_integration.id, addIntegration(QStringLiteral("b")), addIntegration(QStringLiteral("c")),
+                             addIntegration(QStringLiteral("d"))};
+        LaneLeases first(m_fixture->store(), QStringLiteral("engine a"));
+        LaneLeases second(m_fixture->store(), QStringLiteral("engine b"));
+        LaneLeases third(m_fixture->store(), QStringLiteral("engine c"));
+        LaneLeases::Renewal renewal;
+        QString error;
+        for (LaneLeases* leases : {&first, &second, &third}) // all three alive before anyone takes a lane
+            QVERIFY2(leases->renew({}, m_clock.now(), &renewal, &error), qPrintable(error));
+        QList<int> held;
+        QSet<qint64> all;
+        for (LaneLeases* leases : {&third, &first, &second}) {
+            QVERIFY2(leases->renew(wanted, m_clock.now(), &renewal, &error), qPrintable(error));
+            QCOMPARE(renewal.engines, 3);
+            QCOMPARE(renewal.held.size(), renewal.share);
+            held << renewal.share;
+            all += renewal.held;
+        }
+        QCOMPARE(held, QList<int>({1, 2, 1})); // engine c, a, b
+        QCOMPARE(all.size(), 4);
+        QCOMPARE(LaneLeases::fairShare(5, 3, 1), 2);
+        QCOMPARE(LaneLeases::fairShare(5, 3, 2), 1);
+        QCOMPARE(LaneLeases::fairShare(2, 3, 2), 0);
+    }
+
     // A dead engine's lane waits until its lease runs out; then another engine takes it, queues again what the dead
     // one left in flight, and delivers everything in order.
     void aDeadEnginesLaneIsTakenOverWhenItsLeaseRunsOut()

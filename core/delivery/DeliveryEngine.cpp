@@ -165,7 +165,7 @@ void DeliveryEngine::holdLanes(const QList<Integration>& integrations, const QDa
     m_held = renewal.held;
     // Lanes beyond a fair share (more engines than when they were taken) and lanes of integrations no longer enabled
     // are given back once nothing of theirs is in flight, so another engine takes them.
-    const int share = LaneLeases::fairShare(wanted.size(), renewal.engines);
+    const int share = renewal.share;
     int keep = 0;
     m_givingBack.clear();
     for (qint64 id : std::as_const(wanted)) {

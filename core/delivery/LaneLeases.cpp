@@ -33,10 +33,10 @@ QString LaneLeases::describeThisProcess(const QString& role)
         .arg(QSysInfo::machineHostName());
 }
 
-int LaneLeases::fairShare(qsizetype lanes, int engines)
+int LaneLeases::fairShare(qsizetype lanes, int engines, int rank)
 {
     const int alive = std::max(1, engines);
-    return int((lanes + alive - 1) / alive);
+    return int(lanes / alive) + (rank < lanes % alive ? 1 : 0);
 }
 
 bool LaneLeases::renew(const QList<qint64>& wanted, const QDateTime& now, Renewal* renewal, QString* error)
@@ -59,11 +59,15 @@ bool LaneLeases::renew(const QList<qint64>& wanted, const QDateTime& now, Renewa
     query.addBindValue(nowMs);
     if (!run(query, error))
         return false;
-    query.prepare(QStringLiteral("SELECT COUNT(*) FROM delivery_engines"));
-    if (!run(query, error) || !query.next())
+    query.prepare(QStringLiteral("SELECT owner FROM delivery_engines ORDER BY owner"));
+    if (!run(query, error))
         return false;
-    renewal->engines = query.value(0).toInt();
+    QStringList engines;
+    while (query.next())
+        engines << query.value(0).toString();
     query.finish();
+    renewal->engines = int(engines.size());
+    renewal->share = fairShare(wanted.size(), renewal->engines, int(std::max<qsizetype>(0, engines.indexOf(m_owner))));
 
     query.prepare(QStringLiteral("UPDATE lane_leases SET expires_at = ? WHERE owner = ?"));
     query.addBindValue(until);
@@ -81,7 +85,7 @@ bool LaneLeases::renew(const QList<qint64>& wanted, const QDateTime& now, Renewa
 
     // A lane is taken only if nobody holds it or its holder's lease ran out; of two engines racing for it, the
     // second finds it held (the upsert's WHERE is checked against the row the first one wrote).
-    const int share = fairShare(wanted.size(), renewal->engines);
+    const int share = renewal->share;
     query.prepare(QStringLiteral("INSERT INTO lane_leases (integration_id, owner, expires_at) VALUES (?, ?, ?) "
                                  "ON CONFLICT (integration_id) DO UPDATE SET owner = excluded.owner, "
                                  "expires_at = excluded.expires_at WHERE lane_leases.expires_at <= ?"));

@@ -21,6 +21,7 @@ public:
     {
         QSet<qint64> held; // the lanes this engine holds now
         int engines = 1;   // engines alive on the store, this one included
+        int share = 0;     // how many of the wanted lanes this engine should hold (fairShare)
     };
 
     LaneLeases(Store& store, QString owner);
@@ -42,7 +43,9 @@ public:
     // Who delivers for this integration now, or empty.
     static QString holderOf(Store& store, qint64 integrationId, const QDateTime& now);
     static QString describeThisProcess(const QString& role);
-    static int fairShare(qsizetype lanes, int engines);
+    // The lanes the engine ranked `rank` (0-based, by owner) of `engines` should hold: as even as whole lanes allow,
+    // the first ones by rank taking one more, so that the shares add up to every lane (4 among 3: 2, 1, 1).
+    static int fairShare(qsizetype lanes, int engines, int rank);
 
 private:
     Store& m_store;
