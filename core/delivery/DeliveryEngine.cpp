@@ -431,12 +431,11 @@ void DeliveryEngine::releaseBuffer(qint64 integrationId)
 void DeliveryEngine::flush()
 {
     m_flushTimer.stop();
-    if (m_pending.isEmpty() && m_unmarked.isEmpty())
-        return;
     const QDateTime now = m_clock.now();
+    const qint64 markBefore = now.toMSecsSinceEpoch() - MarkSendingAfterMs;
     QList<qint64> hanging;
     for (auto it = m_unmarked.begin(); it != m_unmarked.end();) {
-        if (now.toMSecsSinceEpoch() - it.value() < MarkSendingAfterMs) {
+        if (it.value() > markBefore) {
             ++it;
             continue;
         }

@@ -85,15 +85,6 @@ void PreparedSql::addIds(const QList<qint64>& ids)
     add(list);
 }
 
-bool PreparedSql::failed(int rc, QString* error)
-{
-    sqlite3* db = m_cache.sqliteHandle();
-    const QString text = QString::fromUtf8(sqlite3_errmsg(db));
-    *error = Store::describe(QSqlError(QString(), text, QSqlError::StatementError, QString::number(rc)));
-    qCWarning(lcStore) << "Statement failed:" << text << sqlite3_sql(m_entry->sqlite);
-    return false;
-}
-
 bool PreparedSql::exec(QString* error)
 {
     m_rowReady = false;
@@ -114,8 +105,10 @@ bool PreparedSql::exec(QString* error)
     const int rc = sqlite3_step(m_entry->sqlite);
     if (rc == SQLITE_ROW)
         m_rowReady = true;
-    else if (rc != SQLITE_DONE)
-        return failed(rc, error);
+    else if (rc != SQLITE_DONE) {
+        *error = m_cache.sqliteError(rc, sqlite3_sql(m_entry->sqlite));
+        return false;
+    }
     return true;
 }
 
@@ -129,8 +122,7 @@ bool PreparedSql::next()
         return true;
     const int rc = sqlite3_step(m_entry->sqlite);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        qCWarning(lcStore) << "Reading rows failed:" << sqlite3_errmsg(m_cache.sqliteHandle())
-                           << sqlite3_sql(m_entry->sqlite);
+        m_cache.sqliteError(rc, sqlite3_sql(m_entry->sqlite)); // logged; the rows end here
     return rc == SQLITE_ROW;
 }
 

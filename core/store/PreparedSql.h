@@ -38,7 +38,6 @@ public:
     int rowsAffected() const;
 
 private:
-    bool failed(int rc, QString* error);
     void rebind(); // SQLite: after a run, reset before binding new values
 
     PreparedSqlCache& m_cache;

@@ -52,6 +52,13 @@ PreparedSqlCache::Entry* PreparedSqlCache::take(const QString& sql, std::unique_
     return entry;
 }
 
+QString PreparedSqlCache::sqliteError(int rc, const char* sql) const
+{
+    const QString text = QString::fromUtf8(sqlite3_errmsg(m_sqlite));
+    qCWarning(lcStore) << "Statement failed:" << text << sql;
+    return Store::describe(QSqlError(QString(), text, QSqlError::StatementError, QString::number(rc)));
+}
+
 bool PreparedSqlCache::prepare(const QString& sql, Entry& entry, QString* error)
 {
     const QString resolved = Migrations::dialectSql(sql, m_dialect);
@@ -67,9 +74,7 @@ bool PreparedSqlCache::prepare(const QString& sql, Entry& entry, QString* error)
                                           &entry.sqlite, nullptr);
         if (rc == SQLITE_OK)
             return true;
-        *error = Store::describe(QSqlError(QString(), QString::fromUtf8(sqlite3_errmsg(m_sqlite)),
-                                           QSqlError::StatementError, QString::number(rc)));
-        qCWarning(lcStore) << resolved << "cannot be prepared:" << sqlite3_errmsg(m_sqlite);
+        *error = sqliteError(rc, text.constData());
         return false;
     }
     // Not forward-only: Qt's PostgreSQL driver would stream such a result, and lose it when another statement runs

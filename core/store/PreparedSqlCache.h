@@ -38,6 +38,8 @@ public:
     // failed. An entry in use (a statement run while the same one is open) is prepared again into `spare`.
     Entry* take(const QString& sql, std::unique_ptr<Entry>& spare, QString* error);
     sqlite3* sqliteHandle() const { return m_sqlite; }
+    // The SQLite connection's last error (rc its result code) as a sentence for a person, logged with `sql`.
+    QString sqliteError(int rc, const char* sql) const;
     // Finalizes every statement: before the connection closes.
     void clear();
 
