@@ -251,8 +251,11 @@ private Q_SLOTS:
         QTest::qWait(200); // several ticks and commits, the clock standing still
         QCOMPARE(count(Delivery::State::Sending), 0);
         QCOMPARE(count(Delivery::State::Queued), 1);
+        QSignalSpy recorded(m_engine.get(), &DeliveryEngine::recorded);
         m_clock.advance(DeliveryEngine::MarkSendingAfterMs);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Sending), 1, 1000);
+        QVERIFY(!recorded.isEmpty()); // told, so a window showing the queue reloads
+        QCOMPARE(recorded.first().first().toInt(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 2, 20000);
         QCOMPARE(count(Delivery::State::Sending), 0);
     }

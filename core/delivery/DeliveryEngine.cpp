@@ -451,6 +451,5 @@ void DeliveryEngine::flush()
         qCWarning(lcDelivery) << "Could not record" << outcomes.size() << "outcomes:" << error;
         return;
     }
-    if (!outcomes.isEmpty())
-        Q_EMIT recorded(int(outcomes.size()));
+    Q_EMIT recorded(int(outcomes.size()));
 }

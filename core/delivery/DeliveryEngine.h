@@ -59,6 +59,8 @@ public:
     void setLeaseSeconds(int seconds) { m_leases.setSeconds(seconds); }
 
 Q_SIGNALS:
+    // After each commit of this engine's: the outcomes it recorded, 0 when it only marked hanging requests 'sending'
+    // (a window showing the store reloads; the engine's own writes reach no StoreNotifier).
     void recorded(int outcomes);
     void healthChanged(qint64 integrationId, Integration::Health health, const QString& reason);
     void activeChanged(bool active);
