@@ -138,6 +138,28 @@ private Q_SLOTS:
         QCOMPARE(model.totalCount(), 11); // s-99, s-990..s-999
     }
 
+    // What changed while the page was hidden (another page open, the engine marking a hanging request 'sending')
+    // shows as soon as the page is shown again.
+    void hiddenPageCatchesUpWhenShown()
+    {
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.show();
+        const auto stateOfFirst = [&] {
+            return page.model()->index(0, int(DeliveryTableModel::Column::State)).data().toString();
+        };
+        QCOMPARE(stateOfFirst(), QStringLiteral("held"));
+        page.hide();
+        QString error;
+        QVERIFY(DeliveryQueue(m_fixture->store()).releaseHeld(m_id, &error) == 1);
+        QVERIFY(DeliveryQueue(m_fixture->store()).record({}, {1}, QDateTime::currentDateTimeUtc(), &error));
+        page.refreshLive();
+        QCOMPARE(stateOfFirst(), QStringLiteral("held")); // hidden: not read yet
+        page.show();
+        QCOMPARE(stateOfFirst(), QStringLiteral("sending"));
+    }
+
     void pageShowsHealthAttemptsAndActs()
     {
         InMemorySecretStore secrets;

@@ -159,8 +159,16 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
 void DeliveryQueuePage::refreshLive()
 {
     reloadCards();
-    if (isVisible())
+    m_tableStale = !isVisible();
+    if (!m_tableStale)
         applyFilter(); // the engine or a worker moved things on; the selection is kept
+}
+
+void DeliveryQueuePage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (std::exchange(m_tableStale, false))
+        applyFilter();
 }
 
 DeliveryQueuePage::~DeliveryQueuePage() = default;

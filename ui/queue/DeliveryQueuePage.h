@@ -47,6 +47,9 @@ Q_SIGNALS:
     void editIntegrationRequested(qint64 integrationId);
     void queuedChanged(int queued);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void reloadCards();
     void applyFilter();
@@ -75,4 +78,5 @@ private:
     DeliveryTableModel* m_model = nullptr;
     QTableView* m_table = nullptr;
     QTextBrowser* m_attempts = nullptr;
+    bool m_tableStale = false; // the store changed while the page was hidden: the table reloads when it shows
 };
