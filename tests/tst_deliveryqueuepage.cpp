@@ -160,6 +160,28 @@ private Q_SLOTS:
         QCOMPARE(stateOfFirst(), QStringLiteral("sending"));
     }
 
+    // The card's "oldest" age goes on counting between reloads, as its countdown does.
+    void healthCardAgeTicks()
+    {
+        HealthCard card;
+        Integration integration;
+        integration.name = QStringLiteral("Acme LRS");
+        LaneStats lane;
+        lane.queued = 3;
+        lane.oldestQueuedAt = QDateTime::currentDateTimeUtc().addSecs(-119);
+        card.show(integration, lane);
+        const auto depth = [&] {
+            QStringList texts;
+            for (QLabel* label : card.findChildren<QLabel*>())
+                texts << label->text();
+            return texts.join(u'\n');
+        };
+        QVERIFY2(depth().contains(QLatin1String("3 queued, oldest 119 s")), qPrintable(depth()));
+        QTest::qWait(1100);
+        card.tick();
+        QVERIFY2(depth().contains(QLatin1String("3 queued, oldest 2 min")), qPrintable(depth()));
+    }
+
     void pageShowsHealthAttemptsAndActs()
     {
         InMemorySecretStore secrets;

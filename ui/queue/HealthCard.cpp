@@ -58,14 +58,8 @@ HealthCard::HealthCard(QWidget* parent)
 void HealthCard::show(const Integration& integration, const LaneStats& lane)
 {
     m_integration = integration;
+    m_lane = lane;
     m_title->setText(integration.name);
-    QStringList depth;
-    depth << (lane.queued == 0 ? tr("nothing queued")
-                               : tr("%1 queued, oldest %2").arg(lane.queued).arg(age(lane.oldestQueuedAt)));
-    if (lane.held > 0)
-        depth << tr("%1 held").arg(lane.held);
-    depth << tr("%1 delivered").arg(lane.delivered + lane.duplicates);
-    m_depth->setText(depth.join(QStringLiteral(" · ")));
     const auto health = integration.health();
     m_action->setVisible(health == Integration::Health::Held || health == Integration::Health::Retrying);
     m_action->setText(health == Integration::Health::Held ? tr("Edit integration…") : tr("Retry now"));
@@ -78,6 +72,14 @@ void HealthCard::show(const Integration& integration, const LaneStats& lane)
 
 void HealthCard::tick()
 {
+    QStringList depth;
+    depth << (m_lane.queued == 0 ? tr("nothing queued")
+                                 : tr("%1 queued, oldest %2").arg(m_lane.queued).arg(age(m_lane.oldestQueuedAt)));
+    if (m_lane.held > 0)
+        depth << tr("%1 held").arg(m_lane.held);
+    depth << tr("%1 delivered").arg(m_lane.delivered + m_lane.duplicates);
+    m_depth->setText(depth.join(QStringLiteral(" · ")));
+
     const auto health = m_integration.health();
     QString text = QStringLiteral("<span style=\"color:%1\">●</span> %2")
                        .arg(Icons::healthColor(health).name(), Integration::healthLabel(health));

@@ -18,7 +18,7 @@ public:
     explicit HealthCard(QWidget* parent = nullptr);
 
     void show(const Integration& integration, const LaneStats& lane);
-    void tick(); // refresh the countdown
+    void tick(); // refresh the countdown and the age of the oldest queued statement
     qint64 integrationId() const { return m_integration.id; }
 
 Q_SIGNALS:
@@ -27,6 +27,7 @@ Q_SIGNALS:
 
 private:
     Integration m_integration;
+    LaneStats m_lane;
     QLabel* m_title = nullptr;
     QLabel* m_health = nullptr;
     QLabel* m_detail = nullptr;
