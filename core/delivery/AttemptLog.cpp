@@ -4,6 +4,7 @@
 #include "store/SqlValues.h"
 #include "store/Store.h"
 
+#include <QHash>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -70,10 +71,17 @@ const QString insertColumns =
     QStringLiteral("INSERT%OR_FAIL% INTO attempts (delivery_id, integration_id, started_at, duration_ms, request_line, "
                    "request_headers, request_body_size, status, response_headers, response_body, error");
 
-QString insertSql(int rows)
+// The INSERT of `rows` attempts at once, for each size in RowsPerInsert; built once.
+const QString& insertSql(int rows)
 {
-    QStringList values(rows, QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?)"));
-    return insertColumns + QStringLiteral(") VALUES ") + values.join(QLatin1Char(','));
+    static const QHash<int, QString> texts = [] {
+        QHash<int, QString> built;
+        for (int size : RowsPerInsert)
+            built.insert(size, insertColumns + QStringLiteral(") VALUES ") +
+                                   QStringList(size, QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?)")).join(u','));
+        return built;
+    }();
+    return texts.find(rows).value();
 }
 
 // A request that carried several statements: one row, its id returned, then one link per delivery that is still
