@@ -53,7 +53,7 @@ private Q_SLOTS:
         QCOMPARE(page.model()->totalCount(), 3000);
         QVERIFY(page.model()->rowCount() < page.model()->totalCount()); // pages, never the whole table
         page.model()->sort(int(CompletionTableModel::Column::Score), Qt::DescendingOrder);
-        QCOMPARE(page.model()->recordAt(0)->score, 10.0);
+        QCOMPARE(page.model()->rowAt(0)->score, 10.0);
 
         auto* content = page.findChild<QLineEdit*>(QStringLiteral("content"));
         content->setText(QStringLiteral("7"));

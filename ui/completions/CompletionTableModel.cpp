@@ -3,7 +3,7 @@
 #include <QMetaEnum>
 
 CompletionTableModel::CompletionTableModel(Store& store, QObject* parent)
-    : QAbstractTableModel(parent)
+    : PagedTableModel(PageSize, parent)
     , m_store(store)
 {}
 
@@ -13,58 +13,19 @@ void CompletionTableModel::setFilter(const CompletionFilter& filter)
     reload();
 }
 
-void CompletionTableModel::reload()
+int CompletionTableModel::countRows(QString* error) const
 {
-    QString error;
-    CompletionStore completions(m_store);
-    const int total = std::max(0, completions.count(m_filter, &error));
-    QList<CompletionRecord> firstPage = completions.page(m_filter, m_sort, m_descending, PageSize, 0, &error);
-    m_changing = true; // views may ask to fetch more while a change is announced: not yet
-    beginResetModel();
-    m_total = total;
-    m_rows = std::move(firstPage);
-    endResetModel();
-    m_changing = false;
+    return CompletionStore(m_store).count(m_filter, error);
 }
 
-std::optional<CompletionRecord> CompletionTableModel::recordAt(int row) const
+QList<CompletionRecord> CompletionTableModel::readRows(int limit, int offset, QString* error) const
 {
-    if (row < 0 || row >= m_rows.size())
-        return std::nullopt;
-    return m_rows.at(row);
-}
-
-int CompletionTableModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return CompletionStore(m_store).page(m_filter, m_sort, m_descending, limit, offset, error);
 }
 
 int CompletionTableModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : QMetaEnum::fromType<Column>().keyCount();
-}
-
-bool CompletionTableModel::canFetchMore(const QModelIndex& parent) const
-{
-    return !parent.isValid() && !m_changing && m_rows.size() < m_total;
-}
-
-void CompletionTableModel::fetchMore(const QModelIndex& parent)
-{
-    if (!canFetchMore(parent))
-        return;
-    QString error;
-    const QList<CompletionRecord> page =
-        CompletionStore(m_store).page(m_filter, m_sort, m_descending, PageSize, int(m_rows.size()), &error);
-    if (page.isEmpty()) {
-        m_total = int(m_rows.size());
-        return;
-    }
-    m_changing = true;
-    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size() - 1));
-    m_rows << page;
-    endInsertRows();
-    m_changing = false;
 }
 
 void CompletionTableModel::sort(int column, Qt::SortOrder order)
@@ -91,7 +52,7 @@ QVariant CompletionTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    const CompletionRecord& record = m_rows.at(index.row());
+    const CompletionRecord& record = row(index.row());
     if (role == Qt::TextAlignmentRole && index.column() >= int(Column::Score) && index.column() <= int(Column::Time))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)

@@ -187,7 +187,7 @@ void CompletionsPage::applyFilter()
 void CompletionsPage::showSelected()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    const auto record = rows.isEmpty() ? std::nullopt : m_model->recordAt(rows.first().row());
+    const auto record = rows.isEmpty() ? std::nullopt : m_model->rowAt(rows.first().row());
     if (!record) {
         m_detail->setHtml(tr("<p style=\"color:gray\">Select a record to see the statement made from it and whether "
                              "each integration has it.</p>"));

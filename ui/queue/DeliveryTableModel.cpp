@@ -4,7 +4,7 @@
 #include <QMetaEnum>
 
 DeliveryTableModel::DeliveryTableModel(Store& store, QObject* parent)
-    : QAbstractTableModel(parent)
+    : PagedTableModel(PageSize, parent)
     , m_store(store)
 {}
 
@@ -14,29 +14,14 @@ void DeliveryTableModel::setFilter(const DeliveryFilter& filter)
     reload();
 }
 
-void DeliveryTableModel::reload()
+int DeliveryTableModel::countRows(QString* error) const
 {
-    QString error;
-    const int total = std::max(0, DeliveryQueue(m_store).count(m_filter, &error));
-    QList<Delivery> firstPage = DeliveryQueue(m_store).list(m_filter, PageSize, 0, &error);
-    m_changing = true; // views may ask to fetch more while a change is announced: not yet
-    beginResetModel();
-    m_total = total;
-    m_rows = std::move(firstPage);
-    endResetModel();
-    m_changing = false;
+    return DeliveryQueue(m_store).count(m_filter, error);
 }
 
-std::optional<Delivery> DeliveryTableModel::deliveryAt(int row) const
+QList<Delivery> DeliveryTableModel::readRows(int limit, int offset, QString* error) const
 {
-    if (row < 0 || row >= m_rows.size())
-        return std::nullopt;
-    return m_rows.at(row);
-}
-
-int DeliveryTableModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return DeliveryQueue(m_store).list(m_filter, limit, offset, error);
 }
 
 int DeliveryTableModel::columnCount(const QModelIndex& parent) const
@@ -44,33 +29,11 @@ int DeliveryTableModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : QMetaEnum::fromType<Column>().keyCount();
 }
 
-bool DeliveryTableModel::canFetchMore(const QModelIndex& parent) const
-{
-    return !parent.isValid() && !m_changing && m_rows.size() < m_total;
-}
-
-void DeliveryTableModel::fetchMore(const QModelIndex& parent)
-{
-    if (!canFetchMore(parent))
-        return;
-    QString error;
-    const QList<Delivery> page = DeliveryQueue(m_store).list(m_filter, PageSize, int(m_rows.size()), &error);
-    if (page.isEmpty()) {
-        m_total = int(m_rows.size());
-        return;
-    }
-    m_changing = true;
-    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size() - 1));
-    m_rows << page;
-    endInsertRows();
-    m_changing = false;
-}
-
 QVariant DeliveryTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    const Delivery& delivery = m_rows.at(index.row());
+    const Delivery& delivery = row(index.row());
     if (role == IdRole)
         return delivery.id;
     if (role == Qt::ForegroundRole && index.column() == int(Column::State)) {

@@ -1,15 +1,14 @@
 #pragma once
 
+#include "common/PagedTableModel.h"
 #include "delivery/DeliveryQueue.h"
 
-#include <QAbstractTableModel>
 #include <QHash>
 
 class Store;
 
-// Deliveries, fetched from the store a page at a time as the view scrolls: thousands of rows stay smooth and are
-// never all in memory at once.
-class DeliveryTableModel final : public QAbstractTableModel
+// Deliveries, a page at a time from the store, filtered there.
+class DeliveryTableModel final : public PagedTableModel<Delivery>
 {
     Q_OBJECT
 
@@ -24,22 +23,16 @@ public:
     void setFilter(const DeliveryFilter& filter);
     const DeliveryFilter& filter() const { return m_filter; }
     void setIntegrationNames(const QHash<qint64, QString>& names) { m_names = names; }
-    void reload();
-    int totalCount() const { return m_total; }
-    std::optional<Delivery> deliveryAt(int row) const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
-    bool canFetchMore(const QModelIndex& parent) const override;
-    void fetchMore(const QModelIndex& parent) override;
 
 private:
+    int countRows(QString* error) const override;
+    QList<Delivery> readRows(int limit, int offset, QString* error) const override;
+
     Store& m_store;
     DeliveryFilter m_filter;
-    QList<Delivery> m_rows;
     QHash<qint64, QString> m_names;
-    int m_total = 0;
-    bool m_changing = false;
 };
