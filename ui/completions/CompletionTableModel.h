@@ -1,8 +1,7 @@
 #pragma once
 
-#include "completions/CompletionStore.h"
-
 #include "common/PagedTableModel.h"
+#include "completions/CompletionStore.h"
 
 // Completion records, a page at a time from the store, sorted and filtered there (each by an index): a million
 // records stay smooth.
