@@ -136,30 +136,34 @@ bool DeliveryQueue::enqueue(QList<QJsonObject>& statements, const QList<qint64>&
 bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, const QList<qint64>& integrationIds,
                                          const QDateTime& now, QString* error)
 {
-    QSqlQuery insert(m_store.database());
-    insert.prepare(QStringLiteral("INSERT INTO deliveries (integration_id, statement_id, state, created_at, "
-                                  "updated_at) VALUES (?, ?, 'queued', ?, ?) RETURNING id"));
-    QSqlQuery insertBody(m_store.database());
-    insertBody.prepare(QStringLiteral("INSERT INTO delivery_bodies (delivery_id, body) VALUES (?, ?)"));
+    const QString insertSql = QStringLiteral("INSERT%OR_FAIL% INTO deliveries (integration_id, statement_id, state, "
+                                             "created_at, updated_at) VALUES (?, ?, 'queued', ?, ?) RETURNING id");
+    const QString insertBodySql =
+        QStringLiteral("INSERT%OR_FAIL% INTO delivery_bodies (delivery_id, body) VALUES (?, ?)");
     const qint64 stamp = now.toMSecsSinceEpoch();
     for (const QJsonObject& statement : statements) {
-        const QString body = QString::fromUtf8(QJsonDocument(statement).toJson(QJsonDocument::Compact));
+        const QByteArray body = QJsonDocument(statement).toJson(QJsonDocument::Compact);
         const QString statementId = statement.value(QStringLiteral("id")).toString();
         for (qint64 integrationId : integrationIds) {
-            insert.addBindValue(integrationId);
-            insert.addBindValue(statementId);
-            insert.addBindValue(stamp);
-            insert.addBindValue(stamp);
-            if (!exec(insert, error))
-                return false;
-            if (!insert.next()) {
-                *error = QStringLiteral("The store did not return the new delivery's id.");
-                return false;
+            qint64 deliveryId = 0;
+            {
+                PreparedSql insert(m_store, insertSql);
+                insert.add(integrationId);
+                insert.add(statementId);
+                insert.add(stamp);
+                insert.add(stamp);
+                if (!insert.exec(error))
+                    return false;
+                if (!insert.next()) {
+                    *error = QStringLiteral("The store did not return the new delivery's id.");
+                    return false;
+                }
+                deliveryId = insert.integer(0);
             }
-            insertBody.addBindValue(insert.value(0).toLongLong());
-            insertBody.addBindValue(body);
-            insert.finish();
-            if (!exec(insertBody, error))
+            PreparedSql insertBody(m_store, insertBodySql);
+            insertBody.add(deliveryId);
+            insertBody.addUtf8(body);
+            if (!insertBody.exec(error))
                 return false;
         }
     }

@@ -49,15 +49,22 @@ void PreparedSql::add(qint64 value)
 
 void PreparedSql::add(const QString& value)
 {
-    if (!m_entry)
-        return;
     if (value.isNull())
         return addNull();
-    if (!m_entry->sqlite)
+    if (m_entry && !m_entry->sqlite)
         return m_entry->query->addBindValue(value);
+    addUtf8(value.toUtf8());
+}
+
+void PreparedSql::addUtf8(const QByteArray& text)
+{
+    if (!m_entry)
+        return;
+    if (!m_entry->sqlite)
+        return m_entry->query->addBindValue(QString::fromUtf8(text));
     rebind();
-    const QByteArray& text = m_texts.emplace_back(value.toUtf8());
-    sqlite3_bind_text(m_entry->sqlite, ++m_bound, text.constData(), int(text.size()), SQLITE_STATIC);
+    const QByteArray& kept = m_texts.emplace_back(text);
+    sqlite3_bind_text(m_entry->sqlite, ++m_bound, kept.constData(), int(kept.size()), SQLITE_STATIC);
 }
 
 void PreparedSql::addNull()

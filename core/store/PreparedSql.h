@@ -11,8 +11,8 @@
 class Store;
 
 // One run of a statement the store's connection keeps prepared (PreparedSqlCache): values bound in order, then
-// exec(), then the rows with next(). For the statements run per delivered statement; everything else uses QSqlQuery.
-// The SQL text must not vary with the values (bind them; %IN_IDS% takes a list of ids as one value).
+// exec(), then the rows with next(). For the statements run once per statement queued or delivered; everything else
+// uses QSqlQuery. The SQL text must not vary with the values (bind them; %IN_IDS% takes a list of ids as one value).
 class PreparedSql final
 {
 public:
@@ -22,7 +22,8 @@ public:
     PreparedSql& operator=(const PreparedSql&) = delete;
 
     void add(qint64 value);
-    void add(const QString& value); // a null QString binds NULL
+    void add(const QString& value);       // a null QString binds NULL
+    void addUtf8(const QByteArray& text); // text already in UTF-8 (a statement's JSON), bound without converting
     void addNull();
     // A list of ids for %IN_IDS%.
     void addIds(const QList<qint64>& ids);
