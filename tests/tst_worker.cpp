@@ -130,11 +130,17 @@ private Q_SLOTS:
                          QStringLiteral("-")},
                         statements(200, QStringLiteral("bbbbbbbb"))),
                  0);
+        QByteArray status;
+        QCOMPARE(runCli({QStringLiteral("queue"), QStringLiteral("status")}, {}, &status), 0);
+        QVERIFY2(status.contains("Nobody delivers now, and 200 statement(s) wait: start xapi-courier worker"),
+                 status.constData());
         auto worker = startWorker({QStringLiteral("--until-idle")});
         QSignalSpy finished(worker.get(), &QProcess::finished);
         QVERIFY(finished.wait(60000));
         QCOMPARE(worker->exitCode(), 0);
         QCOMPARE(count(Delivery::State::Delivered), 200);
+        QCOMPARE(runCli({QStringLiteral("queue"), QStringLiteral("status")}, {}, &status), 0);
+        QVERIFY2(status.contains("Nobody delivers now, and nothing waits."), status.constData());
         const QStringList ids = m_receiver->receivedIds();
         QCOMPARE(QSet<QString>(ids.cbegin(), ids.cend()).size(), 200);
     }

@@ -267,8 +267,16 @@ int QueueCommand::status(QCommandLineParser& parser)
     }
     QTextStream& out = m_output.out();
     out << '\n';
-    if (lanesByHolder.isEmpty())
-        out << "Nobody delivers now: start xapi-courier worker (or the desktop app) on this store.\n";
+    if (lanesByHolder.isEmpty()) {
+        int waiting = 0;
+        for (const LaneStats& lane : stats)
+            waiting += lane.queued;
+        if (waiting > 0)
+            out << "Nobody delivers now, and " << waiting
+                << " statement(s) wait: start xapi-courier worker (or the desktop app) on this store.\n";
+        else
+            out << "Nobody delivers now, and nothing waits.\n";
+    }
     for (auto it = lanesByHolder.cbegin(); it != lanesByHolder.cend(); ++it)
         out << "Delivered by " << it.key() << ": " << it.value().join(QStringLiteral(", ")) << '\n';
     out << Qt::flush;
