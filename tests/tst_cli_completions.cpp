@@ -159,6 +159,7 @@ private Q_SLOTS:
         QCOMPARE(listJson(cli).size(), 0);
         const CliResult help = cli.run(args("import", {"--help"}));
         QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith("Usage: xapi-courier completions import [options]"), help.out.constData());
         QVERIFY(help.out.contains("webhook format"));
     }
 };

@@ -65,6 +65,7 @@ private Q_SLOTS:
         QVERIFY(version.out.startsWith("xapi-courier " COURIER_VERSION));
         const CliResult help = run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith("Usage: xapi-courier integration add [options]"), help.out.constData());
         QVERIFY(help.out.contains("--client-secret-stdin"));
         QVERIFY(!help.out.contains("--client-secret "));
         QCOMPARE(run({QStringLiteral("bogus")}).exitCode, 2);

@@ -37,7 +37,7 @@ bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, co
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_output.out() << parser.helpText() << Qt::flush;
+        m_output.help(parser, parserArguments.constFirst());
         finish(ExitCode::Success);
         return false;
     }

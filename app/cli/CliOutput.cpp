@@ -1,5 +1,8 @@
 #include "cli/CliOutput.h"
 
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
 #include <cstdio>
 
 CliOutput::CliOutput()
@@ -30,4 +33,14 @@ void CliOutput::issues(const FieldIssues& issues)
         else
             warning(issue.toText());
     }
+}
+
+void CliOutput::help(const QCommandLineParser& parser, const QString& command)
+{
+    // Qt names the program as it was started (a path, without the subcommand).
+    QString text = parser.helpText();
+    const QString started = QStringLiteral("Usage: ") + QCoreApplication::arguments().value(0);
+    if (text.startsWith(started))
+        text.replace(0, started.size(), QStringLiteral("Usage: ") + command);
+    m_out << text << Qt::flush;
 }

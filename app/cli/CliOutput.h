@@ -4,6 +4,8 @@
 
 #include <QTextStream>
 
+class QCommandLineParser;
+
 // Exit codes shared by every subcommand.
 namespace ExitCode {
 constexpr int Success = 0;
@@ -23,6 +25,8 @@ public:
     void info(const QString& message);
     // Errors as "error: field: sentence", warnings as "warning: field: sentence".
     void issues(const FieldIssues& issues);
+    // A subcommand's help on stdout, its usage line naming the command as typed ("xapi-courier worker").
+    void help(const QCommandLineParser& parser, const QString& command);
 
 private:
     QTextStream m_out;

@@ -71,7 +71,7 @@ int CompletionsCommand::run(const QStringList& arguments)
         return ExitCode::Usage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_output.out() << parser.helpText() << Qt::flush;
+        m_output.help(parser, parserArguments.constFirst());
         return ExitCode::Success;
     }
     if (action == QLatin1String("import"))

@@ -35,7 +35,7 @@ int EnqueueCommand::run(const QStringList& arguments)
         return ExitCode::Usage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_output.out() << parser.helpText() << Qt::flush;
+        m_output.help(parser, parserArguments.constFirst());
         return ExitCode::Success;
     }
     if (parser.positionalArguments().size() != 1 ||

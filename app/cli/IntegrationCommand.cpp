@@ -6,6 +6,7 @@
 #include "integrations/IntegrationRules.h"
 #include "integrations/IntegrationService.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -107,7 +108,21 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
     }
     const QString action = arguments.first();
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("xapi-courier integration %1").arg(action));
+    static const QHash<QString, QString> descriptions{
+        {QStringLiteral("add"), QStringLiteral("Add an integration: where statements go, how requests authenticate, "
+                                               "who is alerted.")},
+        {QStringLiteral("edit"), QStringLiteral("Change an integration: only the options given change. Saving "
+                                                "releases the statements held for it.")},
+        {QStringLiteral("list"), QStringLiteral("Every integration with its status, health and queue.")},
+        {QStringLiteral("show"), QStringLiteral("One integration in full (never a secret).")},
+        {QStringLiteral("delete"), QStringLiteral("Delete an integration; its undelivered statements are discarded.")},
+        {QStringLiteral("enable"), QStringLiteral("Send to the integration again.")},
+        {QStringLiteral("disable"), QStringLiteral("Stop sending to the integration; statements still queue.")},
+        {QStringLiteral("test"),
+         QStringLiteral("OAuth 2.0: fetch a token from the integration's Authentication URL and "
+                        "say what happened.")},
+    };
+    parser.setApplicationDescription(descriptions.value(action));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
     if (action == QLatin1String("add") || action == QLatin1String("edit")) {
@@ -132,7 +147,7 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
         return finish(ExitCode::Usage);
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_output.out() << parser.helpText() << Qt::flush;
+        m_output.help(parser, parserArguments.constFirst());
         return finish(ExitCode::Success);
     }
     for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {

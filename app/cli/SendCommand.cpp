@@ -49,7 +49,7 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         return finished(ExitCode::Usage);
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_output.out() << parser.helpText() << Qt::flush;
+        m_output.help(parser, parserArguments.constFirst());
         return finished(ExitCode::Success);
     }
     if (parser.positionalArguments().size() != 1 || !parser.isSet(QStringLiteral("integration"))) {

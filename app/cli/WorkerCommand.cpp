@@ -52,7 +52,7 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
         return m_finished(ExitCode::Usage);
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_output.out() << parser.helpText() << Qt::flush;
+        m_output.help(parser, parserArguments.constFirst());
         return m_finished(ExitCode::Success);
     }
     int leaseSeconds = LaneLeases::DefaultSeconds;
