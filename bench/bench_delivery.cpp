@@ -140,7 +140,7 @@ QString cpuPer(double startMicroseconds, qint64 count)
 
 // A single run of a loop can differ from the next one by a third here (the receiver shares the machine's cores with
 // the sender): the bare libcurl loop and Courier's runs take turns Rounds times, and the median run of each counts.
-constexpr int Rounds = 3;
+constexpr int Rounds = 5;
 
 struct Measured
 {
