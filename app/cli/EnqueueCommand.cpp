@@ -2,11 +2,10 @@
 
 #include "cli/ValidateCommand.h"
 #include "delivery/DeliveryActions.h"
+#include "delivery/QueueImport.h"
 #include "integrations/IntegrationService.h"
-#include "statements/StatementValidator.h"
 
 #include <QCommandLineParser>
-#include <QSet>
 
 EnqueueCommand::EnqueueCommand(Cli& cli, QObject* parent)
     : QObject(parent)
@@ -43,9 +42,10 @@ int EnqueueCommand::run(const QStringList& arguments)
         m_output.error(QStringLiteral("give one file (or -) and either --integration NAME or --all."));
         return ExitCode::Usage;
     }
-    QByteArray data;
+    const QString source = parser.positionalArguments().first();
+    QFile input;
     QString error;
-    if (!ValidateCommand::readInput(parser.positionalArguments().first(), &data, &error)) {
+    if (!ValidateCommand::openInput(source, &input, &error)) {
         m_output.error(error);
         return ExitCode::Usage;
     }
@@ -75,46 +75,41 @@ int EnqueueCommand::run(const QStringList& arguments)
         targets << found->id;
     }
 
-    const StatementBatch batch = StatementValidator::validateInput(data);
-    if (!batch.parseError.isEmpty()) {
-        m_output.error(QStringLiteral("%1: %2").arg(parser.positionalArguments().first(), batch.parseError));
+    const QueueImport::Report report = QueueImport::run(
+        m_cli.store(), input, targets, parser.isSet(QStringLiteral("skip-invalid")), QDateTime::currentDateTimeUtc());
+    if (!report.parseError.isEmpty()) {
+        m_output.error(QStringLiteral("%1: %2").arg(source, report.parseError));
         return ExitCode::Usage;
     }
-    for (const Finding& finding : batch.findings)
+    for (const Finding& finding : report.findings)
         m_output.error(finding.toText());
-    QSet<int> invalid;
-    for (const Finding& finding : batch.findings)
-        invalid.insert(finding.statement);
-    if (!invalid.isEmpty() && !parser.isSet(QStringLiteral("skip-invalid"))) {
+    if (!report.invalid.isEmpty() && !parser.isSet(QStringLiteral("skip-invalid"))) {
         m_output.error(QStringLiteral("%1 of %2 statements are invalid, so nothing was queued. Fix them, or queue the "
                                       "valid ones with --skip-invalid.")
-                           .arg(invalid.size())
-                           .arg(batch.statements.size()));
+                           .arg(report.invalid.size())
+                           .arg(report.read));
         return ExitCode::Refused;
     }
-    QList<QJsonObject> statements;
-    for (int i = 0; i < batch.statements.size(); ++i) {
-        if (!invalid.contains(i))
-            statements << batch.object(i);
-    }
-    if (!statements.isEmpty() &&
-        !m_cli.deliveries().queue().enqueue(statements, targets, QDateTime::currentDateTimeUtc(), &error)) {
-        m_output.error(error);
+    if (!report.error.isEmpty()) {
+        m_output.error(report.error);
+        if (report.queued > 0)
+            m_output.error(QStringLiteral("%1 of the %2 statements were queued before that (in input order); queuing "
+                                          "the input again sends those twice, under the same ids.")
+                               .arg(report.queued)
+                               .arg(report.read));
         return ExitCode::Refused;
     }
-    if (!invalid.isEmpty()) {
+    if (!report.invalid.isEmpty()) {
         QStringList skipped;
-        for (int index : invalid)
+        for (int index : report.invalid)
             skipped << QString::number(index);
-        std::sort(skipped.begin(), skipped.end(),
-                  [](const QString& a, const QString& b) { return a.toInt() < b.toInt(); });
         m_output.info(QStringLiteral("Skipped %1 invalid statement(s): [%2].")
-                          .arg(invalid.size())
+                          .arg(report.invalid.size())
                           .arg(skipped.join(QStringLiteral(", "))));
     }
     m_output.info(QStringLiteral("Queued %1 statement(s) to %2 integration(s). A running worker (xapi-courier worker) "
                                  "or the desktop app delivers them.")
-                      .arg(statements.size())
+                      .arg(report.queued)
                       .arg(targets.size()));
     return ExitCode::Success;
 }

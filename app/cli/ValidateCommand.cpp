@@ -13,15 +13,20 @@ ValidateCommand::ValidateCommand(Cli& cli, QObject* parent)
     , m_output(cli.output())
 {}
 
+bool ValidateCommand::openInput(const QString& source, QFile* file, QString* error)
+{
+    const bool opened = source == QLatin1String("-") ? file->open(stdin, QIODevice::ReadOnly)
+                                                     : (file->setFileName(source), file->open(QIODevice::ReadOnly));
+    if (!opened)
+        *error = QStringLiteral("%1: cannot be read (%2).").arg(source, file->errorString());
+    return opened;
+}
+
 bool ValidateCommand::readInput(const QString& source, QByteArray* data, QString* error)
 {
     QFile file;
-    const bool opened = source == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
-                                                     : (file.setFileName(source), file.open(QIODevice::ReadOnly));
-    if (!opened) {
-        *error = QStringLiteral("%1: cannot be read (%2).").arg(source, file.errorString());
+    if (!openInput(source, &file, error))
         return false;
-    }
     *data = file.readAll();
     return true;
 }

@@ -2,6 +2,7 @@
 
 #include "cli/Cli.h"
 
+#include <QFile>
 #include <QObject>
 
 // `xapi-courier validate FILE|- [--json]`: exit 0 when valid, 1 when not, 2 when the input cannot be read.
@@ -13,7 +14,8 @@ public:
     ValidateCommand(Cli& cli, QObject* parent);
     int run(const QStringList& arguments);
 
-    // FILE or "-" (standard input); false with a message when it cannot be read.
+    // FILE or "-" (standard input), opened or read whole; false with a message when it cannot be read.
+    static bool openInput(const QString& source, QFile* file, QString* error);
     static bool readInput(const QString& source, QByteArray* data, QString* error);
 
 private:

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "statements/StatementValidator.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+class QIODevice;
+class Store;
+
+// Queues the statements of an input (one statement, a JSON array, or one statement per line: NDJSON) to the given
+// integrations, validated first: nothing is queued when one is invalid, unless skipInvalid (then the valid ones are,
+// and the report names the others). NDJSON is validated and then queued a line at a time, so memory stays flat
+// however long the input (standard input is kept in a temporary file between the two passes); an array or a single
+// statement is read whole. Statements go in transactions of a thousand, so a delivery engine on the same store
+// records its outcomes in between and starts on the first ones while the rest are read.
+class QueueImport final
+{
+public:
+    static constexpr int StatementsPerTransaction = 1000;
+
+    struct Report
+    {
+        int read = 0;            // statements in the input
+        int queued = 0;          // statements queued, each to every integration given
+        QList<Finding> findings; // of the invalid statements
+        QList<int> invalid;      // their indices, in input order
+        QString parseError;      // the input is not JSON: nothing was queued
+        QString error;           // the store failed: `queued` went in, the rest did not
+    };
+
+    static Report run(Store& store, QIODevice& input, const QList<qint64>& integrationIds, bool skipInvalid,
+                      const QDateTime& now);
+};
