@@ -106,14 +106,16 @@ QueueImport::Report QueueImport::run(Store& store, QIODevice& input, const QList
 
     // NDJSON, first pass: every line parsed and validated; standard input is kept for the second pass.
     QTemporaryFile spool;
-    if (input.isSequential()) {
-        if (!spool.open() || spool.write(head) != head.size()) {
-            report.error = QStringLiteral("the input cannot be kept in a temporary file (%1): give a file instead "
-                                          "of standard input.")
-                               .arg(spool.errorString());
-            return report;
-        }
-    }
+    const auto kept = [&](const QByteArray& raw) {
+        if ((spool.isOpen() || spool.open()) && spool.write(raw) == raw.size())
+            return true;
+        report.error = QStringLiteral("the input cannot be kept in a temporary file (%1): give a file instead of "
+                                      "standard input.")
+                           .arg(spool.errorString());
+        return false;
+    };
+    if (input.isSequential() && !kept(head))
+        return report;
     const auto check = [&](const QByteArray& line, int number) {
         if (!isObject(view, line)) {
             report.parseError =
@@ -137,12 +139,8 @@ QueueImport::Report QueueImport::run(Store& store, QIODevice& input, const QList
     for (;;) {
         QByteArray raw;
         const QByteArray line = nextLine(input, &lineNumber, &raw);
-        if (spool.isOpen() && spool.write(raw) != raw.size()) {
-            report.error = QStringLiteral("the input cannot be kept in a temporary file (%1): give a file instead "
-                                          "of standard input.")
-                               .arg(spool.errorString());
+        if (spool.isOpen() && !kept(raw))
             return report;
-        }
         if (line.isEmpty())
             break;
         if (!check(line, lineNumber))
