@@ -1,4 +1,7 @@
+#include "statements/StatementReader.h"
 #include "statements/StatementValidator.h"
+
+#include <QBuffer>
 
 #include <QFile>
 #include <QJsonArray>
@@ -18,6 +21,8 @@ private Q_SLOTS:
     void arraysAndNdjsonCarryTheIndex();
     void batchesKeepEachStatementsText();
     void inputThatQtRefusesIsNotJson();
+    void readerAgreesWithTheWholeInputValidation_data();
+    void readerAgreesWithTheWholeInputValidation();
 };
 
 namespace {
@@ -430,3 +435,48 @@ void TestStatementValidator::inputThatQtRefusesIsNotJson()
 
 QTEST_GUILESS_MAIN(TestStatementValidator)
 #include "tst_statementvalidator.moc"
+
+void TestStatementValidator::readerAgreesWithTheWholeInputValidation_data()
+{
+    const QByteArray good = QJsonDocument(with({})).toJson(QJsonDocument::Compact);
+    const QByteArray bad = QJsonDocument(with({{"verb.id", "completed"}})).toJson(QJsonDocument::Compact);
+    const QByteArray pretty = QJsonDocument(with({{"verb.id", "completed"}})).toJson(QJsonDocument::Indented);
+    QTest::addColumn<QByteArray>("input");
+    QTest::newRow("NDJSON") << good + "\n" + bad + "\n\n" + good + "\n" + bad;
+    QTest::newRow("NDJSON, BOM and CRLF") << "\xEF\xBB\xBF" + bad + "\r\n\r\n" + good + "\r\n";
+    QTest::newRow("NDJSON, a broken line") << good + "\n" + bad + "\n{\"id\": \n" + good;
+    QTest::newRow("NDJSON, an array line") << good + "\n[1]\n";
+    QTest::newRow("one statement on a line") << bad + "\n\n";
+    QTest::newRow("one statement, indented") << "\n  " + pretty;
+    QTest::newRow("an array") << "[" + good + ",\n" + bad + ", 1]";
+    QTest::newRow("an indented array") << QJsonDocument(QJsonArray{with({}), with({{"verb.id", "x"}})}).toJson();
+    QTest::newRow("not JSON") << QByteArray("not json");
+    QTest::newRow("empty") << QByteArray("  \n ");
+}
+
+// StatementReader (what validate and enqueue read files with, NDJSON a line at a time) finds what validateInput
+// finds over the whole text: the same statements, findings, paths and parse errors.
+void TestStatementValidator::readerAgreesWithTheWholeInputValidation()
+{
+    QFETCH(QByteArray, input);
+    const StatementBatch whole = StatementValidator::validateInput(input);
+    QBuffer buffer(&input);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    StatementReader reader(buffer);
+    QList<QByteArray> statements;
+    QStringList findings;
+    while (reader.next()) {
+        QCOMPARE(reader.index(), statements.size());
+        statements << reader.json();
+        for (const Finding& finding : reader.findings())
+            findings << QString::number(finding.statement) + u' ' + finding.toText();
+    }
+    QStringList wholeFindings;
+    for (const Finding& finding : whole.findings)
+        wholeFindings << QString::number(finding.statement) + u' ' + finding.toText();
+    QCOMPARE(reader.parseError(), whole.parseError);
+    if (whole.parseError.isEmpty()) {
+        QCOMPARE(statements, whole.statements);
+        QCOMPARE(findings, wholeFindings);
+    }
+}

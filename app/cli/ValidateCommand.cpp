@@ -1,6 +1,6 @@
 #include "cli/ValidateCommand.h"
 
-#include "statements/StatementValidator.h"
+#include "statements/StatementReader.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -54,34 +54,39 @@ int ValidateCommand::run(const QStringList& arguments)
         return ExitCode::Usage;
     }
     const QString source = parser.positionalArguments().first();
-    QByteArray data;
+    QFile input;
     QString error;
-    if (!readInput(source, &data, &error)) {
+    if (!openInput(source, &input, &error)) {
         m_output.error(error);
         return ExitCode::Usage;
     }
-    const StatementBatch batch = StatementValidator::validateInput(data);
-    if (!batch.parseError.isEmpty()) {
-        m_output.error(QStringLiteral("%1: %2").arg(source, batch.parseError));
+    StatementReader reader(input); // NDJSON a line at a time: a file of any length takes little memory
+    QList<Finding> findings;
+    int count = 0;
+    while (reader.next()) {
+        ++count;
+        findings << reader.findings();
+    }
+    if (!reader.parseError().isEmpty()) {
+        m_output.error(QStringLiteral("%1: %2").arg(source, reader.parseError()));
         return ExitCode::Usage;
     }
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const Finding& finding : batch.findings)
+        for (const Finding& finding : findings)
             array << QJsonObject{{QStringLiteral("statement"), finding.statement},
                                  {QStringLiteral("path"), finding.path},
                                  {QStringLiteral("message"), finding.message}};
         m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
     } else {
-        for (const Finding& finding : batch.findings)
+        for (const Finding& finding : findings)
             m_output.out() << finding.toText() << '\n';
         m_output.out() << Qt::flush;
-        const qsizetype count = batch.statements.size();
-        if (batch.findings.isEmpty())
+        if (findings.isEmpty())
             m_output.info(count == 1 ? QStringLiteral("1 statement, valid.")
                                      : QStringLiteral("%1 statements, all valid.").arg(count));
         else
-            m_output.info(QStringLiteral("%1 finding(s) in %2 statement(s).").arg(batch.findings.size()).arg(count));
+            m_output.info(QStringLiteral("%1 finding(s) in %2 statement(s).").arg(findings.size()).arg(count));
     }
-    return batch.findings.isEmpty() ? ExitCode::Success : ExitCode::Refused;
+    return findings.isEmpty() ? ExitCode::Success : ExitCode::Refused;
 }
