@@ -56,12 +56,12 @@ void bind(PreparedSql& query, const AttemptRecord& attempt)
     const bool single = attempt.deliveryId > 0 && attempt.batch.size() <= 1; // a batch's deliveries are linked
     single ? query.add(attempt.deliveryId) : query.addNull();
     query.add(attempt.integrationId);
-    attempt.startedAt.isValid() ? query.add(attempt.startedAt.toMSecsSinceEpoch()) : query.addNull();
+    query.addTime(attempt.startedAt);
     query.add(attempt.durationMs);
     query.add(SqlValues::text(attempt.requestLine));
     query.add(SqlValues::text(attempt.requestHeaders));
     query.add(attempt.requestBodySize);
-    attempt.status ? query.add(*attempt.status) : query.addNull();
+    query.addOptional(attempt.status);
     query.add(SqlValues::text(attempt.responseHeaders));
     query.add(SqlValues::text(attempt.responseBody.left(AttemptLog::ResponseBodyCap)));
     query.add(SqlValues::text(attempt.error));

@@ -309,9 +309,9 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
                                                    "updated_at = ?, delivered_at = CASE WHEN ? = 1 THEN ? ELSE "
                                                    "delivered_at END WHERE id = ?"));
         update.add(Delivery::stateName(outcome.state));
-        outcome.status ? update.add(*outcome.status) : update.addNull();
+        update.addOptional(outcome.status);
         update.add(SqlValues::text(outcome.error));
-        outcome.nextAttemptAt.isValid() ? update.add(outcome.nextAttemptAt.toMSecsSinceEpoch()) : update.addNull();
+        update.addTime(outcome.nextAttemptAt);
         update.add(stamp);
         update.add(done ? 1 : 0);
         update.add(stamp);

@@ -78,6 +78,16 @@ void PreparedSql::addNull()
         m_entry->query->addBindValue(QVariant(QMetaType(QMetaType::LongLong)));
 }
 
+void PreparedSql::addTime(const QDateTime& value)
+{
+    value.isValid() ? add(value.toMSecsSinceEpoch()) : addNull();
+}
+
+void PreparedSql::addOptional(const std::optional<int>& value)
+{
+    value ? add(*value) : addNull();
+}
+
 void PreparedSql::addIds(const QList<qint64>& ids)
 {
     QString list;

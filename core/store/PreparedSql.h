@@ -3,10 +3,12 @@
 #include "store/PreparedSqlCache.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QList>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class Store;
 
@@ -25,6 +27,9 @@ public:
     void add(const QString& value);       // a null QString binds NULL
     void addUtf8(const QByteArray& text); // text already in UTF-8 (a statement's JSON), bound without converting
     void addNull();
+    // As SqlValues does for QSqlQuery: a time as UTC milliseconds since the epoch, NULL when unset; NULL for no int.
+    void addTime(const QDateTime& value);
+    void addOptional(const std::optional<int>& value);
     // A list of ids for %IN_IDS%.
     void addIds(const QList<qint64>& ids);
 
