@@ -94,7 +94,7 @@ QueueImport::Report QueueImport::run(Store& store, QIODevice& input, const QList
         return report;
     const QSet<int> invalid(report.invalid.cbegin(), report.invalid.cend());
     Batches batches{store, integrationIds, now, report, {}};
-    StatementReader reader(*source);
+    StatementReader reader(*source, false);
     while (reader.next()) {
         if (!invalid.contains(reader.index()) && !batches.add(QJsonDocument::fromJson(reader.json()).object()))
             return report;

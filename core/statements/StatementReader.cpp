@@ -17,8 +17,9 @@ bool isStatement(const QByteArray& line)
 }
 } // namespace
 
-StatementReader::StatementReader(QIODevice& input)
+StatementReader::StatementReader(QIODevice& input, bool findings)
     : m_input(input)
+    , m_validating(findings)
 {}
 
 StatementReader::~StatementReader() = default;
@@ -91,6 +92,7 @@ bool StatementReader::next()
     }
     ++m_index;
     m_json = line;
-    m_findings = StatementValidator::validate(m_json, m_index, QStringLiteral("[%1]").arg(m_index));
+    if (m_validating)
+        m_findings = StatementValidator::validate(m_json, m_index, QStringLiteral("[%1]").arg(m_index));
     return true;
 }

@@ -16,7 +16,9 @@ class QIODevice;
 class StatementReader final
 {
 public:
-    explicit StatementReader(QIODevice& input);
+    // findings false: the statements only, as when reading an input validated before again (an array or a single
+    // statement is still validated whole, the price of its one parse).
+    explicit StatementReader(QIODevice& input, bool findings = true);
     ~StatementReader();
     StatementReader(const StatementReader&) = delete;
     StatementReader& operator=(const StatementReader&) = delete;
@@ -36,6 +38,7 @@ private:
     void start();
 
     QIODevice& m_input;
+    const bool m_validating;
     bool m_started = false;
     bool m_lineByLine = false;
     int m_lineNumber = 0;
