@@ -132,12 +132,6 @@ double cpuMicroseconds()
            double(usage.ru_stime.tv_usec);
 }
 
-QString cpuPer(double startMicroseconds, qint64 count)
-{
-    return QString::number((cpuMicroseconds() - startMicroseconds) / double(count), 'f', 1) +
-           QStringLiteral(" us of CPU per statement");
-}
-
 // A single run of a loop can differ from the next one by a third here (the receiver shares the machine's cores with
 // the sender): the bare libcurl loop and Courier's runs take turns Rounds times, and the median run of each counts.
 constexpr int Rounds = 5;
@@ -378,10 +372,9 @@ int main(int argc, char** argv)
           << Qt::flush;
     bareCurl(bodies.mid(0, std::min<qsizetype>(2000, count)), url); // warm-up: the receiver's first requests
 
-    double cpu = cpuMicroseconds();
-    const double qnam = bareQnam(bodies, url);
-    out() << "  bare QNetworkAccessManager loop        " << figure(qnam) << " statements/s  (" << cpuPer(cpu, count)
-          << ")\n"
+    const Measured qnam = measure(count, [&] { return bareQnam(bodies, url); });
+    out() << "  bare QNetworkAccessManager loop        " << figure(qnam.rate) << " statements/s  ("
+          << QString::number(qnam.cpuUs, 'f', 1) << " us of CPU per statement)\n"
           << Qt::flush;
 
     QList<Measured> curlRuns;
@@ -403,7 +396,7 @@ int main(int argc, char** argv)
     out() << "  bare libcurl multi loop                " << figure(curl.rate) << " statements/s  ("
           << QString::number(curl.cpuUs, 'f', 1) << " us of CPU per statement; median of " << curlRange << ")\n"
           << Qt::flush;
-    const double faster = std::max(qnam, curl.rate);
+    const double faster = std::max(qnam.rate, curl.rate);
     const double ratio = courier.rate / faster;
     out() << "  xAPI Courier, durable queue (libcurl)  " << figure(courier.rate) << " statements/s  ("
           << QString::number(courier.cpuUs, 'f', 1) << " us of CPU per statement; median of " << courierRange
