@@ -101,6 +101,28 @@ private Q_SLOTS:
             QJsonDocument::fromJson(page.statementText().toUtf8()).object().value(QStringLiteral("id")).toString() !=
             receiver.statementRequests.at(0).statementIds().first());
     }
+
+    // In a 1176 px window (a laptop's default) the page is about 940 px wide: the statement, the history and the
+    // receiver's answer all fit, and the answer is not squeezed to a sliver beside the form.
+    void responseHasRoomOnALaptopScreen()
+    {
+        TestStore fixture;
+        InMemorySecretStore secrets;
+        TestClock clock;
+        QNetworkAccessManager network;
+        TokenClient tokens(network, secrets, clock);
+        HttpTransport transport(network, tokens, clock);
+        IntegrationService integrations(fixture.store(), secrets);
+        TestConsolePage page(fixture.store(), integrations, transport);
+        QVERIFY2(page.minimumSizeHint().width() <= 940, qPrintable(QString::number(page.minimumSizeHint().width())));
+        page.resize(940, 680);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* response = page.findChild<QWidget*>(QStringLiteral("response"));
+        QVERIFY(response);
+        QVERIFY2(response->width() >= 300, qPrintable(QString::number(response->width())));
+        QCOMPARE(page.width(), 940);
+    }
 };
 
 QTEST_MAIN(TestTestConsole)

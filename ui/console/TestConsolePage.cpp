@@ -89,7 +89,8 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     auto* top = new QHBoxLayout;
     m_integration = new QComboBox;
     m_integration->setObjectName(QStringLiteral("integration"));
-    m_integration->setMinimumContentsLength(18);
+    m_integration->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_integration->setMinimumContentsLength(14);
     m_send = new QPushButton(tr("&Send"));
     m_send->setDefault(true);
     m_send->setToolTip(tr("Send this statement now (Ctrl+Return)"));
@@ -99,11 +100,16 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     auto* regenerate = new QPushButton(tr("Regenerate Id"));
     top->addWidget(new QLabel(tr("Integration")));
     top->addWidget(m_integration, 1);
-    top->addWidget(regenerate);
-    top->addWidget(m_again);
     top->addWidget(m_send);
     middleLayout->addLayout(top);
     m_editorTabs = new QTabWidget;
+    // The id buttons sit beside the Form/JSON tabs, so the statement and the response both get room on a laptop.
+    auto* idButtons = new QWidget;
+    auto* idLayout = new QHBoxLayout(idButtons);
+    idLayout->setContentsMargins(0, 0, 0, 2);
+    idLayout->addWidget(regenerate);
+    idLayout->addWidget(m_again);
+    m_editorTabs->setCornerWidget(idButtons, Qt::TopRightCorner);
     m_editorTabs->addTab(buildForm(), tr("Form"));
     m_json = new QPlainTextEdit;
     m_json->setObjectName(QStringLiteral("json"));
@@ -122,6 +128,7 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
     splitter->setStretchFactor(2, 3);
+    splitter->setSizes({170, 500, 420});
 
     connect(m_send, &QPushButton::clicked, this, &TestConsolePage::send);
     connect(m_again, &QPushButton::clicked, this, &TestConsolePage::sendSameIdAgain);
@@ -192,8 +199,11 @@ QWidget* TestConsolePage::buildForm()
     layout->addRow(tr("Score (raw)"), m_raw);
     layout->addRow(tr("Score (max, min 0)"), m_max);
     layout->addRow(tr("Platform"), m_platform);
-    for (QComboBox* combo : {m_verb, m_kind, m_namespace, m_actorBy})
+    for (QComboBox* combo : {m_verb, m_kind, m_namespace, m_actorBy}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon); // narrow windows elide
+        combo->setMinimumContentsLength(12);
         connect(combo, &QComboBox::currentIndexChanged, this, &TestConsolePage::formChanged);
+    }
     for (QLineEdit* edit :
          {m_vendorBase, m_actorName, m_actorEmail, m_homePage, m_accountName, m_objectId, m_objectName, m_platform})
         connect(edit, &QLineEdit::textEdited, this, &TestConsolePage::formChanged);
@@ -209,6 +219,8 @@ QWidget* TestConsolePage::buildForm()
 QWidget* TestConsolePage::buildResponse()
 {
     auto* box = new QWidget;
+    box->setObjectName(QStringLiteral("response"));
+    box->setMinimumWidth(280);
     auto* layout = new QVBoxLayout(box);
     auto* top = new QHBoxLayout;
     m_status = new QLabel(tr("Not sent yet"));
