@@ -17,7 +17,10 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QTableView>
 #include <QTest>
+#include <QTextBrowser>
 
 class TestNotificationsPage final : public QObject
 {
@@ -25,7 +28,8 @@ class TestNotificationsPage final : public QObject
 
 private:
     static void addAlert(Store& store, qint64 integrationId, const QString& name, AlertRecord::State state,
-                         const QString& error)
+                         const QString& error,
+                         const QString& text = QStringLiteral("What the receiver returned:\nHTTP 400 Bad Request"))
     {
         AlertRecord alert;
         alert.integrationId = integrationId;
@@ -34,7 +38,7 @@ private:
         alert.kind = QStringLiteral("held");
         alert.recipients = {QStringLiteral("ops@example.com")};
         alert.subject = QStringLiteral("[xAPI Courier] deliveries to %1 are held").arg(name);
-        alert.text = QStringLiteral("What the receiver returned:\nHTTP 400 Bad Request");
+        alert.text = text;
         alert.state = state;
         alert.error = error;
         QString failure;
@@ -85,6 +89,37 @@ private Q_SLOTS:
             QTest::qWait(50);
             page.grab().save(folder + QStringLiteral("/notifications.png"));
         }
+    }
+
+    // A failure's SMTP error is long: the subject stays readable beside it, and the message below wraps its lines.
+    void longErrorsAndMessagesFitTheWidth()
+    {
+        TestStore fixture;
+        InMemorySecretStore secrets;
+        TestClock clock;
+        IntegrationService integrations(fixture.store(), secrets);
+        Notifier notifier(fixture.store(), secrets, clock);
+        const qint64 acme = StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("Acme"));
+        addAlert(
+            fixture.store(), acme, QStringLiteral("Acme"), AlertRecord::State::Failed,
+            QStringLiteral("SMTP is not configured: set the server in Settings or with `xapi-courier settings "
+                           "smtp --host H --port P --security starttls --from ADDRESS`."),
+            QStringLiteral("What happens next: One statement is retried every 30 seconds (next try at 2026-12-02 "
+                           "15:44:39 UTC); once it is accepted, the whole backlog is sent in order at full speed."));
+        NotificationsPage page(fixture.store(), secrets, integrations, notifier);
+        page.resize(930, 660);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* table = page.findChild<QTableView*>();
+        auto* message = page.findChild<QTextBrowser*>();
+        QVERIFY(table && message);
+        QCOMPARE(table->model()->rowCount(), 1);
+        QVERIFY2(table->columnWidth(int(AlertTableModel::Column::Subject)) >= 200,
+                 qPrintable(QString::number(table->columnWidth(int(AlertTableModel::Column::Subject)))));
+        QVERIFY(!table->horizontalScrollBar()->isVisible());
+        table->selectRow(0);
+        QVERIFY(message->toPlainText().contains(QLatin1String("once it is accepted")));
+        QVERIFY(!message->horizontalScrollBar()->isVisible());
     }
 
     void smtpDialogSavesAndShowsTheServersAnswer()

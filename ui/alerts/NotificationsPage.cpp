@@ -72,7 +72,10 @@ NotificationsPage::NotificationsPage(Store& store, SecretStore& secrets, Integra
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The subject and the state (a failure carries the SMTP error) share what is left; the error is elided here
+    // and whole in the tooltip and below.
     m_table->horizontalHeader()->setSectionResizeMode(int(AlertTableModel::Column::Subject), QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(int(AlertTableModel::Column::State), QHeaderView::Stretch);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &NotificationsPage::showSelected);
     m_message = new QTextBrowser;
     splitter->addWidget(m_table);
@@ -128,7 +131,8 @@ void NotificationsPage::showSelected()
             .arg(alert->recipients.join(QStringLiteral(", ")).toHtmlEscaped(), alert->subject.toHtmlEscaped());
     if (!alert->error.isEmpty())
         header += QStringLiteral("<p style=\"color:#c62828\">%1</p>").arg(alert->error.toHtmlEscaped());
-    m_message->setHtml(header + QStringLiteral("<pre>%1</pre>").arg(alert->text.toHtmlEscaped()));
+    m_message->setHtml(
+        header + QStringLiteral("<pre style=\"white-space: pre-wrap\">%1</pre>").arg(alert->text.toHtmlEscaped()));
 }
 
 void NotificationsPage::openSmtpSettings()
