@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTcpServer>
@@ -97,6 +98,34 @@ private Q_SLOTS:
         socket.connectToHost(QHostAddress::LocalHost, port);
         QVERIFY(socket.waitForConnected(5000));
         page.findChild<QCheckBox*>()->setChecked(false);
+    }
+
+    // In a laptop-sized window (the page about 940 px wide) every column is in view beside the detail pane, none
+    // narrower than its title.
+    void everyColumnFitsBesideTheDetail()
+    {
+        TestStore fixture;
+        CompletionStore completions(fixture.store());
+        QString error;
+        QCOMPARE(
+            completions
+                .importLines(R"({"contentId":"104","userId":"user00","score":6,"maxScore":10,)"
+                             R"("openedTimestamp":1764739800,"finishedTimestamp":1764740400,"completionTime":600})",
+                             &error)
+                .stored,
+            1);
+        InMemorySecretStore secrets;
+        IntegrationService integrations(fixture.store(), secrets);
+        CompletionsPage page(fixture.store(), secrets, integrations);
+        page.resize(940, 660);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* table = page.findChild<QTableView*>();
+        QVERIFY(!table->horizontalScrollBar()->isVisible());
+        for (int column = 0; column < page.model()->columnCount(); ++column) {
+            const QString title = page.model()->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+            QVERIFY2(table->columnWidth(column) > table->fontMetrics().horizontalAdvance(title), qPrintable(title));
+        }
     }
 };
 

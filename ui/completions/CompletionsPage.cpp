@@ -138,9 +138,23 @@ CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, Integration
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(0, 150);
+    // Every column in view beside the detail pane: each as wide as a typical value or its title (and the sort arrow).
+    using Column = CompletionTableModel::Column;
+    for (const auto& [column, typical] : {std::pair{Column::Finished, "2026-12-31 23:59:59"},
+                                          {Column::Content, "12345678"},
+                                          {Column::User, "user-12345"},
+                                          {Column::Score, "100"},
+                                          {Column::MaxScore, "100"},
+                                          {Column::Time, "12345 s"}}) {
+        const QString title = m_model->headerData(int(column), Qt::Horizontal, Qt::DisplayRole).toString();
+        const QFontMetrics metrics = m_table->fontMetrics();
+        m_table->setColumnWidth(
+            int(column),
+            std::max(metrics.horizontalAdvance(QLatin1String(typical)), metrics.horizontalAdvance(title) + 12) + 10);
+    }
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CompletionsPage::showSelected);
     m_count = new QLabel;
     auto* tableBox = new QWidget;
