@@ -70,6 +70,14 @@ private Q_SLOTS:
         m_fixture.reset();
     }
 
+    // Loopback answers come back within the first millisecond: "<1 ms", not a "0 ms" that looks like no answer.
+    void attemptDurationsReadAsTimes()
+    {
+        QCOMPARE(AttemptRecord::durationText(0), QStringLiteral("<1 ms"));
+        QCOMPARE(AttemptRecord::durationText(1), QStringLiteral("1 ms"));
+        QCOMPARE(AttemptRecord::durationText(1250), QStringLiteral("1250 ms"));
+    }
+
     void enqueueGivesEveryStatementAnIdAndARowPerIntegration()
     {
         QList<QJsonObject> batch = {QJsonObject{{QStringLiteral("verb"), QJsonObject()}}, statements(1).first()};

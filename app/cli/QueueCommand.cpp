@@ -352,7 +352,7 @@ int QueueCommand::attempts(QCommandLineParser& parser)
         QTextStream& out = m_output.out();
         out << "== " << attempt.startedAt.toLocalTime().toString(Qt::ISODateWithMs) << "  "
             << (attempt.status ? QString::number(*attempt.status) : QStringLiteral("no response")) << "  "
-            << attempt.durationMs << " ms\n"
+            << AttemptRecord::durationText(attempt.durationMs) << '\n'
             << attempt.requestLine << '\n'
             << attempt.requestHeaders << '\n';
         if (attempt.statements > 1)

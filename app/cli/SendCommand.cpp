@@ -170,7 +170,7 @@ void SendCommand::print(const TransportResult& result)
             out << "* (" << result.responseSize << " bytes in all; the first " << attempt.responseBody.toUtf8().size()
                 << " shown)\n";
     }
-    out << "* " << attempt.durationMs << " ms in all";
+    out << "* " << AttemptRecord::durationText(attempt.durationMs) << " in all";
     if (result.status)
         out << ", " << result.firstByteMs << " ms to the first byte";
     out << "\n" << Qt::flush;

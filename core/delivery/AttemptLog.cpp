@@ -27,6 +27,11 @@ QJsonObject AttemptRecord::toJson() const
     };
 }
 
+QString AttemptRecord::durationText(int milliseconds)
+{
+    return milliseconds > 0 ? QStringLiteral("%1 ms").arg(milliseconds) : QStringLiteral("<1 ms");
+}
+
 AttemptLog::AttemptLog(Store& store)
     : m_store(store)
 {}

@@ -31,6 +31,8 @@ struct AttemptRecord
     QString error;
 
     QJsonObject toJson() const;
+    // "12 ms"; "<1 ms" for an answer within the first millisecond (durations are kept in whole milliseconds).
+    static QString durationText(int milliseconds);
 };
 
 // The attempt log: written in the same transaction as the delivery outcome it explains.

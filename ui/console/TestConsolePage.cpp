@@ -465,8 +465,8 @@ void TestConsolePage::showSend(const TestSend& send)
         QStringLiteral("QLabel { background: %1; color: white; border-radius: 4px; padding: 3px 8px; "
                        "font-weight: bold; }")
             .arg(color));
-    m_timing->setText(tr("%1 ms · %2 bytes · %3")
-                          .arg(send.durationMs)
+    m_timing->setText(tr("%1 · %2 bytes · %3")
+                          .arg(AttemptRecord::durationText(send.durationMs))
                           .arg(send.responseBody.toUtf8().size())
                           .arg(send.integrationName));
     m_body->setPlainText(send.error.isEmpty() || send.status ? pretty(send.responseBody) : send.error);

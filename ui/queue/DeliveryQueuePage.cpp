@@ -279,11 +279,11 @@ void DeliveryQueuePage::showAttempts()
         html += tr("<p>Not tried yet.</p>");
     for (const AttemptRecord& attempt : attempts) {
         const bool good = attempt.status && *attempt.status >= 200 && *attempt.status < 300;
-        html += QStringLiteral("<p><b>%1</b> · <span style=\"color:%2\">%3</span> · %4 ms</p>")
+        html += QStringLiteral("<p><b>%1</b> · <span style=\"color:%2\">%3</span> · %4</p>")
                     .arg(attempt.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")),
                          good ? QStringLiteral("#2ea043") : QStringLiteral("#c62828"),
-                         attempt.status ? QString::number(*attempt.status) : tr("no answer"))
-                    .arg(attempt.durationMs);
+                         attempt.status ? QString::number(*attempt.status) : tr("no answer"),
+                         AttemptRecord::durationText(attempt.durationMs).toHtmlEscaped());
         const QString size = attempt.statements > 1
                                  ? tr("(%1 bytes: one request carrying %2 statements, this one among them)")
                                        .arg(attempt.requestBodySize)
