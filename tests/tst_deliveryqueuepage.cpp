@@ -116,6 +116,47 @@ private Q_SLOTS:
         QVERIFY(attempts->toPlainText().contains(QLatin1String("Not tried yet")));
     }
 
+    // A statement probed all night has hundreds of attempts: the pane starts with the newest, shows the newest 20
+    // and says where the rest are.
+    void detailPaneShowsTheNewestAttemptsFirst()
+    {
+        QString error;
+        DeliveryQueue queue(m_fixture->store());
+        const Delivery probe = queue.claim(m_id, 1, QDateTime::currentDateTimeUtc(), &error).first();
+        const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(-3600);
+        for (int i = 0; i < 30; ++i) {
+            DeliveryQueue::Outcome outcome;
+            outcome.deliveryId = probe.id;
+            outcome.state = Delivery::State::Queued;
+            outcome.status = 503;
+            outcome.error = QStringLiteral("HTTP 503 Service Unavailable: probe %1").arg(i);
+            outcome.attempt.startedAt = start.addSecs(60 * i);
+            outcome.attempt.integrationId = m_id;
+            outcome.attempt.requestLine = QStringLiteral("POST https://lrs.acme.example/xapi/statements");
+            outcome.attempt.status = 503;
+            outcome.attempt.responseBody = QStringLiteral("probe %1 refused").arg(i);
+            QVERIFY2(queue.record({outcome}, QDateTime::currentDateTimeUtc(), &error), qPrintable(error));
+        }
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.model()->setFilter({});
+        auto* table = page.findChild<QTableView*>();
+        auto* attempts = page.findChild<QTextBrowser*>();
+        for (int row = 0; row < page.model()->rowCount(); ++row) {
+            if (page.model()->rowAt(row)->id == probe.id)
+                table->selectRow(row);
+        }
+        const QString text = attempts->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("The newest 20 of 30 attempts; xapi-courier queue attempts %1 lists them "
+                                              "all.")
+                                   .arg(probe.id)),
+                 qPrintable(text));
+        QVERIFY(text.indexOf(QLatin1String("probe 29 refused")) < text.indexOf(QLatin1String("probe 28 refused")));
+        QVERIFY(text.contains(QLatin1String("probe 10 refused")));
+        QVERIFY(!text.contains(QLatin1String("probe 9 refused")));
+    }
+
     void modelPagesLazily()
     {
         DeliveryTableModel model(m_fixture->store());

@@ -29,6 +29,8 @@ class DeliveryQueuePage final : public QWidget
     Q_OBJECT
 
 public:
+    static constexpr int ShownAttempts = 20; // in the detail pane, newest first
+
     DeliveryQueuePage(Store& store, IntegrationService& integrations, QWidget* parent = nullptr);
     ~DeliveryQueuePage() override;
 
