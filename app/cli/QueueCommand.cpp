@@ -175,6 +175,20 @@ bool QueueCommand::deliveryIds(QCommandLineParser& parser, QList<qint64>* ids)
     return !ids->isEmpty();
 }
 
+bool QueueCommand::timeOption(QCommandLineParser& parser, const QString& name, QDateTime* time)
+{
+    const QString text = parser.value(name);
+    *time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (text.isEmpty())
+        m_output.error(QStringLiteral("--%1 is required: a time such as 2026-11-01T00:00:00Z (UTC) or "
+                                      "2026-11-01T08:00:00+08:00.")
+                           .arg(name));
+    else if (!time->isValid())
+        m_output.error(
+            QStringLiteral("--%1: “%2” is not a time; use ISO 8601, e.g. 2026-11-01T00:00:00Z.").arg(name, text));
+    return time->isValid();
+}
+
 bool QueueCommand::statesOption(QCommandLineParser& parser, QList<Delivery::State>* states)
 {
     if (!parser.isSet(QStringLiteral("state")))
@@ -338,7 +352,17 @@ int QueueCommand::attempts(QCommandLineParser& parser)
     if (!deliveryIds(parser, &ids))
         return ExitCode::Usage;
     QString error;
+    if (!m_cli.deliveries().queue().byId(ids.first(), &error)) {
+        m_output.error(error.isEmpty()
+                           ? QStringLiteral("There is no delivery %1 (see xapi-courier queue list).").arg(ids.first())
+                           : error);
+        return ExitCode::Refused;
+    }
     const QList<AttemptRecord> attempts = AttemptLog(m_cli.store()).forDelivery(ids.first(), &error);
+    if (!error.isEmpty()) {
+        m_output.error(error);
+        return ExitCode::Refused;
+    }
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
         for (const AttemptRecord& attempt : attempts)
@@ -413,8 +437,10 @@ int QueueCommand::replay(QCommandLineParser& parser)
     const qint64 integrationId = integrationOption(parser, true);
     if (integrationId < 0)
         return ExitCode::Usage;
-    const QDateTime from = QDateTime::fromString(parser.value(QStringLiteral("from")), Qt::ISODateWithMs);
-    const QDateTime to = QDateTime::fromString(parser.value(QStringLiteral("to")), Qt::ISODateWithMs);
+    QDateTime from;
+    QDateTime to;
+    if (!timeOption(parser, QStringLiteral("from"), &from) || !timeOption(parser, QStringLiteral("to"), &to))
+        return ExitCode::Usage;
     QString error;
     const int count = m_cli.deliveries().replay(integrationId, from, to, &error);
     if (count < 0) {

@@ -30,6 +30,7 @@ private:
     qint64 integrationOption(QCommandLineParser& parser, bool required);
     bool deliveryIds(QCommandLineParser& parser, QList<qint64>* ids);
     bool statesOption(QCommandLineParser& parser, QList<Delivery::State>* states);
+    bool timeOption(QCommandLineParser& parser, const QString& name, QDateTime* time);
     // --integration and --state into a filter; an exit code other than Success when they are wrong.
     int filterOptions(QCommandLineParser& parser, struct DeliveryFilter* filter);
     QString helpText() const;
