@@ -138,9 +138,10 @@ CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, Integration
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    const QFontMetrics metrics = m_table->fontMetrics();
+    m_table->verticalHeader()->setDefaultSectionSize(metrics.height() + 8);
     // Every column in view beside the detail pane: each as wide as a typical value or its title (and the sort arrow).
     using Column = CompletionTableModel::Column;
     for (const auto& [column, typical] : {std::pair{Column::Finished, "2026-12-31 23:59:59"},
@@ -150,7 +151,6 @@ CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, Integration
                                           {Column::MaxScore, "100"},
                                           {Column::Time, "12345 s"}}) {
         const QString title = m_model->headerData(int(column), Qt::Horizontal, Qt::DisplayRole).toString();
-        const QFontMetrics metrics = m_table->fontMetrics();
         m_table->setColumnWidth(
             int(column),
             std::max(metrics.horizontalAdvance(QLatin1String(typical)), metrics.horizontalAdvance(title) + 12) + 10);
