@@ -87,11 +87,7 @@ private Q_SLOTS:
     {
         TestStore fixture;
         CliRunner cli(fixture.path());
-        QCOMPARE(cli.run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
-                          QStringLiteral("Acme"), QStringLiteral("--provider"), QStringLiteral("acme"),
-                          QStringLiteral("--statement-url"), QStringLiteral("https://lrs.acme.example/x"),
-                          QStringLiteral("--auth"), QStringLiteral("none")})
-                     .exitCode,
+        QCOMPARE(cli.addOpenIntegration(QStringLiteral("Acme"), QStringLiteral("https://lrs.acme.example/x")).exitCode,
                  0);
         QCOMPARE(cli.run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme"),
                           QStringLiteral("--alerts"), QStringLiteral("off")})

@@ -53,12 +53,10 @@ private Q_SLOTS:
     {
         TestStore fixture;
         CliRunner cli(fixture.path());
-        QCOMPARE(cli.run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
-                          QStringLiteral("LRS"), QStringLiteral("--provider"), QStringLiteral("lrs"),
-                          QStringLiteral("--statement-url"), QStringLiteral("https://lrs.example.com/xapi/statements"),
-                          QStringLiteral("--auth"), QStringLiteral("none")})
-                     .exitCode,
-                 0);
+        QCOMPARE(
+            cli.addOpenIntegration(QStringLiteral("LRS"), QStringLiteral("https://lrs.example.com/xapi/statements"))
+                .exitCode,
+            0);
 
         // From standard input: the good lines are kept, each refusal named by line and field, exit 1.
         const CliResult imported = cli.run(args("import", {"-"}), Lines);

@@ -14,12 +14,10 @@ private Q_SLOTS:
     {
         TestStore fixture;
         CliRunner cli(fixture.path());
-        QCOMPARE(cli.run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
-                          QStringLiteral("LRS"), QStringLiteral("--provider"), QStringLiteral("lrs"),
-                          QStringLiteral("--statement-url"), QStringLiteral("https://lrs.example.com/xapi/statements"),
-                          QStringLiteral("--auth"), QStringLiteral("none")})
-                     .exitCode,
-                 0);
+        QCOMPARE(
+            cli.addOpenIntegration(QStringLiteral("LRS"), QStringLiteral("https://lrs.example.com/xapi/statements"))
+                .exitCode,
+            0);
 
         const CliResult attempts = cli.run({QStringLiteral("queue"), QStringLiteral("attempts"), QStringLiteral("99")});
         QCOMPARE(attempts.exitCode, 1);

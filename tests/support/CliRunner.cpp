@@ -10,6 +10,13 @@ CliRunner::CliRunner(QString databasePath)
     m_environment.remove(QStringLiteral("QT_LOGGING_RULES"));
 }
 
+CliResult CliRunner::addOpenIntegration(const QString& name, const QString& statementUrl) const
+{
+    return run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"), name,
+                QStringLiteral("--provider"), name.toLower(), QStringLiteral("--statement-url"), statementUrl,
+                QStringLiteral("--auth"), QStringLiteral("none")});
+}
+
 CliResult CliRunner::run(const QStringList& arguments, const QByteArray& stdinData) const
 {
     QProcess process;

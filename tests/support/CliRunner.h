@@ -19,6 +19,8 @@ public:
     explicit CliRunner(QString databasePath = QString());
 
     CliResult run(const QStringList& arguments, const QByteArray& stdinData = QByteArray()) const;
+    // `integration add` of an integration without authentication, its provider the name in lower case.
+    CliResult addOpenIntegration(const QString& name, const QString& statementUrl) const;
     void setEnvironment(const QString& name, const QString& value) { m_environment.insert(name, value); }
 
 private:
