@@ -266,8 +266,9 @@ void DeliveryQueuePage::showAttempts()
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     const auto delivery = rows.isEmpty() ? std::nullopt : m_model->rowAt(rows.first().row());
     if (!delivery) {
-        m_attempts->setHtml(tr("<p style=\"color:gray\">Select a delivery to see every attempt: the request as sent "
-                               "(Authorization hidden) and what the receiver answered.</p>"));
+        m_attempts->setHtml(
+            tr("<p style=\"color:gray\">Select a delivery to see its attempts, newest first: the request as sent "
+               "(Authorization hidden) and what the receiver answered.</p>"));
         return;
     }
     QString error;
