@@ -248,7 +248,7 @@ void IntegrationsPage::showDetails()
         html += row(tr("Password"), i.hasSecret ? tr("stored in the OS keychain") : tr("none"));
     }
     html += row(tr("Status"), i.enabled ? tr("Enabled") : tr("Disabled — statements wait in the queue"));
-    html += row(tr("Delivery"), tr("%1 in flight, %2 per request, retry every %3 s")
+    html += row(tr("Delivery"), tr("%1 in flight, %2 per request, retry every %3&nbsp;s")
                                     .arg(i.concurrency)
                                     .arg(i.batchSize)
                                     .arg(i.retryIntervalSeconds));
