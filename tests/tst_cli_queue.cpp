@@ -24,6 +24,12 @@ private Q_SLOTS:
         QVERIFY2(attempts.err.contains("There is no delivery 99 (see xapi-courier queue list)."),
                  attempts.err.constData());
 
+        const CliResult discard = cli.run(
+            {QStringLiteral("queue"), QStringLiteral("discard"), QStringLiteral("98"), QStringLiteral("--yes")});
+        QCOMPARE(discard.exitCode, 1);
+        QVERIFY2(discard.err.contains("There is no delivery 98 (see xapi-courier queue list)."),
+                 discard.err.constData());
+
         const QStringList replay{QStringLiteral("queue"), QStringLiteral("replay"), QStringLiteral("--integration"),
                                  QStringLiteral("LRS")};
         const CliResult noRange = cli.run(replay);

@@ -423,6 +423,16 @@ int QueueCommand::discardOrResend(QCommandLineParser& parser, bool discard)
         m_output.error(error);
         return ExitCode::Refused;
     }
+    if (count < ids.size()) {
+        QStringList missing;
+        for (qint64 id : std::as_const(ids)) {
+            if (!m_cli.deliveries().queue().byId(id, &error) && error.isEmpty())
+                missing << QString::number(id);
+        }
+        if (!missing.isEmpty())
+            m_output.error(QStringLiteral("There is no delivery %1 (see xapi-courier queue list).")
+                               .arg(missing.join(QStringLiteral(", "))));
+    }
     m_output.info(discard ? QStringLiteral("Discarded %1 of %2 deliveries (only queued or held ones can be).")
                                 .arg(count)
                                 .arg(ids.size())
