@@ -112,6 +112,38 @@ private Q_SLOTS:
         QCOMPARE(m_queue->claim(m_second, 5, m_now, &error).size(), 0);
     }
 
+    // The newest attempts only, newest first, counting those it carried alone and those of batches it was in.
+    void newestAttemptsOfADelivery()
+    {
+        QList<QJsonObject> batch = statements(2);
+        QString error;
+        QVERIFY(m_queue->enqueue(batch, {m_first}, m_now, &error));
+        const QList<Delivery> claimed = m_queue->claim(m_first, 2, m_now, &error);
+        for (int status : {500, 502, 503}) {
+            DeliveryQueue::Outcome alone = outcome(claimed[0], Delivery::State::Queued, status);
+            QVERIFY2(m_queue->record({alone}, m_now, &error), qPrintable(error));
+        }
+        QList<DeliveryQueue::Outcome> both; // one request carrying the two: one attempt, linked to each
+        for (const Delivery& delivery : claimed) {
+            both << outcome(delivery, Delivery::State::Queued, 504);
+            both.last().request = 9;
+        }
+        QVERIFY2(m_queue->record(both, m_now, &error), qPrintable(error));
+
+        AttemptLog log(m_fixture->store());
+        int total = 0;
+        const QList<AttemptRecord> newest = log.newestForDelivery(claimed[0].id, 2, &total, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(total, 4);
+        QCOMPARE(newest.size(), 2);
+        QCOMPARE(newest[0].status.value(), 504);
+        QCOMPARE(newest[0].statements, 2);
+        QCOMPARE(newest[1].status.value(), 503);
+        QCOMPARE(log.forDelivery(claimed[0].id, &error).size(), 4);
+        QCOMPARE(log.newestForDelivery(claimed[1].id, 2, &total, &error).size(), 1);
+        QCOMPARE(total, 1);
+    }
+
     void outcomesAndAttemptsAreRecordedTogether()
     {
         QList<QJsonObject> batch = statements(3);

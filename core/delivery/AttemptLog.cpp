@@ -146,16 +146,41 @@ bool AttemptLog::insert(const Store& store, const QList<AttemptRecord>& attempts
 
 QList<AttemptRecord> AttemptLog::forDelivery(qint64 deliveryId, QString* error) const
 {
+    return read(deliveryId, QStringLiteral("ORDER BY 1"), std::nullopt, error);
+}
+
+QList<AttemptRecord> AttemptLog::newestForDelivery(qint64 deliveryId, int limit, int* total, QString* error) const
+{
+    QSqlQuery count(m_store.database());
+    count.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM attempts WHERE delivery_id = ?) + "
+                                 "(SELECT COUNT(*) FROM attempt_deliveries WHERE delivery_id = ?)"));
+    count.addBindValue(deliveryId);
+    count.addBindValue(deliveryId);
+    if (!count.exec() || !count.next()) {
+        *error = Store::describe(count.lastError());
+        return {};
+    }
+    *total = count.value(0).toInt();
+    return read(deliveryId, QStringLiteral("ORDER BY 1 DESC LIMIT ?"), limit, error);
+}
+
+QList<AttemptRecord> AttemptLog::read(qint64 deliveryId, const QString& tail, std::optional<int> limit,
+                                      QString* error) const
+{
     QList<AttemptRecord> attempts;
     QSqlQuery query(m_store.database());
-    query.prepare(QStringLiteral(
-        "SELECT id, integration_id, started_at, duration_ms, request_line, request_headers, request_body_size, "
-        "status, response_headers, response_body, error, statements FROM attempts WHERE delivery_id = ? UNION ALL "
-        "SELECT a.id, a.integration_id, a.started_at, a.duration_ms, a.request_line, a.request_headers, "
-        "a.request_body_size, a.status, a.response_headers, a.response_body, a.error, a.statements "
-        "FROM attempt_deliveries l JOIN attempts a ON a.id = l.attempt_id WHERE l.delivery_id = ? ORDER BY 1"));
+    query.prepare(
+        QStringLiteral(
+            "SELECT id, integration_id, started_at, duration_ms, request_line, request_headers, request_body_size, "
+            "status, response_headers, response_body, error, statements FROM attempts WHERE delivery_id = ? UNION ALL "
+            "SELECT a.id, a.integration_id, a.started_at, a.duration_ms, a.request_line, a.request_headers, "
+            "a.request_body_size, a.status, a.response_headers, a.response_body, a.error, a.statements "
+            "FROM attempt_deliveries l JOIN attempts a ON a.id = l.attempt_id WHERE l.delivery_id = ? ") +
+        tail);
     query.addBindValue(deliveryId);
     query.addBindValue(deliveryId);
+    if (limit)
+        query.addBindValue(*limit);
     if (!query.exec()) {
         *error = Store::describe(query.lastError());
         return attempts;

@@ -49,7 +49,12 @@ public:
     static bool insert(const Store& store, const QList<AttemptRecord>& attempts, QString* error);
     // Every attempt at the delivery, oldest first: those that carried it alone and those of the batches it was in.
     QList<AttemptRecord> forDelivery(qint64 deliveryId, QString* error) const;
+    // The newest `limit` of them, newest first, and in `total` how many there are in all.
+    QList<AttemptRecord> newestForDelivery(qint64 deliveryId, int limit, int* total, QString* error) const;
 
 private:
+    // The attempts at the delivery in the order and up to the limit that `tail` ("ORDER BY …", "LIMIT ?") says.
+    QList<AttemptRecord> read(qint64 deliveryId, const QString& tail, std::optional<int> limit, QString* error) const;
+
     Store& m_store;
 };

@@ -272,7 +272,9 @@ void DeliveryQueuePage::showAttempts()
         return;
     }
     QString error;
-    const QList<AttemptRecord> attempts = AttemptLog(m_store).forDelivery(delivery->id, &error);
+    int total = 0;
+    const QList<AttemptRecord> attempts =
+        AttemptLog(m_store).newestForDelivery(delivery->id, ShownAttempts, &total, &error);
     QString html = tr("<h4>Statement %1 — %2, %3 attempt(s)</h4>")
                        .arg(delivery->statementId.toHtmlEscaped(), Delivery::stateName(delivery->state))
                        .arg(delivery->attempts);
@@ -281,13 +283,12 @@ void DeliveryQueuePage::showAttempts()
     else if (attempts.isEmpty())
         html += tr("<p>Not tried yet.</p>");
     // Newest first: after a night of probes, what the receiver says now is what support needs.
-    if (attempts.size() > ShownAttempts)
+    if (total > attempts.size())
         html += tr("<p>The newest %1 of %2 attempts; <code>xapi-courier queue attempts %3</code> lists them all.</p>")
-                    .arg(ShownAttempts)
                     .arg(attempts.size())
+                    .arg(total)
                     .arg(delivery->id);
-    for (qsizetype i = attempts.size() - 1; i >= std::max<qsizetype>(0, attempts.size() - ShownAttempts); --i) {
-        const AttemptRecord& attempt = attempts[i];
+    for (const AttemptRecord& attempt : attempts) {
         const bool good = attempt.status && *attempt.status >= 200 && *attempt.status < 300;
         html += QStringLiteral("<p><b>%1</b> · <span style=\"color:%2\">%3</span> · %4</p>")
                     .arg(attempt.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")),
