@@ -146,7 +146,7 @@ bool AttemptLog::insert(const Store& store, const QList<AttemptRecord>& attempts
 
 QList<AttemptRecord> AttemptLog::forDelivery(qint64 deliveryId, QString* error) const
 {
-    return read(deliveryId, QStringLiteral("ORDER BY 1"), std::nullopt, error);
+    return read(deliveryId, std::nullopt, error);
 }
 
 QList<AttemptRecord> AttemptLog::newestForDelivery(qint64 deliveryId, int limit, int* total, QString* error) const
@@ -161,11 +161,10 @@ QList<AttemptRecord> AttemptLog::newestForDelivery(qint64 deliveryId, int limit,
         return {};
     }
     *total = count.value(0).toInt();
-    return read(deliveryId, QStringLiteral("ORDER BY 1 DESC LIMIT ?"), limit, error);
+    return read(deliveryId, limit, error);
 }
 
-QList<AttemptRecord> AttemptLog::read(qint64 deliveryId, const QString& tail, std::optional<int> limit,
-                                      QString* error) const
+QList<AttemptRecord> AttemptLog::read(qint64 deliveryId, std::optional<int> newest, QString* error) const
 {
     QList<AttemptRecord> attempts;
     QSqlQuery query(m_store.database());
@@ -176,11 +175,11 @@ QList<AttemptRecord> AttemptLog::read(qint64 deliveryId, const QString& tail, st
             "SELECT a.id, a.integration_id, a.started_at, a.duration_ms, a.request_line, a.request_headers, "
             "a.request_body_size, a.status, a.response_headers, a.response_body, a.error, a.statements "
             "FROM attempt_deliveries l JOIN attempts a ON a.id = l.attempt_id WHERE l.delivery_id = ? ") +
-        tail);
+        (newest ? QStringLiteral("ORDER BY 1 DESC LIMIT ?") : QStringLiteral("ORDER BY 1")));
     query.addBindValue(deliveryId);
     query.addBindValue(deliveryId);
-    if (limit)
-        query.addBindValue(*limit);
+    if (newest)
+        query.addBindValue(*newest);
     if (!query.exec()) {
         *error = Store::describe(query.lastError());
         return attempts;

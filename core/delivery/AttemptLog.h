@@ -53,8 +53,8 @@ public:
     QList<AttemptRecord> newestForDelivery(qint64 deliveryId, int limit, int* total, QString* error) const;
 
 private:
-    // The attempts at the delivery in the order and up to the limit that `tail` ("ORDER BY …", "LIMIT ?") says.
-    QList<AttemptRecord> read(qint64 deliveryId, const QString& tail, std::optional<int> limit, QString* error) const;
+    // The attempts at the delivery: all of them oldest first, or the `newest` so many, newest first.
+    QList<AttemptRecord> read(qint64 deliveryId, std::optional<int> newest, QString* error) const;
 
     Store& m_store;
 };
