@@ -21,6 +21,8 @@
 #include <QTest>
 #include <QTextBrowser>
 
+#include <algorithm>
+
 class TestDeliveryQueuePage final : public QObject
 {
     Q_OBJECT
@@ -257,6 +259,9 @@ private Q_SLOTS:
         auto* states = page.findChildren<QComboBox*>().at(1);
         states->setCurrentIndex(states->findText(QStringLiteral("Discarded")));
         QCOMPARE(page.model()->totalCount(), 1);
+        const QList<QLabel*> labels = page.findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.cbegin(), labels.cend(),
+                            [](const QLabel* label) { return label->text() == QLatin1String("1 delivery"); }));
         table->selectRow(0);
         page.resendSelected();
         QTRY_COMPARE(count(Delivery::State::Discarded), 0);

@@ -238,9 +238,10 @@ void DeliveryQueuePage::applyFilter()
             m_table->selectionModel()->select(m_model->index(row, 0),
                                               QItemSelectionModel::Select | QItemSelectionModel::Rows);
     }
-    m_count->setText(m_model->totalCount() == 0
-                         ? tr("Nothing here: every statement of this selection was delivered, or none was queued.")
-                         : tr("%1 deliveries").arg(m_model->totalCount()));
+    m_count->setText(
+        m_model->totalCount() == 0
+            ? tr("Nothing here: every statement of this selection was delivered, or none was queued.")
+            : (m_model->totalCount() == 1 ? tr("1 delivery") : tr("%1 deliveries").arg(m_model->totalCount())));
     showAttempts();
 }
 
