@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(
-    cmake g++ make pkg-config
+    cmake g++ make pkg-config ccache
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql qt6-httpserver-dev qt6-websockets-dev
     qtkeychain-qt6-dev qt6-tools-dev qt6-qpa-plugins libgl-dev libcurl4-openssl-dev libsqlite3-dev
     libqt6svg6 libsecret-1-0 dbus gnome-keyring
