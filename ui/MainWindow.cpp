@@ -203,7 +203,9 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (!m_runtime->hasStopped()) {
         event->ignore();
         statusBar()->showMessage(tr("Closing: waiting for the requests and alert e-mails in flight…"));
-        connect(m_runtime, &CourierRuntime::stopped, this, &QWidget::close, Qt::UniqueConnection);
+        // Queued: stopped() may come at once, from inside this event, where close() would be ignored.
+        connect(m_runtime, &CourierRuntime::stopped, this, &QWidget::close,
+                Qt::ConnectionType(Qt::QueuedConnection | Qt::UniqueConnection));
         m_runtime->stop();
         return;
     }
