@@ -142,6 +142,7 @@ void MainWindow::followOtherProcesses()
     settle->setSingleShot(true);
     settle->setInterval(300);
     connect(settle, &QTimer::timeout, this, [this] {
+        m_integrations->followStore();
         m_integrationsPage->reload();
         m_queuePage->refreshLive();
         updateStatusBar();

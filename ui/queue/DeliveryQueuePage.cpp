@@ -55,6 +55,7 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
 
     auto* toolbar = new QToolBar;
     m_integrationFilter = new QComboBox;
+    m_integrationFilter->setObjectName(QStringLiteral("integrationFilter"));
     m_integrationFilter->setMinimumContentsLength(16);
     m_stateFilter = new QComboBox;
     m_stateFilter->addItem(tr("Failed and waiting"), QStringLiteral("held,queued,sending,discarded"));
