@@ -4,18 +4,22 @@
 
 #include "common/MessageBox.h"
 #include "delivery/BulkAction.h"
+#include "delivery/DeliveryActions.h"
 #include "delivery/DeliveryQueue.h"
 #include "integrations/IntegrationRepository.h"
 #include "integrations/IntegrationService.h"
 #include "queue/DeliveryQueuePage.h"
 #include "queue/DeliveryTableModel.h"
 #include "queue/HealthCard.h"
+#include "queue/ReplayDialog.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTableView>
@@ -347,6 +351,52 @@ private Q_SLOTS:
             &error));
         page.refreshLive();
         QVERIFY(message().isEmpty());
+    }
+
+    // Replay names its source and counts what it will queue before it acts; a resend of several asks first.
+    void replayCountsFirstAndResendConfirms()
+    {
+        // A second integration with statements of its own, still waiting.
+        Integration other;
+        other.uid = QStringLiteral("o");
+        other.name = QStringLiteral("Other LRS");
+        other.provider = QStringLiteral("other");
+        other.statementUrl = QUrl(QStringLiteral("https://other.example/xapi/statements"));
+        other.auth = Integration::Auth::None;
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).insert(other, &issues, &error));
+        QList<QJsonObject> statements;
+        for (int i = 0; i < 7; ++i)
+            statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("o-%1").arg(i)}};
+        QVERIFY(
+            DeliveryQueue(m_fixture->store()).enqueue(statements, {other.id}, QDateTime::currentDateTimeUtc(), &error));
+
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryActions actions(m_fixture->store());
+        ReplayDialog dialog(actions, integrations.list(&error));
+        dialog.fromEdit()->setDateTime(QDateTime::currentDateTime().addSecs(-3600));
+        dialog.toEdit()->setDateTime(QDateTime::currentDateTime().addSecs(3600));
+        QCOMPARE(dialog.sources().size(), 1007); // every integration's
+        dialog.sourceBox()->setCurrentIndex(dialog.sourceBox()->findText(QStringLiteral("Other LRS")));
+        QCOMPARE(dialog.sources().size(), 7);
+        dialog.targetBox()->setCurrentIndex(dialog.targetBox()->findText(QStringLiteral("Acme LRS")));
+        QCOMPARE(dialog.summary(), QStringLiteral("7 statements will be queued again to Acme LRS."));
+        QVERIFY(dialog.replayButton()->isEnabled());
+        dialog.fromEdit()->setDateTime(QDateTime::currentDateTime().addDays(-10));
+        dialog.toEdit()->setDateTime(QDateTime::currentDateTime().addDays(-9));
+        QVERIFY(!dialog.replayButton()->isEnabled());
+
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.show();
+        auto* table = page.findChild<QTableView*>();
+        table->selectRow(0);
+        table->selectionModel()->select(page.model()->index(1, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        MessageBox::setNextAnswer(false);
+        page.resendSelected();
+        QVERIFY(!page.bulkAction()); // asked, and the answer was no
     }
 };
 

@@ -40,14 +40,15 @@ int DeliveryActions::resend(const QList<qint64>& deliveryIds, QString* error)
     return m_queue.resend(deliveryIds, error);
 }
 
-QList<qint64> DeliveryActions::replaySources(const QDateTime& from, const QDateTime& to, QString* error)
+QList<qint64> DeliveryActions::replaySources(const QDateTime& from, const QDateTime& to, QString* error,
+                                             qint64 sourceIntegrationId)
 {
     if (!from.isValid() || !to.isValid() || to < from) {
         *error = QStringLiteral("The time range is empty or reversed: give --from before --to, e.g. "
                                 "--from 2026-11-01T00:00:00Z --to 2026-11-02T00:00:00Z.");
         return {};
     }
-    return m_queue.replaySources(from, to, error);
+    return m_queue.replaySources(from, to, error, sourceIntegrationId);
 }
 
 int DeliveryActions::replay(qint64 integrationId, const QList<qint64>& sourceIds, QString* error)

@@ -21,7 +21,9 @@ public:
     int resend(const QList<qint64>& deliveryIds, QString* error);
     int replay(qint64 integrationId, const QDateTime& from, const QDateTime& to, QString* error);
     // The same in two steps, for a window that replays in chunks (BulkAction): what the range holds, then a chunk.
-    QList<qint64> replaySources(const QDateTime& from, const QDateTime& to, QString* error);
+    // sourceIntegrationId: only statements queued to that integration (0: to any).
+    QList<qint64> replaySources(const QDateTime& from, const QDateTime& to, QString* error,
+                                qint64 sourceIntegrationId = 0);
     int replay(qint64 integrationId, const QList<qint64>& sourceIds, QString* error);
     // Failed deliveries (held, discarded, or waiting after an error) as JSON lines, with their attempts.
     int exportFailed(const DeliveryFilter& filter, QIODevice* output, QString* error);

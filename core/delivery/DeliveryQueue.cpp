@@ -415,16 +415,20 @@ int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)
                         error);
 }
 
-QList<qint64> DeliveryQueue::replaySources(const QDateTime& from, const QDateTime& to, QString* error) const
+QList<qint64> DeliveryQueue::replaySources(const QDateTime& from, const QDateTime& to, QString* error,
+                                           qint64 sourceIntegrationId) const
 {
     // The first queued copy of every statement in the range, in its original order.
     QList<qint64> ids;
     QSqlQuery query(m_store.database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT MIN(id) FROM deliveries WHERE created_at >= ? AND created_at <= ? "
-                                 "GROUP BY statement_id ORDER BY 1"));
+    query.prepare(QStringLiteral("SELECT MIN(id) FROM deliveries WHERE created_at >= ? AND created_at <= ? ") +
+                  (sourceIntegrationId > 0 ? QStringLiteral("AND integration_id = ? ") : QString()) +
+                  QStringLiteral("GROUP BY statement_id ORDER BY 1"));
     query.addBindValue(from.toMSecsSinceEpoch());
     query.addBindValue(to.toMSecsSinceEpoch());
+    if (sourceIntegrationId > 0)
+        query.addBindValue(sourceIntegrationId);
     if (!exec(query, error))
         return {};
     while (query.next())

@@ -84,7 +84,9 @@ public:
     int discard(const QList<qint64>& ids, QString* error); // queued or held -> discarded
     int resend(const QList<qint64>& ids, QString* error);  // delivered, duplicate or discarded -> queued
     // Replay: the first delivery of every statement first queued in [from, to] (to any integration), in order…
-    QList<qint64> replaySources(const QDateTime& from, const QDateTime& to, QString* error) const;
+    // sourceIntegrationId: only statements queued to that integration (0: to any).
+    QList<qint64> replaySources(const QDateTime& from, const QDateTime& to, QString* error,
+                                qint64 sourceIntegrationId = 0) const;
     // …queued again to one integration, same ids and bodies.
     int replay(qint64 integrationId, const QList<qint64>& sourceIds, const QDateTime& now, QString* error);
 

@@ -321,7 +321,7 @@ bool CompletionsPage::exportCsv(const QString& path, QString* error)
             *error = tr("%1 cannot be written: %2").arg(path, file.errorString());
         return false;
     }
-    m_count->setText(tr("Exported %n record(s) to %1.", nullptr, written).arg(path));
+    m_count->setText(tr("Exported %1 records to %2.").arg(written).arg(path));
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include "integrations/IntegrationService.h"
 #include "queue/DeliveryTableModel.h"
 #include "queue/HealthCard.h"
+#include "queue/ReplayDialog.h"
 #include "store/Store.h"
 
 #include <QComboBox>
@@ -359,6 +360,12 @@ void DeliveryQueuePage::resendSelected()
     const QList<qint64> ids = selectedIds();
     if (ids.isEmpty())
         return report(tr("Select the deliveries to send again."));
+    if (ids.size() > 1 &&
+        !MessageBox::confirm(this, tr("Resend Deliveries"), tr("Send %1 statements again?").arg(ids.size()),
+                             tr("Delivered and discarded ones among them are queued again with their ids; the "
+                                "receiver may answer 409 for those it already has."),
+                             tr("Resend")))
+        return;
     runBulk(
         ids, [this](const QList<qint64>& chunk, QString* error) { return m_actions->resend(chunk, error); },
         [this, total = ids.size()](int changed, bool cancelled) -> QString {
@@ -390,43 +397,17 @@ void DeliveryQueuePage::discardSelected()
 
 void DeliveryQueuePage::replay()
 {
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Replay Statements"));
-    auto* form = new QFormLayout(&dialog);
-    auto* target = new QComboBox;
     QString error;
-    for (const Integration& integration : m_integrations.list(&error))
-        target->addItem(integration.name, integration.id);
-    auto* from = new QDateTimeEdit(QDateTime::currentDateTime().addDays(-1));
-    auto* to = new QDateTimeEdit(QDateTime::currentDateTime());
-    for (QDateTimeEdit* edit : {from, to}) {
-        edit->setCalendarPopup(true);
-        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
-    }
-    form->addRow(new QLabel(tr("Every statement first queued in this time range is queued again, with the same ids, "
-                               "to the integration you choose.")));
-    form->addRow(tr("Integration"), target);
-    form->addRow(tr("From"), from);
-    form->addRow(tr("To"), to);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Replay"));
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    form->addRow(buttons);
-    if (target->count() == 0 || dialog.exec() != QDialog::Accepted)
+    ReplayDialog dialog(*m_actions, m_integrations.list(&error), this);
+    if (dialog.exec() != QDialog::Accepted || dialog.sources().isEmpty())
         return;
-    const QList<qint64> sources = m_actions->replaySources(from->dateTime().toUTC(), to->dateTime().toUTC(), &error);
-    if (!error.isEmpty())
-        return report(error, true);
-    if (sources.isEmpty())
-        return report(tr("No statement was first queued in that time range."));
-    const qint64 integrationId = target->currentData().toLongLong();
+    const qint64 integrationId = dialog.targetId();
     runBulk(
-        sources,
+        dialog.sources(),
         [this, integrationId](const QList<qint64>& chunk, QString* chunkError) {
             return m_actions->replay(integrationId, chunk, chunkError);
         },
-        [this, name = target->currentText()](int changed, bool cancelled) -> QString {
+        [this, name = dialog.targetName()](int changed, bool cancelled) -> QString {
             return (cancelled ? tr("Cancelled. ") : QString()) +
                    tr("%1 statements queued again to %2.").arg(changed).arg(name);
         });
