@@ -315,6 +315,65 @@ private Q_SLOTS:
         QCOMPARE(page.statementText(), QStringLiteral("{\"id\": "));
     }
 
+    // Item 2: a token failure says so, shows the token request (secret hidden) and its answer, and that the
+    // statement was not sent; the history entry says the same.
+    void tokenFailureSaysTheStatementWasNotSent()
+    {
+        LocalReceiver receiver;
+        QVERIFY(receiver.start());
+        receiver.setTokenReplies({{401, R"({"error":"invalid_client"})", {{"Content-Type", "application/json"}}, 0}});
+        Rig rig;
+        rig.add(QStringLiteral("OAuth LRS"), receiver.statementsUrl(), Integration::Auth::OAuth2, receiver.tokenUrl());
+        TestConsolePage page(rig.fixture.store(), rig.integrations, rig.transport);
+        page.resize(1300, 760);
+        page.show();
+        QSignalSpy sent(&page, &TestConsolePage::sent);
+        page.send();
+        QVERIFY(sent.wait(20000));
+        QCOMPARE(receiver.tokenRequests.size(), 1);
+        QCOMPARE(receiver.statementRequests.size(), 0);
+
+        auto* status = page.findChild<QLabel*>(QStringLiteral("status"));
+        auto* message = page.findChild<QLabel*>(QStringLiteral("message"));
+        QVERIFY(status);
+        QCOMPARE(status->text(), QStringLiteral("Not sent")); // not the token endpoint's 401 as if the LRS said it
+        QVERIFY(message);
+        const auto check = [&] {
+            QCOMPARE(status->text(), QStringLiteral("Not sent"));
+            QVERIFY(message->isVisible());
+            QVERIFY2(message->text().startsWith(TokenClient::invalidCredentials()), qPrintable(message->text()));
+            QVERIFY2(message->text().contains(QLatin1String("The statement was not sent")),
+                     qPrintable(message->text()));
+            const QList<QPlainTextEdit*> views = page.findChildren<QPlainTextEdit*>();
+            QString request;
+            QString body;
+            for (QPlainTextEdit* view : views) {
+                if (view->toPlainText().startsWith(QLatin1String("POST ")))
+                    request = view->toPlainText();
+                if (view->toPlainText().contains(QLatin1String("invalid_client")))
+                    body = view->toPlainText();
+            }
+            // The token request as sent: to the Authentication URL, the secret hidden; not the statement.
+            QVERIFY2(request.startsWith(QStringLiteral("POST ") + receiver.tokenUrl().toString()), qPrintable(request));
+            QVERIFY2(request.contains(QLatin1String("grant_type=client_credentials")), qPrintable(request));
+            QVERIFY2(request.contains(QLatin1String("Authorization: Basic ") + Redaction::mask()), qPrintable(request));
+            QVERIFY(!request.contains(QLatin1String("s3cret")));
+            QVERIFY(!request.contains(QLatin1String("\"actor\"")));
+            QVERIFY(!body.isEmpty()); // the token endpoint's answer
+        };
+        check();
+        const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
+        if (!folder.isEmpty())
+            page.grab().save(folder + QStringLiteral("/console-token-failure.png"));
+
+        // The history entry, reopened, says the same.
+        auto* history = page.findChild<QListWidget*>(QStringLiteral("history"));
+        QCOMPARE(history->count(), 1);
+        status->clear();
+        history->setCurrentRow(0);
+        check();
+    }
+
     // Item 3: a history entry brings back its integration too, and "Send the Same Id Again" sends exactly the
     // statement on screen (not the last one sent), to the integration on screen.
     void historyBringsBackItsIntegrationAndSendsWhatIsOnScreen()

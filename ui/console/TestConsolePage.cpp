@@ -156,6 +156,13 @@ QWidget* TestConsolePage::buildResponse()
     top->addWidget(m_status);
     top->addWidget(m_timing, 1);
     layout->addLayout(top);
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("message"));
+    m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText); // the receiver's words are data, never markup
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    layout->addWidget(m_message);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 0);
     m_progress->setMaximumHeight(6);
@@ -328,9 +335,14 @@ void TestConsolePage::fire(const QByteArray& body)
 
 void TestConsolePage::showSend(const TestSend& send)
 {
+    const bool sent = send.statementSent();
     QString color = QStringLiteral("#8a8a8a");
     QString text = tr("No answer");
-    if (send.status) {
+    if (!sent) {
+        // The token endpoint said no (or the keychain had no secret): not the receiver's answer to the statement.
+        color = QStringLiteral("#c62828");
+        text = tr("Not sent");
+    } else if (send.status) {
         const int status = *send.status;
         color = status >= 200 && status < 300 ? QStringLiteral("#2ea043")
                 : status == 409               ? QStringLiteral("#3465a4")
@@ -343,10 +355,24 @@ void TestConsolePage::showSend(const TestSend& send)
         QStringLiteral("QLabel { background: %1; color: white; border-radius: 4px; padding: 3px 8px; "
                        "font-weight: bold; }")
             .arg(color));
-    m_timing->setText(tr("%1 · %2 bytes · %3")
-                          .arg(AttemptRecord::durationText(send.durationMs))
-                          .arg(send.responseBody.toUtf8().size())
-                          .arg(send.integrationName));
+    const QString timing = tr("%1 · %2 bytes · %3")
+                               .arg(AttemptRecord::durationText(send.durationMs))
+                               .arg(send.responseBody.toUtf8().size())
+                               .arg(send.integrationName);
+    m_timing->setText(sent          ? timing
+                      : send.status ? tr("Token endpoint answered %1 · %2").arg(*send.status).arg(timing)
+                                    : tr("Token endpoint · %1").arg(timing));
+    // What went wrong in words; for a token failure also that the statement never left.
+    QString message = send.error;
+    if (message.size() > 600)
+        message = message.left(600) + QStringLiteral("…");
+    if (!sent)
+        message += QStringLiteral("\n") + tr("The statement was not sent: without an access token it cannot be. "
+                                             "Check the integration's Client Id, Client Secret and Authentication "
+                                             "URL. Body, Headers and Request show the token request.");
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
+    m_message->setStyleSheet(sent ? QString() : QStringLiteral("QLabel { color: #c62828; }"));
     m_body->setPlainText(send.error.isEmpty() || send.status ? pretty(send.responseBody) : send.error);
     m_headers->setRowCount(0);
     for (const QString& header : send.responseHeaders.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
@@ -355,7 +381,10 @@ void TestConsolePage::showSend(const TestSend& send)
         m_headers->setItem(row, 0, new QTableWidgetItem(header.section(QLatin1Char(':'), 0, 0)));
         m_headers->setItem(row, 1, new QTableWidgetItem(header.section(QLatin1Char(':'), 1).trimmed()));
     }
-    m_request->setPlainText(send.request + QStringLiteral("\n\n") + pretty(send.statement));
+    m_request->setPlainText(sent ? send.request + QStringLiteral("\n\n") + pretty(send.statement)
+                                 : send.request + QStringLiteral("\n\n") +
+                                       tr("(The statement was not sent: the token request above did not give an "
+                                          "access token.)"));
 }
 
 void TestConsolePage::openHistoryEntry(int row)

@@ -65,6 +65,7 @@ private:
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_timing = nullptr;
+    QLabel* m_message = nullptr; // what went wrong, in words, and whether the statement was sent
     QPlainTextEdit* m_body = nullptr;
     QTableWidget* m_headers = nullptr;
     QPlainTextEdit* m_request = nullptr;
