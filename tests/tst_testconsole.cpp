@@ -366,9 +366,11 @@ private Q_SLOTS:
         if (!folder.isEmpty())
             page.grab().save(folder + QStringLiteral("/console-token-failure.png"));
 
-        // The history entry, reopened, says the same.
+        // The history entry, reopened, says the same; an id never sent cannot be sent "again".
         auto* history = page.findChild<QListWidget*>(QStringLiteral("history"));
         QCOMPARE(history->count(), 1);
+        QVERIFY2(history->item(0)->text().contains(QLatin1String("not sent")), qPrintable(history->item(0)->text()));
+        QVERIFY(!page.findChild<QPushButton*>(QStringLiteral("sendAgain"))->isEnabled());
         status->clear();
         history->setCurrentRow(0);
         check();
@@ -456,6 +458,29 @@ private Q_SLOTS:
         const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
         if (!folder.isEmpty())
             page.grab().save(folder + QStringLiteral("/console-findings.png"));
+    }
+
+    // In the main window on a 1366x768 screen the page is about 1126x700: every field of the form is in view, down
+    // to Platform, without scrolling.
+    void theWholeFormFitsALaptopScreen()
+    {
+        Rig rig;
+        TestConsolePage page(rig.fixture.store(), rig.integrations, rig.transport);
+        page.resize(1126, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* platform = page.findChild<QLineEdit*>(QStringLiteral("platform"));
+        QVERIFY(platform);
+        QWidget* viewport = platform->parentWidget();
+        while (viewport && viewport->objectName() != QLatin1String("qt_scrollarea_viewport"))
+            viewport = viewport->parentWidget();
+        QVERIFY(viewport);
+        const int bottom = platform->mapTo(viewport, QPoint(0, platform->height())).y();
+        QVERIFY2(bottom <= viewport->height(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(bottom).arg(viewport->height())));
+        const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
+        if (!folder.isEmpty())
+            page.grab().save(folder + QStringLiteral("/console-form.png"));
     }
 };
 

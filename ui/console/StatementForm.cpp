@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDoubleValidator>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QKeyEvent>
@@ -49,8 +50,11 @@ QString scalarText(const QJsonValue& value)
 
 void setText(QLineEdit* edit, const QString& text)
 {
-    if (edit->text() != text)
-        edit->setText(text);
+    if (edit->text() == text)
+        return;
+    edit->setText(text);
+    if (!edit->hasFocus())
+        edit->setCursorPosition(0); // a long IRI shows its start
 }
 
 // Selects the item whose data is value; a value none of them has gets an item of its own, shown as `other`.
@@ -130,10 +134,15 @@ StatementForm::StatementForm(QPlainTextEdit* json, QWidget* parent)
     m_completion->setToolTip(tr("result.completion"));
     m_duration = addLine(tr("Duration"), QStringLiteral("duration"), path("result.duration"));
     m_duration->setPlaceholderText(tr("ISO 8601, e.g. PT28M48S"));
-    addNumber(tr("Score (raw)"), QStringLiteral("scoreRaw"), path("result.score.raw"));
-    addNumber(tr("Score (min)"), QStringLiteral("scoreMin"), path("result.score.min"));
-    addNumber(tr("Score (max)"), QStringLiteral("scoreMax"), path("result.score.max"));
-    addNumber(tr("Score (scaled)"), QStringLiteral("scoreScaled"), path("result.score.scaled"));
+    // The score's four numbers share a row, so the form fits a laptop's screen without scrolling.
+    auto* score = new QWidget;
+    auto* scoreLayout = new QHBoxLayout(score);
+    scoreLayout->setContentsMargins(0, 0, 0, 0);
+    addNumber(scoreLayout, tr("raw"), QStringLiteral("scoreRaw"), path("result.score.raw"));
+    addNumber(scoreLayout, tr("min"), QStringLiteral("scoreMin"), path("result.score.min"));
+    addNumber(scoreLayout, tr("max"), QStringLiteral("scoreMax"), path("result.score.max"));
+    addNumber(scoreLayout, tr("scaled"), QStringLiteral("scoreScaled"), path("result.score.scaled"));
+    layout->addRow(tr("Score"), score);
     m_platform = addLine(tr("Platform"), QStringLiteral("platform"), path("context.platform"));
 
     connect(m_verb, &QComboBox::activated, this, &StatementForm::verbChosen);
@@ -201,15 +210,20 @@ QLineEdit* StatementForm::addLine(const QString& label, const QString& objectNam
     return edit;
 }
 
-QLineEdit* StatementForm::addNumber(const QString& label, const QString& objectName, const QStringList& path)
+QLineEdit* StatementForm::addNumber(QHBoxLayout* row, const QString& label, const QString& objectName,
+                                    const QStringList& path)
 {
     auto* edit = new QLineEdit;
+    edit->setMinimumWidth(edit->fontMetrics().horizontalAdvance(QStringLiteral("-0.000")) + 12);
     edit->setObjectName(objectName);
     edit->setToolTip(path.join(QLatin1Char('.')));
     auto* validator = new QDoubleValidator(edit);
     validator->setLocale(QLocale::c());
     edit->setValidator(validator);
-    static_cast<QFormLayout*>(m_fields->layout())->addRow(label, edit);
+    auto* name = new QLabel(label);
+    name->setBuddy(edit);
+    row->addWidget(name);
+    row->addWidget(edit, 1);
     m_numbers.append({edit, path});
     connect(edit, &QLineEdit::textEdited, this, [this, edit, path](const QString& text) {
         if (text.isEmpty())

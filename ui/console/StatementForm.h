@@ -6,6 +6,7 @@
 #include <optional>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -43,7 +44,7 @@ private:
     bool apply(const QList<Edit>& edits, QObject* source);
     void edited(QObject* source, const QList<Edit>& edits);
     QLineEdit* addLine(const QString& label, const QString& objectName, const QStringList& path);
-    QLineEdit* addNumber(const QString& label, const QString& objectName, const QStringList& path);
+    QLineEdit* addNumber(QHBoxLayout* row, const QString& label, const QString& objectName, const QStringList& path);
     QComboBox* addChoice(const QString& label, const QString& objectName);
     void verbChosen();
     void kindChosen();

@@ -153,6 +153,7 @@ QWidget* TestConsolePage::buildResponse()
     m_status->setMargin(4);
     m_timing = new QLabel;
     m_timing->setForegroundRole(QPalette::PlaceholderText);
+    m_timing->setWordWrap(true); // a long integration name wraps instead of being cut off
     top->addWidget(m_status);
     top->addWidget(m_timing, 1);
     layout->addLayout(top);
@@ -409,11 +410,15 @@ void TestConsolePage::reloadHistory()
     m_history->clear();
     m_sentIds.clear();
     for (const TestSend& send : std::as_const(m_sends)) {
-        m_sentIds.insert(
-            QJsonDocument::fromJson(send.statement.toUtf8()).object().value(QStringLiteral("id")).toString());
+        const bool sent = send.statementSent();
+        if (sent) // an id never sent is not sent "again"
+            m_sentIds.insert(
+                QJsonDocument::fromJson(send.statement.toUtf8()).object().value(QStringLiteral("id")).toString());
         m_history->addItem(QStringLiteral("%1  %2  %3")
                                .arg(send.sentAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
-                                    send.status ? QString::number(*send.status) : QStringLiteral("—"),
+                                    !sent         ? tr("not sent")
+                                    : send.status ? QString::number(*send.status)
+                                                  : QStringLiteral("—"),
                                     send.integrationName));
     }
 }
