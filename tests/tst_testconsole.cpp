@@ -23,6 +23,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -437,6 +438,14 @@ private Q_SLOTS:
         page.resize(940, 680);
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
+        // The form needs no sideways scrolling in this width either.
+        auto* formArea = qobject_cast<QScrollArea*>(page.findChild<QLineEdit*>(QStringLiteral("platform"))
+                                                        ->parentWidget()
+                                                        ->parentWidget()
+                                                        ->parentWidget()
+                                                        ->parentWidget());
+        QVERIFY(formArea);
+        QVERIFY(!formArea->horizontalScrollBar()->isVisible());
         QJsonObject statement = parse(page.statementText());
         statement[QStringLiteral("timestamp")] = QStringLiteral("yesterday at noon");
         statement[QStringLiteral("object")] = QJsonObject{{QStringLiteral("id"), QStringLiteral("not an IRI at all")}};

@@ -6,7 +6,7 @@
 #include <QComboBox>
 #include <QDoubleValidator>
 #include <QFormLayout>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QKeyEvent>
@@ -134,14 +134,16 @@ StatementForm::StatementForm(QPlainTextEdit* json, QWidget* parent)
     m_completion->setToolTip(tr("result.completion"));
     m_duration = addLine(tr("Duration"), QStringLiteral("duration"), path("result.duration"));
     m_duration->setPlaceholderText(tr("ISO 8601, e.g. PT28M48S"));
-    // The score's four numbers share a row, so the form fits a laptop's screen without scrolling.
+    // The score's four numbers in two rows of two, so the form fits a laptop's screen without scrolling either way.
     auto* score = new QWidget;
-    auto* scoreLayout = new QHBoxLayout(score);
+    auto* scoreLayout = new QGridLayout(score);
     scoreLayout->setContentsMargins(0, 0, 0, 0);
-    addNumber(scoreLayout, tr("raw"), QStringLiteral("scoreRaw"), path("result.score.raw"));
-    addNumber(scoreLayout, tr("min"), QStringLiteral("scoreMin"), path("result.score.min"));
-    addNumber(scoreLayout, tr("max"), QStringLiteral("scoreMax"), path("result.score.max"));
-    addNumber(scoreLayout, tr("scaled"), QStringLiteral("scoreScaled"), path("result.score.scaled"));
+    addNumber(scoreLayout, 0, 0, tr("raw"), QStringLiteral("scoreRaw"), path("result.score.raw"));
+    addNumber(scoreLayout, 0, 2, tr("max"), QStringLiteral("scoreMax"), path("result.score.max"));
+    addNumber(scoreLayout, 1, 0, tr("min"), QStringLiteral("scoreMin"), path("result.score.min"));
+    addNumber(scoreLayout, 1, 2, tr("scaled"), QStringLiteral("scoreScaled"), path("result.score.scaled"));
+    scoreLayout->setColumnStretch(1, 1);
+    scoreLayout->setColumnStretch(3, 1);
     layout->addRow(tr("Score"), score);
     m_platform = addLine(tr("Platform"), QStringLiteral("platform"), path("context.platform"));
 
@@ -210,11 +212,10 @@ QLineEdit* StatementForm::addLine(const QString& label, const QString& objectNam
     return edit;
 }
 
-QLineEdit* StatementForm::addNumber(QHBoxLayout* row, const QString& label, const QString& objectName,
-                                    const QStringList& path)
+QLineEdit* StatementForm::addNumber(QGridLayout* grid, int row, int column, const QString& label,
+                                    const QString& objectName, const QStringList& path)
 {
     auto* edit = new QLineEdit;
-    edit->setMinimumWidth(edit->fontMetrics().horizontalAdvance(QStringLiteral("-0.000")) + 12);
     edit->setObjectName(objectName);
     edit->setToolTip(path.join(QLatin1Char('.')));
     auto* validator = new QDoubleValidator(edit);
@@ -222,8 +223,8 @@ QLineEdit* StatementForm::addNumber(QHBoxLayout* row, const QString& label, cons
     edit->setValidator(validator);
     auto* name = new QLabel(label);
     name->setBuddy(edit);
-    row->addWidget(name);
-    row->addWidget(edit, 1);
+    grid->addWidget(name, row, column);
+    grid->addWidget(edit, row, column + 1);
     m_numbers.append({edit, path});
     connect(edit, &QLineEdit::textEdited, this, [this, edit, path](const QString& text) {
         if (text.isEmpty())

@@ -6,7 +6,7 @@
 #include <optional>
 
 class QComboBox;
-class QHBoxLayout;
+class QGridLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -44,7 +44,8 @@ private:
     bool apply(const QList<Edit>& edits, QObject* source);
     void edited(QObject* source, const QList<Edit>& edits);
     QLineEdit* addLine(const QString& label, const QString& objectName, const QStringList& path);
-    QLineEdit* addNumber(QHBoxLayout* row, const QString& label, const QString& objectName, const QStringList& path);
+    QLineEdit* addNumber(QGridLayout* grid, int row, int column, const QString& label, const QString& objectName,
+                         const QStringList& path);
     QComboBox* addChoice(const QString& label, const QString& objectName);
     void verbChosen();
     void kindChosen();
