@@ -314,6 +314,9 @@ private Q_SLOTS:
         paste(json, QStringLiteral("{\"id\": "));
         QVERIFY(!objectId->isEnabled());
         QCOMPARE(page.statementText(), QStringLiteral("{\"id\": "));
+        page.regenerateId(); // nothing to give an id to: it says so and leaves the text alone
+        QCOMPARE(page.statementText(), QStringLiteral("{\"id\": "));
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("status"))->text().contains(QLatin1String("Regenerate Id")));
     }
 
     // Item 2: a token failure says so, shows the token request (secret hidden) and its answer, and that the

@@ -260,7 +260,8 @@ void TestConsolePage::goToFinding()
 void TestConsolePage::regenerateId()
 {
     // Only the id changes; where the JSON cannot take one, the findings say why.
-    m_form->setMember({QStringLiteral("id")}, QUuid::createUuid().toString(QUuid::WithoutBraces));
+    if (!m_form->setMember({QStringLiteral("id")}, QUuid::createUuid().toString(QUuid::WithoutBraces)))
+        m_status->setText(tr("Regenerate Id needs the JSON to be one statement object; see the findings."));
 }
 
 QString TestConsolePage::statementText() const
