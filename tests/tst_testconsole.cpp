@@ -403,10 +403,12 @@ private Q_SLOTS:
         QVERIFY(integration && again && history);
 
         integration->setCurrentIndex(integration->findText(QStringLiteral("First LRS")));
+        paste(page.findChild<QPlainTextEdit*>(QStringLiteral("json")), QString::fromUtf8(vendorSample()));
         QSignalSpy sent(&page, &TestConsolePage::sent);
         page.send();
         QVERIFY(sent.wait(20000));
         const QString firstStatement = page.statementText();
+        QCOMPARE(firstStatement, QString::fromUtf8(vendorSample()));
         const QString firstId = parse(firstStatement).value(QStringLiteral("id")).toString();
 
         page.regenerateId();
@@ -418,7 +420,7 @@ private Q_SLOTS:
         QCOMPARE(history->count(), 2);
         history->setCurrentRow(1); // the first send (newest first)
         QCOMPARE(integration->currentText(), QStringLiteral("First LRS"));
-        QCOMPARE(parse(page.statementText()).value(QStringLiteral("id")).toString(), firstId);
+        QCOMPARE(page.statementText(), firstStatement); // as it was sent, not re-formatted
         QVERIFY(again->isEnabled());
         QTest::mouseClick(again, Qt::LeftButton);
         QVERIFY(sent.wait(20000));

@@ -271,11 +271,16 @@ QString TestConsolePage::statementText() const
 
 void TestConsolePage::setStatementText(const QString& json)
 {
+    replaceStatement(pretty(json));
+}
+
+void TestConsolePage::replaceStatement(const QString& text)
+{
     // One edit of the document, so Ctrl+Z brings back what was there.
     QTextCursor cursor(m_json->document());
     cursor.beginEditBlock();
     cursor.select(QTextCursor::Document);
-    cursor.insertText(pretty(json));
+    cursor.insertText(text);
     cursor.endEditBlock();
 }
 
@@ -398,8 +403,10 @@ void TestConsolePage::openHistoryEntry(int row)
     const int integration = m_integration->findData(entry.integrationId);
     if (integration >= 0)
         m_integration->setCurrentIndex(integration);
-    if (m_json->toPlainText() != pretty(entry.statement))
-        setStatementText(entry.statement);
+    // As it was sent, when it was sent formatted (members in the order they were typed); else indented.
+    const QString statement = entry.statement.contains(QLatin1Char('\n')) ? entry.statement : pretty(entry.statement);
+    if (m_json->toPlainText() != statement)
+        replaceStatement(statement);
     showSend(entry);
 }
 

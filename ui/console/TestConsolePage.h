@@ -47,6 +47,7 @@ private:
     void showSend(const TestSend& send);
     void reloadHistory();
     void openHistoryEntry(int row);
+    void replaceStatement(const QString& text);
     void fire(const QByteArray& body);
 
     Store& m_store;
