@@ -1,12 +1,20 @@
 #include "console/TestSendLog.h"
 
 #include "delivery/DeliveryTransport.h"
+#include "delivery/TokenClient.h"
 #include "store/SqlValues.h"
 #include "store/Store.h"
 #include "store/Transaction.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
+
+bool TestSend::statementSent() const
+{
+    // TokenClient: every token failure begins with "Invalid Credentials…"; a secret the keychain could not give
+    // leaves the statement request marked "(not sent)".
+    return !error.startsWith(TokenClient::invalidCredentials()) && !request.endsWith(QLatin1String("\n(not sent)"));
+}
 
 TestSendLog::TestSendLog(Store& store)
     : m_store(store)
@@ -23,6 +31,10 @@ TestSend TestSendLog::fromResult(qint64 integrationId, const QString& integratio
     send.status = result.status;
     send.durationMs = result.attempt.durationMs;
     send.request = result.attempt.requestLine + QLatin1Char('\n') + result.attempt.requestHeaders;
+    const bool tokenFailed = result.errorKind == TransportResult::ErrorKind::Token ||
+                             result.errorKind == TransportResult::ErrorKind::Credentials;
+    if (tokenFailed && !result.requestBody.isEmpty())
+        send.request += QStringLiteral("\n\n") + QString::fromUtf8(result.requestBody); // the secret is masked
     send.responseHeaders = result.attempt.responseHeaders;
     send.responseBody = result.attempt.responseBody;
     send.error = result.error;

@@ -19,10 +19,15 @@ struct TestSend
     QString statement;
     std::optional<int> status;
     int durationMs = 0;
-    QString request; // request line and headers as sent
+    QString request; // request line and headers as sent; for a failed token request also its body (secret masked)
     QString responseHeaders;
     QString responseBody;
     QString error;
+
+    // False when no access token (or no credentials from the keychain) came: the statement never left, and
+    // request, status and response are the token request's. Read from the error and the request, so a history
+    // entry says it as well as a fresh send.
+    bool statementSent() const;
 };
 
 class TestSendLog final

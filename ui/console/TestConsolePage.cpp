@@ -1,21 +1,17 @@
 #include "console/TestConsolePage.h"
 
 #include "console/JsonHighlighter.h"
+#include "console/StatementForm.h"
 #include "delivery/DeliveryTransport.h"
 #include "integrations/IntegrationService.h"
-#include "statements/ProviderProfile.h"
 #include "statements/StatementValidator.h"
 
-#include <QCheckBox>
 #include <QComboBox>
-#include <QDoubleSpinBox>
-#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
-#include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPointer>
@@ -39,13 +35,6 @@ QFont monospace()
     return font;
 }
 
-QLineEdit* line(const QString& text, const QString& placeholder = QString())
-{
-    auto* edit = new QLineEdit(text);
-    edit->setPlaceholderText(placeholder);
-    return edit;
-}
-
 QString pretty(const QString& body)
 {
     const QJsonDocument json = QJsonDocument::fromJson(body.toUtf8());
@@ -60,7 +49,6 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     , m_store(store)
     , m_integrations(integrations)
     , m_transport(transport)
-    , m_statementId(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -75,12 +63,10 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     m_history->setObjectName(QStringLiteral("history"));
     historyBox->setMinimumWidth(190);
     historyLayout->addWidget(m_history);
-    connect(m_history, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0 && row < m_sends.size()) {
-            setStatementText(m_sends.at(row).statement);
-            showSend(m_sends.at(row));
-        }
-    });
+    connect(m_history, &QListWidget::currentRowChanged, this, &TestConsolePage::openHistoryEntry);
+    // A click on the entry already selected opens it again (after the statement was edited, say).
+    connect(m_history, &QListWidget::itemClicked, this,
+            [this](QListWidgetItem* item) { openHistoryEntry(m_history->row(item)); });
     splitter->addWidget(historyBox);
 
     // The statement
@@ -95,7 +81,9 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     m_send->setDefault(true);
     m_send->setToolTip(tr("Send this statement now (Ctrl+Return)"));
     m_again = new QPushButton(tr("Send the Same Id Again"));
-    m_again->setToolTip(tr("Send the last statement again, unchanged: a receiver should answer 2xx or 409"));
+    m_again->setObjectName(QStringLiteral("sendAgain"));
+    m_again->setToolTip(tr("Send the statement on screen again with the id it was sent with: a receiver should "
+                           "answer 2xx or 409"));
     m_again->setEnabled(false);
     auto* regenerate = new QPushButton(tr("Regenerate Id"));
     top->addWidget(new QLabel(tr("Integration")));
@@ -110,17 +98,25 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     idLayout->addWidget(regenerate);
     idLayout->addWidget(m_again);
     m_editorTabs->setCornerWidget(idButtons, Qt::TopRightCorner);
-    m_editorTabs->addTab(buildForm(), tr("Form"));
     m_json = new QPlainTextEdit;
     m_json->setObjectName(QStringLiteral("json"));
     m_json->setFont(monospace());
     m_json->setLineWrapMode(QPlainTextEdit::NoWrap);
     new JsonHighlighter(m_json->document());
+    m_json->setPlainText(QString::fromUtf8(QJsonDocument(StatementForm::defaultStatement()).toJson()));
+    m_form = new StatementForm(m_json);
+    auto* formScroll = new QScrollArea;
+    formScroll->setWidget(m_form);
+    formScroll->setWidgetResizable(true);
+    m_editorTabs->addTab(formScroll, tr("Form"));
     m_editorTabs->addTab(m_json, tr("JSON"));
     middleLayout->addWidget(m_editorTabs, 3);
     m_findings = new QListWidget;
     m_findings->setObjectName(QStringLiteral("findings"));
     m_findings->setMaximumHeight(140);
+    m_findings->setWordWrap(true); // a long finding wraps instead of running off to the right
+    m_findings->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_findings->setResizeMode(QListView::Adjust);
     middleLayout->addWidget(m_findings, 1);
     splitter->addWidget(middle);
 
@@ -142,78 +138,7 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
 
     reloadIntegrations();
     reloadHistory();
-    formChanged();
-}
-
-QWidget* TestConsolePage::buildForm()
-{
-    auto* form = new QWidget;
-    auto* layout = new QFormLayout(form);
-    m_verb = new QComboBox;
-    m_verb->addItem(tr("completed"), int(TemplateValues::Verb::Completed));
-    m_verb->addItem(tr("progressed"), int(TemplateValues::Verb::Progressed));
-    m_kind = new QComboBox;
-    m_kind->addItem(tr("course"), int(TemplateValues::ObjectKind::Course));
-    m_kind->addItem(tr("lesson"), int(TemplateValues::ObjectKind::Lesson));
-    m_namespace = new QComboBox;
-    m_namespace->addItem(tr("ADL (http://adlnet.gov/expapi/verbs/…)"), int(TemplateValues::Namespace::Adl));
-    m_namespace->addItem(tr("Vendor"), int(TemplateValues::Namespace::Vendor));
-    m_vendorBase =
-        line(QStringLiteral("http://example.com/xapi"), tr("vendor namespace, e.g. http://example.com/xapi"));
-    m_actorBy = new QComboBox;
-    m_actorBy->addItem(tr("e-mail (mbox)"), int(TemplateValues::ActorBy::Mbox));
-    m_actorBy->addItem(tr("account (homePage + name)"), int(TemplateValues::ActorBy::Account));
-    m_actorName = line(QStringLiteral("Test Learner"));
-    m_actorEmail = line(QStringLiteral("learner@example.com"));
-    m_homePage = line(QStringLiteral("https://sso.example.com"));
-    m_accountName = line(QStringLiteral("learner-0001"));
-    m_objectId = line(QStringLiteral("http://example.com/activities/course-1"));
-    m_objectId->setObjectName(QStringLiteral("objectId"));
-    m_objectName = line(QStringLiteral("Test course"));
-    m_completion = new QCheckBox(tr("completed"));
-    m_completion->setChecked(true);
-    m_duration = new QDoubleSpinBox;
-    m_duration->setRange(0, 1e7);
-    m_duration->setSuffix(tr(" s"));
-    m_duration->setValue(1728);
-    m_raw = new QDoubleSpinBox;
-    m_raw->setRange(-1e6, 1e6);
-    m_raw->setValue(14);
-    m_max = new QDoubleSpinBox;
-    m_max->setRange(-1e6, 1e6);
-    m_max->setValue(14);
-    m_platform = line(QStringLiteral("xAPI Courier"));
-    layout->addRow(tr("Verb"), m_verb);
-    layout->addRow(tr("Namespace"), m_namespace);
-    layout->addRow(tr("Vendor base"), m_vendorBase);
-    layout->addRow(tr("Object"), m_kind);
-    layout->addRow(tr("Object id"), m_objectId);
-    layout->addRow(tr("Object name"), m_objectName);
-    layout->addRow(tr("Actor by"), m_actorBy);
-    layout->addRow(tr("Actor name"), m_actorName);
-    layout->addRow(tr("E-mail"), m_actorEmail);
-    layout->addRow(tr("Home page"), m_homePage);
-    layout->addRow(tr("Account name"), m_accountName);
-    layout->addRow(tr("Result"), m_completion);
-    layout->addRow(tr("Duration"), m_duration);
-    layout->addRow(tr("Score (raw)"), m_raw);
-    layout->addRow(tr("Score (max, min 0)"), m_max);
-    layout->addRow(tr("Platform"), m_platform);
-    for (QComboBox* combo : {m_verb, m_kind, m_namespace, m_actorBy}) {
-        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon); // narrow windows elide
-        combo->setMinimumContentsLength(12);
-        connect(combo, &QComboBox::currentIndexChanged, this, &TestConsolePage::formChanged);
-    }
-    for (QLineEdit* edit :
-         {m_vendorBase, m_actorName, m_actorEmail, m_homePage, m_accountName, m_objectId, m_objectName, m_platform})
-        connect(edit, &QLineEdit::textEdited, this, &TestConsolePage::formChanged);
-    connect(m_completion, &QCheckBox::toggled, this, &TestConsolePage::formChanged);
-    for (QDoubleSpinBox* spin : {m_duration, m_raw, m_max})
-        connect(spin, &QDoubleSpinBox::valueChanged, this, &TestConsolePage::formChanged);
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(form);
-    scroll->setWidgetResizable(true);
-    return scroll;
+    jsonChanged();
 }
 
 QWidget* TestConsolePage::buildResponse()
@@ -228,9 +153,17 @@ QWidget* TestConsolePage::buildResponse()
     m_status->setMargin(4);
     m_timing = new QLabel;
     m_timing->setForegroundRole(QPalette::PlaceholderText);
+    m_timing->setWordWrap(true); // a long integration name wraps instead of being cut off
     top->addWidget(m_status);
     top->addWidget(m_timing, 1);
     layout->addLayout(top);
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("message"));
+    m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText); // the receiver's words are data, never markup
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    layout->addWidget(m_message);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 0);
     m_progress->setMaximumHeight(6);
@@ -270,49 +203,6 @@ void TestConsolePage::reloadIntegrations()
                                                   : tr("Add an integration first (Integrations page)"));
 }
 
-TemplateValues TestConsolePage::formValues() const
-{
-    TemplateValues values;
-    values.verb = TemplateValues::Verb(m_verb->currentData().toInt());
-    values.objectKind = TemplateValues::ObjectKind(m_kind->currentData().toInt());
-    values.verbNamespace = TemplateValues::Namespace(m_namespace->currentData().toInt());
-    values.vendorBase = m_vendorBase->text();
-    values.actorBy = TemplateValues::ActorBy(m_actorBy->currentData().toInt());
-    values.actorName = m_actorName->text();
-    values.actorEmail = m_actorEmail->text();
-    values.accountHomePage = m_homePage->text();
-    values.accountName = m_accountName->text();
-    values.objectId = m_objectId->text();
-    values.objectName = m_objectName->text();
-    values.completion = m_completion->isChecked();
-    values.durationSeconds = m_duration->value();
-    values.scoreRaw = m_raw->value();
-    values.scoreMin = 0.0;
-    values.scoreMax = m_max->value();
-    values.platform = m_platform->text();
-    values.language = QStringLiteral("en-US");
-    values.id = m_statementId;
-    values.timestamp = m_timestamp;
-    return values;
-}
-
-void TestConsolePage::formChanged()
-{
-    if (m_updating)
-        return;
-    m_vendorBase->setEnabled(m_namespace->currentData().toInt() == int(TemplateValues::Namespace::Vendor));
-    const bool mbox = m_actorBy->currentData().toInt() == int(TemplateValues::ActorBy::Mbox);
-    m_actorEmail->setEnabled(mbox);
-    m_homePage->setEnabled(!mbox);
-    m_accountName->setEnabled(!mbox);
-    if (!m_timestamp.isValid())
-        m_timestamp = QDateTime::currentDateTimeUtc();
-    m_updating = true;
-    m_json->setPlainText(QString::fromUtf8(QJsonDocument(StatementTemplates::build(formValues())).toJson()));
-    m_updating = false;
-    jsonChanged();
-}
-
 void TestConsolePage::jsonChanged()
 {
     const StatementBatch batch = StatementValidator::validateInput(m_json->toPlainText().toUtf8());
@@ -328,36 +218,19 @@ void TestConsolePage::jsonChanged()
         item->setData(Qt::UserRole, finding.path);
         item->setForeground(QColor(0xc6, 0x28, 0x28));
     }
-    if (m_updating || batch.statements.size() != 1)
-        return;
-    // Keep the form in step with what was typed, where the form can say it.
-    const QJsonObject statement = batch.object(0);
-    m_updating = true;
-    m_statementId = statement.value(QStringLiteral("id")).toString();
-    const QString verb = statement[QStringLiteral("verb")][QStringLiteral("id")].toString();
-    m_verb->setCurrentIndex(verb.endsWith(QLatin1String("/progressed")) ? 1 : 0);
-    m_namespace->setCurrentIndex(verb.startsWith(QLatin1String("http://adlnet.gov/")) ? 0 : 1);
-    const QJsonObject actor = statement.value(QStringLiteral("actor")).toObject();
-    m_actorName->setText(actor.value(QStringLiteral("name")).toString());
-    if (actor.contains(QStringLiteral("mbox"))) {
-        m_actorBy->setCurrentIndex(0);
-        m_actorEmail->setText(actor.value(QStringLiteral("mbox")).toString().remove(QStringLiteral("mailto:")));
-    } else if (actor.contains(QStringLiteral("account"))) {
-        m_actorBy->setCurrentIndex(1);
-        m_homePage->setText(actor[QStringLiteral("account")][QStringLiteral("homePage")].toString());
-        m_accountName->setText(actor[QStringLiteral("account")][QStringLiteral("name")].toString());
-    }
-    m_objectId->setText(statement[QStringLiteral("object")][QStringLiteral("id")].toString());
-    const QJsonObject names =
-        statement[QStringLiteral("object")][QStringLiteral("definition")][QStringLiteral("name")].toObject();
-    if (!names.isEmpty())
-        m_objectName->setText(names.begin().value().toString());
-    const QJsonObject score = statement[QStringLiteral("result")][QStringLiteral("score")].toObject();
-    if (score.contains(QStringLiteral("raw")))
-        m_raw->setValue(score.value(QStringLiteral("raw")).toDouble());
-    if (score.contains(QStringLiteral("max")))
-        m_max->setValue(score.value(QStringLiteral("max")).toDouble());
-    m_updating = false;
+    // The form shows the statement, when the JSON is one statement object.
+    const bool one = batch.parseError.isEmpty() && batch.statements.size() == 1 &&
+                     m_json->toPlainText().trimmed().startsWith(QLatin1Char('{'));
+    if (one)
+        m_form->follow(batch.object(0));
+    else if (!batch.parseError.isEmpty())
+        m_form->follow(std::nullopt, tr("The JSON does not parse: the form shows it again once it does. Fix it in "
+                                        "the JSON tab (see the findings below)."));
+    else
+        m_form->follow(std::nullopt, tr("The JSON holds %n statement(s): the form edits one statement object.", "",
+                                        int(batch.statements.size())));
+    const QString id = one ? batch.object(0).value(QStringLiteral("id")).toString() : QString();
+    m_again->setEnabled(!m_sending && !id.isEmpty() && m_sentIds.contains(id));
 }
 
 void TestConsolePage::goToFinding()
@@ -386,9 +259,9 @@ void TestConsolePage::goToFinding()
 
 void TestConsolePage::regenerateId()
 {
-    m_statementId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    m_timestamp = QDateTime::currentDateTimeUtc();
-    formChanged();
+    // Only the id changes; where the JSON cannot take one, the findings say why.
+    if (!m_form->setMember({QStringLiteral("id")}, QUuid::createUuid().toString(QUuid::WithoutBraces)))
+        m_status->setText(tr("Regenerate Id needs the JSON to be one statement object; see the findings."));
 }
 
 QString TestConsolePage::statementText() const
@@ -398,23 +271,41 @@ QString TestConsolePage::statementText() const
 
 void TestConsolePage::setStatementText(const QString& json)
 {
-    m_json->setPlainText(pretty(json));
+    replaceStatement(pretty(json));
+}
+
+void TestConsolePage::replaceStatement(const QString& text)
+{
+    // One edit of the document, so Ctrl+Z brings back what was there.
+    QTextCursor cursor(m_json->document());
+    cursor.beginEditBlock();
+    cursor.select(QTextCursor::Document);
+    cursor.insertText(text);
+    cursor.endEditBlock();
+}
+
+QByteArray TestConsolePage::screenStatement() const
+{
+    const QByteArray text = m_json->toPlainText().trimmed().toUtf8();
+    return QJsonDocument::fromJson(text).isNull() ? QByteArray() : text;
 }
 
 void TestConsolePage::send()
 {
-    const QJsonDocument document = QJsonDocument::fromJson(m_json->toPlainText().toUtf8());
-    if (document.isNull()) {
+    const QByteArray statement = screenStatement();
+    if (statement.isEmpty()) {
         m_status->setText(tr("The JSON does not parse; see the findings."));
         return;
     }
-    fire(document.toJson(QJsonDocument::Compact));
+    fire(statement);
 }
 
 void TestConsolePage::sendSameIdAgain()
 {
-    if (!m_lastSent.isEmpty())
-        fire(m_lastSent);
+    // Exactly the statement on screen (a history entry, or the last one sent), its id unchanged.
+    const QByteArray statement = screenStatement();
+    if (!statement.isEmpty())
+        fire(statement);
 }
 
 void TestConsolePage::fire(const QByteArray& body)
@@ -425,7 +316,7 @@ void TestConsolePage::fire(const QByteArray& body)
         m_status->setText(tr("Choose an integration to send to."));
         return;
     }
-    m_lastSent = body;
+    m_sending = true;
     m_send->setEnabled(false);
     m_again->setEnabled(false);
     m_progress->show();
@@ -437,22 +328,28 @@ void TestConsolePage::fire(const QByteArray& body)
         if (!self)
             return;
         self->m_progress->hide();
+        self->m_sending = false;
         self->m_send->setEnabled(true);
-        self->m_again->setEnabled(true);
         TestSend send = TestSendLog::fromResult(target.id, target.name, QString::fromUtf8(body), result);
         QString failure;
         TestSendLog(self->m_store).record(send, &failure);
         self->showSend(send);
         self->reloadHistory();
+        self->jsonChanged(); // "Send the Same Id Again" now applies to this id
         Q_EMIT self->sent(send);
     });
 }
 
 void TestConsolePage::showSend(const TestSend& send)
 {
+    const bool sent = send.statementSent();
     QString color = QStringLiteral("#8a8a8a");
     QString text = tr("No answer");
-    if (send.status) {
+    if (!sent) {
+        // The token endpoint said no (or the keychain had no secret): not the receiver's answer to the statement.
+        color = QStringLiteral("#c62828");
+        text = tr("Not sent");
+    } else if (send.status) {
         const int status = *send.status;
         color = status >= 200 && status < 300 ? QStringLiteral("#2ea043")
                 : status == 409               ? QStringLiteral("#3465a4")
@@ -465,10 +362,24 @@ void TestConsolePage::showSend(const TestSend& send)
         QStringLiteral("QLabel { background: %1; color: white; border-radius: 4px; padding: 3px 8px; "
                        "font-weight: bold; }")
             .arg(color));
-    m_timing->setText(tr("%1 · %2 bytes · %3")
-                          .arg(AttemptRecord::durationText(send.durationMs))
-                          .arg(send.responseBody.toUtf8().size())
-                          .arg(send.integrationName));
+    const QString timing = tr("%1 · %2 bytes · %3")
+                               .arg(AttemptRecord::durationText(send.durationMs))
+                               .arg(send.responseBody.toUtf8().size())
+                               .arg(send.integrationName);
+    m_timing->setText(sent          ? timing
+                      : send.status ? tr("Token endpoint answered %1 · %2").arg(*send.status).arg(timing)
+                                    : tr("Token endpoint · %1").arg(timing));
+    // What went wrong in words; for a token failure also that the statement never left.
+    QString message = send.error;
+    if (message.size() > 600)
+        message = message.left(600) + QStringLiteral("…");
+    if (!sent)
+        message += QStringLiteral("\n") + tr("The statement was not sent: without an access token it cannot be. "
+                                             "Check the integration's Client Id, Client Secret and Authentication "
+                                             "URL. Body, Headers and Request show the token request.");
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
+    m_message->setStyleSheet(sent ? QString() : QStringLiteral("QLabel { color: #c62828; }"));
     m_body->setPlainText(send.error.isEmpty() || send.status ? pretty(send.responseBody) : send.error);
     m_headers->setRowCount(0);
     for (const QString& header : send.responseHeaders.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
@@ -477,7 +388,26 @@ void TestConsolePage::showSend(const TestSend& send)
         m_headers->setItem(row, 0, new QTableWidgetItem(header.section(QLatin1Char(':'), 0, 0)));
         m_headers->setItem(row, 1, new QTableWidgetItem(header.section(QLatin1Char(':'), 1).trimmed()));
     }
-    m_request->setPlainText(send.request + QStringLiteral("\n\n") + pretty(send.statement));
+    m_request->setPlainText(sent ? send.request + QStringLiteral("\n\n") + pretty(send.statement)
+                                 : send.request + QStringLiteral("\n\n") +
+                                       tr("(The statement was not sent: the token request above did not give an "
+                                          "access token.)"));
+}
+
+void TestConsolePage::openHistoryEntry(int row)
+{
+    if (row < 0 || row >= m_sends.size())
+        return;
+    // The entry as it was: its integration, its statement (an edit that Ctrl+Z takes back), its answer.
+    const TestSend& entry = m_sends.at(row);
+    const int integration = m_integration->findData(entry.integrationId);
+    if (integration >= 0)
+        m_integration->setCurrentIndex(integration);
+    // As it was sent, when it was sent formatted (members in the order they were typed); else indented.
+    const QString statement = entry.statement.contains(QLatin1Char('\n')) ? entry.statement : pretty(entry.statement);
+    if (m_json->toPlainText() != statement)
+        replaceStatement(statement);
+    showSend(entry);
 }
 
 void TestConsolePage::reloadHistory()
@@ -486,10 +416,17 @@ void TestConsolePage::reloadHistory()
     m_sends = TestSendLog(m_store).recent(200, &error);
     QSignalBlocker blocker(m_history);
     m_history->clear();
+    m_sentIds.clear();
     for (const TestSend& send : std::as_const(m_sends)) {
+        const bool sent = send.statementSent();
+        if (sent) // an id never sent is not sent "again"
+            m_sentIds.insert(
+                QJsonDocument::fromJson(send.statement.toUtf8()).object().value(QStringLiteral("id")).toString());
         m_history->addItem(QStringLiteral("%1  %2  %3")
                                .arg(send.sentAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
-                                    send.status ? QString::number(*send.status) : QStringLiteral("—"),
+                                    !sent         ? tr("not sent")
+                                    : send.status ? QString::number(*send.status)
+                                                  : QStringLiteral("—"),
                                     send.integrationName));
     }
 }

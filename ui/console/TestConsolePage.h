@@ -1,15 +1,12 @@
 #pragma once
 
 #include "console/TestSendLog.h"
-#include "statements/StatementTemplates.h"
-
+#include <QSet>
 #include <QWidget>
 
 class DeliveryTransport;
 class IntegrationService;
-class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -18,6 +15,7 @@ class QProgressBar;
 class QPushButton;
 class QTableWidget;
 class QTabWidget;
+class StatementForm;
 class Store;
 
 // Build a statement in a form or as JSON (kept in step), see the validator's findings as you type, fire it at an
@@ -41,41 +39,25 @@ Q_SIGNALS:
     void sent(const TestSend& send);
 
 private:
-    QWidget* buildForm();
     QWidget* buildResponse();
-    TemplateValues formValues() const;
-    void formChanged();
     void jsonChanged();
+    // The statement on screen, as typed; empty when it does not parse.
+    QByteArray screenStatement() const;
     void goToFinding();
     void showSend(const TestSend& send);
     void reloadHistory();
+    void openHistoryEntry(int row);
+    void replaceStatement(const QString& text);
     void fire(const QByteArray& body);
 
     Store& m_store;
     IntegrationService& m_integrations;
     DeliveryTransport& m_transport;
-    QString m_statementId;
-    QDateTime m_timestamp;
-    bool m_updating = false;
-    QByteArray m_lastSent;
+    QSet<QString> m_sentIds; // the statement ids in the history: what "Send the Same Id Again" can send again
+    bool m_sending = false;
 
     QComboBox* m_integration = nullptr;
-    QComboBox* m_verb = nullptr;
-    QComboBox* m_kind = nullptr;
-    QComboBox* m_namespace = nullptr;
-    QLineEdit* m_vendorBase = nullptr;
-    QComboBox* m_actorBy = nullptr;
-    QLineEdit* m_actorName = nullptr;
-    QLineEdit* m_actorEmail = nullptr;
-    QLineEdit* m_homePage = nullptr;
-    QLineEdit* m_accountName = nullptr;
-    QLineEdit* m_objectId = nullptr;
-    QLineEdit* m_objectName = nullptr;
-    QCheckBox* m_completion = nullptr;
-    QDoubleSpinBox* m_duration = nullptr;
-    QDoubleSpinBox* m_raw = nullptr;
-    QDoubleSpinBox* m_max = nullptr;
-    QLineEdit* m_platform = nullptr;
+    StatementForm* m_form = nullptr;
     QTabWidget* m_editorTabs = nullptr;
     QPlainTextEdit* m_json = nullptr;
     QListWidget* m_findings = nullptr;
@@ -84,6 +66,7 @@ private:
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_timing = nullptr;
+    QLabel* m_message = nullptr; // what went wrong, in words, and whether the statement was sent
     QPlainTextEdit* m_body = nullptr;
     QTableWidget* m_headers = nullptr;
     QPlainTextEdit* m_request = nullptr;
