@@ -34,6 +34,31 @@ private:
         return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
                 QString::fromUtf8(process.readAllStandardError())};
     }
+    // The command on a real terminal (a pseudo-terminal that script(1) opens): what a person's terminal would get.
+    QByteArray onTerminal(const QStringList& arguments)
+    {
+        QStringList quoted;
+        for (const QString& argument : QStringList{QStringLiteral(COURIER_BINARY), QStringLiteral("--db"),
+                                                   m_fixture->path()} +
+                                           arguments)
+            quoted << QLatin1Char('\'') + QString(argument).replace(QLatin1Char('\''), QLatin1String("'\\''")) +
+                          QLatin1Char('\'');
+        QProcess process;
+        process.start(QStringLiteral("script"),
+                      {QStringLiteral("-qec"), quoted.join(QLatin1Char(' ')), QStringLiteral("/dev/null")});
+        process.closeWriteChannel();
+        QSignalSpy finished(&process, &QProcess::finished);
+        finished.wait(60000);
+        return process.readAllStandardOutput();
+    }
+    // Nothing that starts an escape sequence or rings the bell reached the terminal, and the sequences are shown.
+    static void verifyInert(const QByteArray& screen)
+    {
+        QVERIFY2(!screen.contains('\x1b'), screen.constData());
+        QVERIFY2(!screen.contains('\x07'), screen.constData());
+        QVERIFY2(!screen.contains("\xc2\x9b"), screen.constData());
+        QVERIFY2(screen.contains("\\x1b"), screen.constData());
+    }
     QStringList sendArguments(const QString& integration) const
     {
         return {QStringLiteral("send"), QStringLiteral("--integration"), integration,
@@ -166,6 +191,40 @@ private Q_SLOTS:
                  2);
     }
 
+    // A receiver's answer with terminal escape sequences in its reason phrase, headers and body reaches the terminal
+    // with them visible and inert (\x1b...), through send, the worker's log, queue attempts and queue status.
+    void escapeSequencesFromAReceiverReachNoTerminal()
+    {
+        BrokenServer hostile(BrokenServer::Mode::Hostile);
+        QVERIFY(hostile.start());
+        QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
+                      QStringLiteral("Hostile"), QStringLiteral("--provider"), QStringLiteral("hostile"),
+                      QStringLiteral("--statement-url"), hostile.url().toString(), QStringLiteral("--auth"),
+                      QStringLiteral("none")})
+                     .exitCode,
+                 0);
+        const QByteArray sent = onTerminal(sendArguments(QStringLiteral("Hostile")));
+        verifyInert(sent);
+        QVERIFY2(sent.contains("\\x1b]0;pwned-body\\x07") && sent.contains("\\xc2\\x9b31m") == false &&
+                     sent.contains("\\x9b31m"),
+                 sent.constData());
+
+        QCOMPARE(run({QStringLiteral("enqueue"), QStringLiteral("--integration"), QStringLiteral("Hostile"),
+                      QStringLiteral(COURIER_SAMPLES_DIR "/vendor-completed.json")})
+                     .exitCode,
+                 0);
+        const Run worker = run({QStringLiteral("worker"), QStringLiteral("--until-idle")});
+        QCOMPARE(worker.exitCode, 0);
+        verifyInert(worker.err.toUtf8());
+        const QByteArray status = onTerminal({QStringLiteral("queue"), QStringLiteral("status")});
+        verifyInert(status);
+        QVERIFY2(status.contains("pwned-body"), status.constData());
+        const QByteArray attempts = onTerminal({QStringLiteral("queue"), QStringLiteral("attempts"), QStringLiteral("1")});
+        verifyInert(attempts);
+        QVERIFY2(attempts.contains("\\x1b[2J\\x1b[H"), attempts.constData());
+        QVERIFY2(attempts.contains("pwned-reason"), attempts.constData());
+    }
+
     void oauthTokenIsRefreshedOnceAndNeverShown()
     {
         QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
@@ -186,7 +245,7 @@ private Q_SLOTS:
         QCOMPARE(m_receiver->statementRequests.size(), 2);
         QVERIFY(m_receiver->tokenRequests.first().body.contains("client_secret=oauth-Secret-91"));
         QCOMPARE(m_receiver->statementRequests.last().header("Authorization"), QByteArray("Bearer fresh-tok"));
-        QVERIFY(sent.out.contains(QLatin1String("fetched a new one")));
+        QVERIFY2(sent.out.contains(QLatin1String("fetched a new one")), qPrintable(sent.out + sent.err));
         QVERIFY(sent.out.contains(QStringLiteral("> Authorization: Bearer •••")));
         for (const QString& hidden :
              {QStringLiteral("oauth-Secret-91"), QStringLiteral("revoked-tok"), QStringLiteral("fresh-tok")})
