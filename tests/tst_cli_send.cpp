@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 // `xapi-courier send` against a receiver in this process (the CLI runs without blocking our event loop).
@@ -223,6 +224,38 @@ private Q_SLOTS:
         verifyInert(attempts);
         QVERIFY2(attempts.contains("\\x1b[2J\\x1b[H"), attempts.constData());
         QVERIFY2(attempts.contains("pwned-reason"), attempts.constData());
+    }
+
+    // When the connection fails before the request goes out (refused, a name that does not resolve), send says
+    // nothing was sent, not "280 bytes sent", and Qt's socket warnings stay off standard error.
+    void nothingSentIsSaidWhenTheConnectionFailsFirst()
+    {
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            closedPort = probe.serverPort();
+        }
+        const QStringList urls = {QStringLiteral("http://127.0.0.1:%1/xapi/statements").arg(closedPort),
+                                  QStringLiteral("https://courier-test.invalid/xapi/statements")};
+        for (int i = 0; i < urls.size(); ++i) {
+            const QString name = QStringLiteral("Unreachable%1").arg(i);
+            QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"), name,
+                          QStringLiteral("--provider"), name.toLower(), QStringLiteral("--statement-url"), urls.at(i),
+                          QStringLiteral("--auth"), QStringLiteral("none")})
+                         .exitCode,
+                     0);
+            QStringList arguments = sendArguments(name);
+            arguments << QStringLiteral("--timeout") << QStringLiteral("10");
+            const Run failed = run(arguments);
+            QCOMPARE(failed.exitCode, 1);
+            QVERIFY2(failed.out.contains(QLatin1String("* nothing was sent")), qPrintable(failed.out));
+            QVERIFY2(!failed.out.contains(QLatin1String("bytes sent")), qPrintable(failed.out));
+            QVERIFY2(!failed.err.contains(QLatin1String("QSocketNotifier")), qPrintable(failed.err));
+        }
+        // Once it went out, the size is said as before.
+        const Run accepted = run(sendArguments(QStringLiteral("Open")));
+        QVERIFY2(accepted.out.contains(QLatin1String(" bytes sent")), qPrintable(accepted.out));
     }
 
     void oauthTokenIsRefreshedOnceAndNeverShown()

@@ -32,6 +32,15 @@ QString tooLong(const QString& what)
         .arg(StatementReader::MaxStatementBytes);
 }
 
+// A message of the validator's about a part of the input, its "at offset N" counted from the input's start.
+QString withOffsetFrom(QString message, qint64 start)
+{
+    const QRegularExpressionMatch at = QRegularExpression(QStringLiteral("at offset (\\d+)")).match(message);
+    if (at.hasMatch() && start > 0)
+        message.replace(at.capturedStart(1), at.capturedLength(1), QString::number(at.captured(1).toLongLong() + start));
+    return message;
+}
+
 } // namespace
 
 StatementReader::StatementReader(QIODevice& input, bool findings)
@@ -127,9 +136,15 @@ void StatementReader::start()
         return;
     }
     if (first != '{') {
-        fail(QStringLiteral("not valid JSON at offset %1: give one statement (an object), a JSON array, or one "
-                            "statement per line.")
-                 .arg(m_consumed + m_position));
+        // Not a statement, an array or NDJSON: what the whole-input validator says of its first bytes (never more
+        // is read), with the offset counted from the start of the input.
+        const StatementBatch prefix = StatementValidator::validateInput(m_buffer.mid(m_position, ReadChunk));
+        QString message = prefix.parseError;
+        if (message.isEmpty())
+            message = QStringLiteral("not valid JSON at offset %1: give one statement (an object), a JSON array, or "
+                                     "one statement per line.")
+                          .arg(m_consumed + m_position);
+        fail(withOffsetFrom(message, m_consumed + m_position));
         return;
     }
     // A statement on the first line with another line after it is NDJSON; else the input is one statement.
@@ -166,15 +181,8 @@ void StatementReader::start()
     m_whole = StatementValidator::validateInput(m_buffer.mid(m_position));
     m_buffer.clear();
     m_position = 0;
-    if (!m_whole.parseError.isEmpty()) {
-        // Offsets in the message count from the start of the input.
-        QString message = m_whole.parseError;
-        const QRegularExpressionMatch at = QRegularExpression(QStringLiteral("at offset (\\d+)")).match(message);
-        if (at.hasMatch())
-            message.replace(at.capturedStart(1), at.capturedLength(1),
-                            QString::number(at.captured(1).toLongLong() + offset));
-        fail(message);
-    }
+    if (!m_whole.parseError.isEmpty())
+        fail(withOffsetFrom(m_whole.parseError, offset));
     m_form = Form::Whole;
 }
 
