@@ -120,6 +120,11 @@ private Q_SLOTS:
         QVERIFY2(streamed.exitCode == 0, streamed.err.left(500).constData());
         QVERIFY2(streamed.err.contains(QStringLiteral("%1 statements, all valid.").arg(count).toUtf8()),
                  streamed.err.constData());
+        // send takes one request's worth: the same 100 MB are refused, not read whole.
+        const CliResult tooLarge = cli.run({QStringLiteral("send"), QStringLiteral("--integration"),
+                                            QStringLiteral("nobody"), array});
+        QCOMPARE(tooLarge.exitCode, 2);
+        QVERIFY2(tooLarge.err.contains("more than 16 MB"), tooLarge.err.constData());
         const qint64 peak = childrenPeakBytes();
         qInfo("the largest of these runs peaked at %lld MB", peak >> 20);
         QVERIFY2(peak < limit, qPrintable(QStringLiteral("%1 MB").arg(peak >> 20)));

@@ -27,7 +27,16 @@ bool ValidateCommand::readInput(const QString& source, QByteArray* data, QString
     QFile file;
     if (!openInput(source, &file, error))
         return false;
-    *data = file.readAll();
+    // One request's worth at most: larger input is refused from what was read, never read whole.
+    *data = file.read(MaxInputBytes + 1);
+    if (data->size() > MaxInputBytes) {
+        data->clear();
+        *error = QStringLiteral("%1: more than %2 MB; one request takes at most that much (queue larger inputs with "
+                                "xapi-courier enqueue).")
+                     .arg(source)
+                     .arg(MaxInputBytes >> 20);
+        return false;
+    }
     return true;
 }
 
