@@ -67,6 +67,7 @@ int runGui(int argc, char** argv)
 
     QApplication app(argc, argv);
     describeApplication();
+    TerminalText::installInertMessageHandler(); // log lines may carry what a receiver sent
     QApplication::setApplicationDisplayName(QStringLiteral("xAPI Courier"));
     QApplication::setDesktopFileName(QStringLiteral("org.xapicourier.Courier"));
 

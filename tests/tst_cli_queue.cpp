@@ -34,7 +34,8 @@ private Q_SLOTS:
             QVERIFY2(result.err.contains(expected), result.err.constData());
             QVERIFY2(!QFileInfo::exists(dir.filePath(QStringLiteral("missing"))), qPrintable(reader.join(' ')));
         }
-        QCOMPARE(cli.addOpenIntegration(QStringLiteral("LRS"), QStringLiteral("https://lrs.example.com/x")).exitCode, 0);
+        QCOMPARE(cli.addOpenIntegration(QStringLiteral("LRS"), QStringLiteral("https://lrs.example.com/x")).exitCode,
+                 0);
         QVERIFY(QFileInfo::exists(missing));
         QCOMPARE(cli.run({QStringLiteral("queue"), QStringLiteral("status")}).exitCode, 0);
     }

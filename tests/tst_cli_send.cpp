@@ -39,9 +39,8 @@ private:
     QByteArray onTerminal(const QStringList& arguments)
     {
         QStringList quoted;
-        for (const QString& argument : QStringList{QStringLiteral(COURIER_BINARY), QStringLiteral("--db"),
-                                                   m_fixture->path()} +
-                                           arguments)
+        for (const QString& argument :
+             QStringList{QStringLiteral(COURIER_BINARY), QStringLiteral("--db"), m_fixture->path()} + arguments)
             quoted << QLatin1Char('\'') + QString(argument).replace(QLatin1Char('\''), QLatin1String("'\\''")) +
                           QLatin1Char('\'');
         QProcess process;
@@ -220,7 +219,8 @@ private Q_SLOTS:
         const QByteArray status = onTerminal({QStringLiteral("queue"), QStringLiteral("status")});
         verifyInert(status);
         QVERIFY2(status.contains("pwned-body"), status.constData());
-        const QByteArray attempts = onTerminal({QStringLiteral("queue"), QStringLiteral("attempts"), QStringLiteral("1")});
+        const QByteArray attempts =
+            onTerminal({QStringLiteral("queue"), QStringLiteral("attempts"), QStringLiteral("1")});
         verifyInert(attempts);
         QVERIFY2(attempts.contains("\\x1b[2J\\x1b[H"), attempts.constData());
         QVERIFY2(attempts.contains("pwned-reason"), attempts.constData());

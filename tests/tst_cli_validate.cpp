@@ -4,8 +4,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <sys/resource.h>
@@ -103,7 +103,8 @@ private Q_SLOTS:
             const QString padding(2000, QLatin1Char('p'));
             while (file.size() < 100LL * 1024 * 1024) {
                 const QJsonObject statement{
-                    {QStringLiteral("actor"), QJsonObject{{QStringLiteral("mbox"), QStringLiteral("mailto:a@b.example")}}},
+                    {QStringLiteral("actor"),
+                     QJsonObject{{QStringLiteral("mbox"), QStringLiteral("mailto:a@b.example")}}},
                     {QStringLiteral("verb"),
                      QJsonObject{{QStringLiteral("id"), QStringLiteral("http://adlnet.gov/expapi/verbs/completed")}}},
                     {QStringLiteral("object"),
@@ -121,8 +122,8 @@ private Q_SLOTS:
         QVERIFY2(streamed.err.contains(QStringLiteral("%1 statements, all valid.").arg(count).toUtf8()),
                  streamed.err.constData());
         // send takes one request's worth: the same 100 MB are refused, not read whole.
-        const CliResult tooLarge = cli.run({QStringLiteral("send"), QStringLiteral("--integration"),
-                                            QStringLiteral("nobody"), array});
+        const CliResult tooLarge =
+            cli.run({QStringLiteral("send"), QStringLiteral("--integration"), QStringLiteral("nobody"), array});
         QCOMPARE(tooLarge.exitCode, 2);
         QVERIFY2(tooLarge.err.contains("more than 16 MB"), tooLarge.err.constData());
         const qint64 peak = childrenPeakBytes();

@@ -131,11 +131,11 @@ private Q_SLOTS:
         QVERIFY(readOnly(true));
         static QStringList warnings;
         warnings.clear();
-        const QtMessageHandler previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&,
-                                                                    const QString& message) {
-            if (type == QtWarningMsg && message.contains(QLatin1String("Cannot renew the lane leases")))
-                warnings << message;
-        });
+        const QtMessageHandler previous =
+            qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& message) {
+                if (type == QtWarningMsg && message.contains(QLatin1String("Cannot renew the lane leases")))
+                    warnings << message;
+            });
         m_engine = std::make_unique<DeliveryEngine>(m_fixture->store(), *m_transport, m_clock, QStringLiteral("test"));
         m_engine->setTickInterval(50);
         m_engine->setStoreFailureGrace(2500);

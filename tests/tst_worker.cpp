@@ -11,10 +11,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 
@@ -145,9 +145,9 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("HOME"), m_fixture->dirPath());
         worker.setProcessEnvironment(environment);
         worker.start(QStringLiteral("setpriv"),
-                     {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
-                      QStringLiteral(COURIER_BINARY), QStringLiteral("--db"), m_path, QStringLiteral("worker"),
-                      QStringLiteral("--until-idle")});
+                     {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                      QStringLiteral("--clear-groups"), QStringLiteral(COURIER_BINARY), QStringLiteral("--db"), m_path,
+                      QStringLiteral("worker"), QStringLiteral("--until-idle")});
         QSignalSpy finished(&worker, &QProcess::finished);
         QVERIFY2(finished.wait(40000), "the worker kept going on a store it cannot write");
         const QString err = QString::fromUtf8(worker.readAllStandardError());

@@ -37,7 +37,8 @@ QString withOffsetFrom(QString message, qint64 start)
 {
     const QRegularExpressionMatch at = QRegularExpression(QStringLiteral("at offset (\\d+)")).match(message);
     if (at.hasMatch() && start > 0)
-        message.replace(at.capturedStart(1), at.capturedLength(1), QString::number(at.captured(1).toLongLong() + start));
+        message.replace(at.capturedStart(1), at.capturedLength(1),
+                        QString::number(at.captured(1).toLongLong() + start));
     return message;
 }
 

@@ -24,7 +24,8 @@ BrokenServer::BrokenServer(Mode mode, QObject* parent)
 
 QByteArray BrokenServer::hostileAnswer()
 {
-    const QByteArray body = "{\"error\":\"bad \x1b]0;pwned-body\x07 \x1b[2J\x1b[H \xc2\x9b" "31m end\"}";
+    const QByteArray body = "{\"error\":\"bad \x1b]0;pwned-body\x07 \x1b[2J\x1b[H \xc2\x9b"
+                            "31m end\"}";
     return "HTTP/1.1 400 Bad\x1b]0;pwned-reason\x07Request\r\nContent-Type: text/plain\r\nX-Evil: \x1b[2J\x1b[H\r\n"
            "Content-Length: " +
            QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
