@@ -593,6 +593,28 @@ private Q_SLOTS:
         QVERIFY2(answer.startsWith("HTTP/1.1 431 "), answer.constData());
     }
 
+    // Pipelined requests from a client that does not read its answers wait once the answers not yet read pass a
+    // limit (they are not piled up in memory), and are all answered, in order, once it reads.
+    void pipelinedRequestsWaitForTheClientToRead()
+    {
+        constexpr int requests = 3000;
+        auto client = raw();
+        QByteArray pipeline;
+        for (int i = 0; i < requests; ++i)
+            pipeline += "GET /session?user=u" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        client->write(pipeline);
+        QTest::qWait(500); // the receiver answers until the unread answers pass the limit, then waits
+        QByteArray answers;
+        QElapsedTimer elapsed;
+        elapsed.start();
+        while (answers.count("HTTP/1.1 200 OK") < requests && elapsed.elapsed() < 30000) {
+            QTest::qWait(5);
+            answers += client->readAll();
+        }
+        QCOMPARE(int(answers.count("HTTP/1.1 200 OK")), requests);
+        QVERIFY(answers.contains("X-Content-Type-Options: nosniff"));
+    }
+
     // The session key is kept in the store's settings: a session survives a restart of the receiver, and another
     // receiver on the same store (a second worker) honours it. Before, each process made a random key of its own.
     void sessionsSurviveARestartAndEveryReceiverOfTheStore()

@@ -17,6 +17,7 @@ constexpr int MaxHeaders = 100;
 constexpr int MaxChunkLine = 1024;
 constexpr long ReservedDescriptors = 128; // left for the store, the keychain, outgoing deliveries and logs
 constexpr int SweepMs = 250;
+constexpr qint64 MaxUnreadAnswers = 256 * 1024; // answers a client has not read yet; past this its requests wait
 
 QByteArray reason(int status)
 {
@@ -137,6 +138,7 @@ struct BoundedHttpServer::Connection
     bool keepAlive = true;
     bool idle = false;     // between requests of a kept-alive connection
     bool shutDown = false; // our side of a refused connection is closed
+    bool paused = false;   // answers wait to be read by the client: no more requests are read meanwhile
     bool dead = false;
     qint64 deadline = 0;     // when it is closed if it has not done what it waits for
     qint64 waitingSince = 0; // since when it has waited without a complete request
@@ -239,11 +241,17 @@ void BoundedHttpServer::accept(qintptr descriptor)
     connection->deadline = now() + m_limits.requestTimeoutMs;
     m_connections.push_back(std::move(owned));
     connect(socket, &QTcpSocket::readyRead, this, [this, connection] { readFrom(connection); });
-    connect(socket, &QTcpSocket::bytesWritten, this, [connection] {
+    connect(socket, &QTcpSocket::bytesWritten, this, [this, connection] {
         if (connection->state == Connection::State::Draining && !connection->shutDown &&
             connection->socket->bytesToWrite() == 0) {
             ::shutdown(int(connection->socket->socketDescriptor()), SHUT_WR);
             connection->shutDown = true;
+        }
+        if (connection->paused && connection->socket->bytesToWrite() <= MaxUnreadAnswers / 2) {
+            connection->paused = false;
+            process(connection);
+            if (!connection->dead && !connection->paused && connection->socket->bytesAvailable() > 0)
+                readFrom(connection);
         }
     });
     connect(socket, &QTcpSocket::disconnected, this, [this, connection] { drop(connection); });
@@ -309,6 +317,8 @@ void BoundedHttpServer::readFrom(Connection* connection)
         connection->socket->skip(connection->socket->bytesAvailable()); // read into nothing
         return;
     }
+    if (connection->paused)
+        return; // the socket's buffer fills, then the kernel's, and the client has to wait
     const QByteArray incoming = connection->socket->read(ReadChunk);
     if (incoming.isEmpty())
         return;
@@ -320,7 +330,7 @@ void BoundedHttpServer::readFrom(Connection* connection)
     connection->buffer += incoming;
     process(connection);
     // More than one chunk may be waiting (the socket's buffer refills as it is read).
-    if (!connection->dead && connection->socket->bytesAvailable() > 0)
+    if (!connection->dead && !connection->paused && connection->socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(
             this,
             [this, socket = QPointer<QTcpSocket>(connection->socket), connection] {
@@ -335,6 +345,11 @@ void BoundedHttpServer::process(Connection* connection)
     for (;;) {
         if (connection->dead || connection->state == Connection::State::Draining)
             return;
+        // A client that sends requests and never reads the answers does not make them pile up here.
+        if (connection->socket->bytesToWrite() > MaxUnreadAnswers) {
+            connection->paused = true;
+            return;
+        }
         if (connection->state == Connection::State::Head) {
             if (!readHead(connection))
                 return;
@@ -581,6 +596,7 @@ void BoundedHttpServer::send(Connection* connection, const HttpResponse& respons
     out += close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
     for (const auto& [name, value] : response.headers)
         out += name + ": " + value + "\r\n";
+    out += "X-Content-Type-Options: nosniff\r\n";
     out += "\r\n" + response.body;
     connection->socket->write(out);
     if (!close)
