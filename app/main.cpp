@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "cli/Cli.h"
+#include "common/TerminalText.h"
 #include "secrets/KeychainSecretStore.h"
 #include "store/DatabasePassword.h"
 #include "store/Store.h"
@@ -32,6 +33,8 @@ int runCli(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     describeApplication();
+    // Log lines may carry what a receiver sent: escape sequences in them are printed visible and inert.
+    TerminalText::installInertMessageHandler();
     // Commands print their own results; progress logs only when asked for with QT_LOGGING_RULES.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("courier.*.info=false"));
@@ -64,6 +67,7 @@ int runGui(int argc, char** argv)
 
     QApplication app(argc, argv);
     describeApplication();
+    TerminalText::installInertMessageHandler(); // log lines may carry what a receiver sent
     QApplication::setApplicationDisplayName(QStringLiteral("xAPI Courier"));
     QApplication::setDesktopFileName(QStringLiteral("org.xapicourier.Courier"));
 

@@ -1,6 +1,8 @@
 #include "CliRunner.h"
 #include "TestStore.h"
 
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTest>
 
 // `xapi-courier queue ...` refusing what it cannot do, running the real binary: each says what is wrong and what to
@@ -10,6 +12,34 @@ class TestCliQueue final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // A command that only reads finds no store where none is, says so, exits 1 and creates nothing there (not the
+    // folder, not an empty store); a command that writes makes the store.
+    void readOnlyCommandsCreateNoStore()
+    {
+        QTemporaryDir dir;
+        const QString missing = dir.filePath(QStringLiteral("missing/dir/x.sqlite"));
+        CliRunner cli(missing);
+        const QList<QStringList> readers = {
+            {QStringLiteral("queue"), QStringLiteral("status")},
+            {QStringLiteral("queue"), QStringLiteral("list")},
+            {QStringLiteral("queue"), QStringLiteral("attempts"), QStringLiteral("1")},
+            {QStringLiteral("integration"), QStringLiteral("list")},
+            {QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("1")},
+            {QStringLiteral("completions"), QStringLiteral("list")},
+            {QStringLiteral("alerts"), QStringLiteral("list")}};
+        for (const QStringList& reader : readers) {
+            const CliResult result = cli.run(reader);
+            QVERIFY2(result.exitCode == 1, qPrintable(reader.join(' ') + QLatin1String(": ") + result.all()));
+            const QByteArray expected = QByteArray("There is no store at ") + missing.toUtf8();
+            QVERIFY2(result.err.contains(expected), result.err.constData());
+            QVERIFY2(!QFileInfo::exists(dir.filePath(QStringLiteral("missing"))), qPrintable(reader.join(' ')));
+        }
+        QCOMPARE(cli.addOpenIntegration(QStringLiteral("LRS"), QStringLiteral("https://lrs.example.com/x")).exitCode,
+                 0);
+        QVERIFY(QFileInfo::exists(missing));
+        QCOMPARE(cli.run({QStringLiteral("queue"), QStringLiteral("status")}).exitCode, 0);
+    }
+
     void refusalsNameWhatIsWrong()
     {
         TestStore fixture;

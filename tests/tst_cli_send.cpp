@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 // `xapi-courier send` against a receiver in this process (the CLI runs without blocking our event loop).
@@ -33,6 +34,30 @@ private:
         finished.wait(30000);
         return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
                 QString::fromUtf8(process.readAllStandardError())};
+    }
+    // The command on a real terminal (a pseudo-terminal that script(1) opens): what a person's terminal would get.
+    QByteArray onTerminal(const QStringList& arguments)
+    {
+        QStringList quoted;
+        for (const QString& argument :
+             QStringList{QStringLiteral(COURIER_BINARY), QStringLiteral("--db"), m_fixture->path()} + arguments)
+            quoted << QLatin1Char('\'') + QString(argument).replace(QLatin1Char('\''), QLatin1String("'\\''")) +
+                          QLatin1Char('\'');
+        QProcess process;
+        process.start(QStringLiteral("script"),
+                      {QStringLiteral("-qec"), quoted.join(QLatin1Char(' ')), QStringLiteral("/dev/null")});
+        process.closeWriteChannel();
+        QSignalSpy finished(&process, &QProcess::finished);
+        finished.wait(60000);
+        return process.readAllStandardOutput();
+    }
+    // Nothing that starts an escape sequence or rings the bell reached the terminal, and the sequences are shown.
+    static void verifyInert(const QByteArray& screen)
+    {
+        QVERIFY2(!screen.contains('\x1b'), screen.constData());
+        QVERIFY2(!screen.contains('\x07'), screen.constData());
+        QVERIFY2(!screen.contains("\xc2\x9b"), screen.constData());
+        QVERIFY2(screen.contains("\\x1b"), screen.constData());
     }
     QStringList sendArguments(const QString& integration) const
     {
@@ -166,6 +191,73 @@ private Q_SLOTS:
                  2);
     }
 
+    // A receiver's answer with terminal escape sequences in its reason phrase, headers and body reaches the terminal
+    // with them visible and inert (\x1b...), through send, the worker's log, queue attempts and queue status.
+    void escapeSequencesFromAReceiverReachNoTerminal()
+    {
+        BrokenServer hostile(BrokenServer::Mode::Hostile);
+        QVERIFY(hostile.start());
+        QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
+                      QStringLiteral("Hostile"), QStringLiteral("--provider"), QStringLiteral("hostile"),
+                      QStringLiteral("--statement-url"), hostile.url().toString(), QStringLiteral("--auth"),
+                      QStringLiteral("none")})
+                     .exitCode,
+                 0);
+        const QByteArray sent = onTerminal(sendArguments(QStringLiteral("Hostile")));
+        verifyInert(sent);
+        QVERIFY2(sent.contains("\\x1b]0;pwned-body\\x07") && sent.contains("\\xc2\\x9b31m") == false &&
+                     sent.contains("\\x9b31m"),
+                 sent.constData());
+
+        QCOMPARE(run({QStringLiteral("enqueue"), QStringLiteral("--integration"), QStringLiteral("Hostile"),
+                      QStringLiteral(COURIER_SAMPLES_DIR "/vendor-completed.json")})
+                     .exitCode,
+                 0);
+        const Run worker = run({QStringLiteral("worker"), QStringLiteral("--until-idle")});
+        QCOMPARE(worker.exitCode, 0);
+        verifyInert(worker.err.toUtf8());
+        const QByteArray status = onTerminal({QStringLiteral("queue"), QStringLiteral("status")});
+        verifyInert(status);
+        QVERIFY2(status.contains("pwned-body"), status.constData());
+        const QByteArray attempts =
+            onTerminal({QStringLiteral("queue"), QStringLiteral("attempts"), QStringLiteral("1")});
+        verifyInert(attempts);
+        QVERIFY2(attempts.contains("\\x1b[2J\\x1b[H"), attempts.constData());
+        QVERIFY2(attempts.contains("pwned-reason"), attempts.constData());
+    }
+
+    // When the connection fails before the request goes out (refused, a name that does not resolve), send says
+    // nothing was sent, not "280 bytes sent", and Qt's socket warnings stay off standard error.
+    void nothingSentIsSaidWhenTheConnectionFailsFirst()
+    {
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            closedPort = probe.serverPort();
+        }
+        const QStringList urls = {QStringLiteral("http://127.0.0.1:%1/xapi/statements").arg(closedPort),
+                                  QStringLiteral("https://courier-test.invalid/xapi/statements")};
+        for (int i = 0; i < urls.size(); ++i) {
+            const QString name = QStringLiteral("Unreachable%1").arg(i);
+            QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"), name,
+                          QStringLiteral("--provider"), name.toLower(), QStringLiteral("--statement-url"), urls.at(i),
+                          QStringLiteral("--auth"), QStringLiteral("none")})
+                         .exitCode,
+                     0);
+            QStringList arguments = sendArguments(name);
+            arguments << QStringLiteral("--timeout") << QStringLiteral("10");
+            const Run failed = run(arguments);
+            QCOMPARE(failed.exitCode, 1);
+            QVERIFY2(failed.out.contains(QLatin1String("* nothing was sent")), qPrintable(failed.out));
+            QVERIFY2(!failed.out.contains(QLatin1String("bytes sent")), qPrintable(failed.out));
+            QVERIFY2(!failed.err.contains(QLatin1String("QSocketNotifier")), qPrintable(failed.err));
+        }
+        // Once it went out, the size is said as before.
+        const Run accepted = run(sendArguments(QStringLiteral("Open")));
+        QVERIFY2(accepted.out.contains(QLatin1String(" bytes sent")), qPrintable(accepted.out));
+    }
+
     void oauthTokenIsRefreshedOnceAndNeverShown()
     {
         QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
@@ -186,7 +278,7 @@ private Q_SLOTS:
         QCOMPARE(m_receiver->statementRequests.size(), 2);
         QVERIFY(m_receiver->tokenRequests.first().body.contains("client_secret=oauth-Secret-91"));
         QCOMPARE(m_receiver->statementRequests.last().header("Authorization"), QByteArray("Bearer fresh-tok"));
-        QVERIFY(sent.out.contains(QLatin1String("fetched a new one")));
+        QVERIFY2(sent.out.contains(QLatin1String("fetched a new one")), qPrintable(sent.out + sent.err));
         QVERIFY(sent.out.contains(QStringLiteral("> Authorization: Bearer •••")));
         for (const QString& hidden :
              {QStringLiteral("oauth-Secret-91"), QStringLiteral("revoked-tok"), QStringLiteral("fresh-tok")})

@@ -1,10 +1,14 @@
 #include "CliRunner.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/resource.h>
 
 class TestCliValidate final : public QObject
 {
@@ -36,6 +40,95 @@ private Q_SLOTS:
         QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("-")}, "not json").exitCode, 2);
         QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.json")}).exitCode, 2);
         QCOMPARE(cli.run({QStringLiteral("validate")}).exitCode, 2);
+    }
+
+    // The largest resident size of any child process waited for so far (this test's own runs are the only children).
+    static qint64 childrenPeakBytes()
+    {
+        rusage usage{};
+        getrusage(RUSAGE_CHILDREN, &usage);
+        return qint64(usage.ru_maxrss) * 1024;
+    }
+
+    // Input of any size is refused or processed in little memory, with exit 2 for what is not statements, never an
+    // abort: the form is told from the first bytes, arrays are read an element at a time, and a line or a single
+    // statement over the limit is refused. Before, 1 GB of zeros took 1.98 GB and 200 MB of garbage 849 MB.
+    void hugeInputsTakeLittleMemory()
+    {
+        constexpr qint64 limit = 200LL * 1024 * 1024;
+        // 1 GB of zeros on standard input: refused from its first byte.
+        QProcess zeros;
+        zeros.start(QStringLiteral(COURIER_BINARY), {QStringLiteral("validate"), QStringLiteral("-")});
+        QVERIFY(zeros.waitForStarted());
+        const QByteArray chunk(1 << 20, '\0');
+        for (qint64 written = 0; written < (1LL << 30) && zeros.state() == QProcess::Running;) {
+            if (zeros.bytesToWrite() < 8 * chunk.size()) {
+                if (zeros.write(chunk) < 0)
+                    break; // it stopped reading
+                written += chunk.size();
+            }
+            if (!zeros.waitForBytesWritten(50) && zeros.waitForFinished(1))
+                break;
+        }
+        zeros.closeWriteChannel();
+        if (zeros.state() != QProcess::NotRunning)
+            QVERIFY(zeros.waitForFinished(60000));
+        QCOMPARE(zeros.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(zeros.exitCode(), 2);
+        QVERIFY2(zeros.readAllStandardError().contains("offset 0"), "the error says where");
+
+        QTemporaryDir dir;
+        CliRunner cli;
+        // 200 MB that start like a statement and never end a line.
+        const QString garbage = dir.filePath(QStringLiteral("garbage.json"));
+        {
+            QFile file(garbage);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{");
+            const QByteArray junk(1 << 20, 'x');
+            for (int i = 0; i < 200; ++i)
+                file.write(junk);
+        }
+        const CliResult refused = cli.run({QStringLiteral("validate"), garbage});
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("longer than"), refused.err.constData());
+
+        // A 100 MB array of valid statements: read an element at a time.
+        const QString array = dir.filePath(QStringLiteral("array.json"));
+        int count = 0;
+        {
+            QFile file(array);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("[\n");
+            const QString padding(2000, QLatin1Char('p'));
+            while (file.size() < 100LL * 1024 * 1024) {
+                const QJsonObject statement{
+                    {QStringLiteral("actor"),
+                     QJsonObject{{QStringLiteral("mbox"), QStringLiteral("mailto:a@b.example")}}},
+                    {QStringLiteral("verb"),
+                     QJsonObject{{QStringLiteral("id"), QStringLiteral("http://adlnet.gov/expapi/verbs/completed")}}},
+                    {QStringLiteral("object"),
+                     QJsonObject{{QStringLiteral("id"), QStringLiteral("http://e.example/a/%1").arg(count)},
+                                 {QStringLiteral("definition"),
+                                  QJsonObject{{QStringLiteral("description"),
+                                               QJsonObject{{QStringLiteral("en-US"), padding}}}}}}}};
+                file.write((count ? ",\n" : "") + QJsonDocument(statement).toJson(QJsonDocument::Compact));
+                ++count;
+            }
+            file.write("\n]\n");
+        }
+        const CliResult streamed = cli.run({QStringLiteral("validate"), array});
+        QVERIFY2(streamed.exitCode == 0, streamed.err.left(500).constData());
+        QVERIFY2(streamed.err.contains(QStringLiteral("%1 statements, all valid.").arg(count).toUtf8()),
+                 streamed.err.constData());
+        // send takes one request's worth: the same 100 MB are refused, not read whole.
+        const CliResult tooLarge =
+            cli.run({QStringLiteral("send"), QStringLiteral("--integration"), QStringLiteral("nobody"), array});
+        QCOMPARE(tooLarge.exitCode, 2);
+        QVERIFY2(tooLarge.err.contains("more than 16 MB"), tooLarge.err.constData());
+        const qint64 peak = childrenPeakBytes();
+        qInfo("the largest of these runs peaked at %lld MB", peak >> 20);
+        QVERIFY2(peak < limit, qPrintable(QStringLiteral("%1 MB").arg(peak >> 20)));
     }
 };
 

@@ -15,7 +15,9 @@
 #include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
 #include <QUuid>
@@ -302,7 +304,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, body);
         QFETCH(QString, field);
         const Answer answer = finish(session(QStringLiteral("ada")), body);
-        QCOMPARE(answer.status, 400);
+        // Too large is told from Content-Length, before the body is read: 413.
+        QCOMPARE(answer.status, body.size() > CompletionReceiver::MaxBodyBytes ? 413 : 400);
         QCOMPARE(answer.json[QStringLiteral("success")].toBool(true), false);
         QCOMPARE(answer.field(), field);
         QVERIFY(!answer.json[QStringLiteral("message")].toString().isEmpty());
@@ -338,7 +341,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, body);
         QFETCH(QString, field);
         const Answer answer = hook(body);
-        QCOMPARE(answer.status, 400);
+        QCOMPARE(answer.status, body.size() > CompletionReceiver::MaxBodyBytes ? 413 : 400);
         QCOMPARE(answer.field(), field);
         QVERIFY(!answer.json[QStringLiteral("message")].toString().isEmpty());
         QCOMPARE(records(), 0);
@@ -462,6 +465,219 @@ private Q_SLOTS:
         QCOMPARE(integrations, (QSet<qint64>{m_enabled, m_other})); // none for the disabled integration
         // The id is derived from (user, content, finished): the same message again makes no second statement.
         QCOMPARE(finish(session(QStringLiteral("learner-7")), Form).status, 200);
+        QCOMPARE(statements(), 2);
+    }
+
+    // A connection of its own, speaking raw HTTP: what a hostile client sends, byte for byte.
+    std::unique_ptr<QTcpSocket> raw(quint16 port = 0)
+    {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, port ? port : m_receiver->port());
+        socket->waitForConnected(5000);
+        return socket;
+    }
+    // What came back within timeoutMs (the receiver runs in this event loop, so it is waited for with it).
+    static QByteArray answerOf(QTcpSocket& socket, int timeoutMs = 3000, const QByteArray& until = "\r\n\r\n")
+    {
+        QByteArray answer;
+        QElapsedTimer elapsed;
+        elapsed.start();
+        while (elapsed.elapsed() < timeoutMs) {
+            answer += socket.readAll();
+            const qsizetype head = answer.indexOf(until);
+            if (head >= 0 &&
+                (until != "\r\n\r\n" || !answer.contains("Content-Length: ") ||
+                 answer.size() >=
+                     head + 4 + answer.mid(answer.indexOf("Content-Length: ") + 16).split('\r').first().toInt()))
+                break;
+            QTest::qWait(5);
+        }
+        return answer;
+    }
+    static QByteArray bodyOf(const QByteArray& answer) { return answer.mid(answer.indexOf("\r\n\r\n") + 4); }
+
+    // Credentials and Content-Length are checked from the headers: 300 MB announced without credentials get 403 or
+    // 401 at once, without one byte of the body sent; with credentials, 413 at once; a chunked body is refused as
+    // soon as it passes the limit. Before, the whole body was read first.
+    void credentialsAndSizeAreCheckedBeforeTheBody()
+    {
+        const QByteArray huge = "Content-Length: 314572800\r\n\r\n";
+        auto noSession = raw();
+        noSession->write("POST /setFinished HTTP/1.1\r\nHost: x\r\n" + huge);
+        QByteArray answer = answerOf(*noSession);
+        QVERIFY2(answer.startsWith("HTTP/1.1 403 "), answer.constData());
+        QVERIFY(answer.contains("Connection: close"));
+        QCOMPARE(QJsonDocument::fromJson(bodyOf(answer))[QStringLiteral("field")].toString(),
+                 QStringLiteral("session"));
+
+        auto wrongBearer = raw();
+        wrongBearer->write("POST /completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\n" + huge);
+        answer = answerOf(*wrongBearer);
+        QVERIFY2(answer.startsWith("HTTP/1.1 401 "), answer.constData());
+
+        auto tooLarge = raw();
+        tooLarge->write("POST /completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_token.toUtf8() + "\r\n" +
+                        huge);
+        answer = answerOf(*tooLarge);
+        QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.constData());
+        QVERIFY(QJsonDocument::fromJson(bodyOf(answer))[QStringLiteral("message")].toString().contains(
+            QString::number(CompletionReceiver::MaxBodyBytes)));
+
+        const Session ada = session(QStringLiteral("ada"));
+        auto tooLargeFinish = raw();
+        tooLargeFinish->write("POST /setFinished?_csrf=" + ada.csrf.toLatin1() +
+                              " HTTP/1.1\r\nHost: x\r\nCookie: " + ada.cookie() + "\r\n" + huge);
+        answer = answerOf(*tooLargeFinish);
+        QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.constData());
+
+        // Chunked: refused once it passes 64 KB, however much more would follow.
+        auto chunked = raw();
+        chunked->write("POST /completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_token.toUtf8() +
+                       "\r\nTransfer-Encoding: chunked\r\n\r\n");
+        const QByteArray chunk = "4000\r\n" + QByteArray(0x4000, ' ') + "\r\n";
+        for (int i = 0; i < 6 && chunked->state() == QAbstractSocket::ConnectedState; ++i) {
+            chunked->write(chunk);
+            QTest::qWait(20);
+        }
+        answer = answerOf(*chunked);
+        QVERIFY2(answer.startsWith("HTTP/1.1 413 "), answer.constData());
+
+        // A small chunked body, and one sent after 100 Continue, are taken as any other.
+        const QByteArray record = webhook(QStringLiteral("7"), QStringLiteral("ada"), 1, 1763800100);
+        auto small = raw();
+        small->write("POST /completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_token.toUtf8() +
+                     "\r\nTransfer-Encoding: chunked\r\n\r\n" + QByteArray::number(record.size(), 16) + "\r\n" +
+                     record + "\r\n0\r\n\r\n");
+        answer = answerOf(*small);
+        QVERIFY2(answer.startsWith("HTTP/1.1 200 "), answer.constData());
+        auto expecting = raw();
+        const QByteArray other = webhook(QStringLiteral("8"), QStringLiteral("ada"), 1, 1763800100);
+        expecting->write("POST /completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_token.toUtf8() +
+                         "\r\nExpect: 100-continue\r\nContent-Length: " + QByteArray::number(other.size()) +
+                         "\r\n\r\n");
+        answer = answerOf(*expecting);
+        QVERIFY2(answer.startsWith("HTTP/1.1 100 Continue"), answer.constData());
+        expecting->write(other);
+        answer = answerOf(*expecting);
+        QVERIFY2(answer.startsWith("HTTP/1.1 200 "), answer.constData());
+        QCOMPARE(records(), 2);
+    }
+
+    // Connections whose request does not complete in time are closed, and at most maxConnections are open: a new
+    // one closes the one that waited longest, so a legitimate request gets through while others hold connections.
+    void connectionsThatNeverFinishAreClosed()
+    {
+        BoundedHttpServer::Limits limits = m_receiver->connectionLimits();
+        limits.requestTimeoutMs = 400;
+        limits.idleTimeoutMs = 400;
+        limits.maxConnections = 20;
+        m_receiver->setConnectionLimits(limits);
+        QString error;
+        QVERIFY2(m_receiver->start(0, &error), qPrintable(error));
+        std::vector<std::unique_ptr<QTcpSocket>> slow;
+        for (int i = 0; i < 30; ++i) {
+            slow.push_back(raw());
+            slow.back()->write("GET /session?user=mallory HTTP/1.1\r\nHost: x\r\nX-Never: ");
+        }
+        QTRY_VERIFY(m_receiver->connectionCount() > 0);
+        QVERIFY(m_receiver->connectionCount() <= 20);
+        QCOMPARE(call("GET", QStringLiteral("/session?user=ada")).status, 200);
+        // Every one of them is closed by the timeout, the legitimate keep-alive connection too once idle.
+        QTRY_COMPARE_WITH_TIMEOUT(m_receiver->connectionCount(), 0, 5000);
+        for (const auto& socket : slow)
+            QTRY_COMPARE(socket->state(), QAbstractSocket::UnconnectedState);
+        // Headers that never end are refused at the header limit, not read on and on.
+        auto endless = raw();
+        endless->write("GET /session?user=a HTTP/1.1\r\nX-Long: " + QByteArray(limits.maxHeaderBytes + 10, 'a'));
+        const QByteArray answer = answerOf(*endless);
+        QVERIFY2(answer.startsWith("HTTP/1.1 431 "), answer.constData());
+    }
+
+    // Pipelined requests from a client that does not read its answers wait once the answers not yet read pass a
+    // limit (they are not piled up in memory), and are all answered, in order, once it reads.
+    void pipelinedRequestsWaitForTheClientToRead()
+    {
+        constexpr int requests = 3000;
+        auto client = raw();
+        QByteArray pipeline;
+        for (int i = 0; i < requests; ++i)
+            pipeline += "GET /session?user=u" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        client->write(pipeline);
+        QTest::qWait(500); // the receiver answers until the unread answers pass the limit, then waits
+        QByteArray answers;
+        QElapsedTimer elapsed;
+        elapsed.start();
+        while (answers.count("HTTP/1.1 200 OK") < requests && elapsed.elapsed() < 30000) {
+            QTest::qWait(5);
+            answers += client->readAll();
+        }
+        QCOMPARE(int(answers.count("HTTP/1.1 200 OK")), requests);
+        QVERIFY(answers.contains("X-Content-Type-Options: nosniff"));
+    }
+
+    // The session key is kept in the store's settings: a session survives a restart of the receiver, and another
+    // receiver on the same store (a second worker) honours it. Before, each process made a random key of its own.
+    void sessionsSurviveARestartAndEveryReceiverOfTheStore()
+    {
+        const Session ada = session(QStringLiteral("ada"));
+        m_receiver = std::make_unique<CompletionReceiver>(m_fixture->store(), m_secrets, m_clock);
+        QString error;
+        QVERIFY2(m_receiver->start(0, &error), qPrintable(error));
+        QCOMPARE(finish(ada, Form).status, 200);
+        CompletionReceiver second(m_fixture->store(), m_secrets, m_clock);
+        QVERIFY2(second.start(0, &error), qPrintable(error));
+        QCOMPARE(call("POST", QStringLiteral("/setFinished?_csrf=") + ada.csrf,
+                      "contentId=43&score=1&maxScore=2&opened=1763800000&finished=1763800010&time=10",
+                      {{"Cookie", ada.cookie()}}, second.port())
+                     .status,
+                 200);
+        QCOMPARE(records(QStringLiteral("ada")), 2);
+        QSqlQuery query(m_fixture->store().database());
+        QVERIFY(query.exec(QStringLiteral("SELECT value FROM settings WHERE key = 'receiver.session-key'")));
+        QVERIFY(query.next());
+        QCOMPARE(QByteArray::fromBase64(query.value(0).toString().toLatin1()).size(), 32);
+    }
+
+    // maxScore 0 makes a valid statement (the raw score alone); times outside 1970..9999 are refused with 400 naming
+    // the field and the range. Before, both were answered 200 with no statement, and 1e300 was stored as -2^63.
+    void completionsThatCannotBeStatementsAreRefusedOrMadeValid()
+    {
+        QJsonObject zero =
+            QJsonDocument::fromJson(webhook(QStringLiteral("5"), QStringLiteral("ada"), 0, 1763800100)).object();
+        zero[QStringLiteral("maxScore")] = 0;
+        const Answer ok = hook(QJsonDocument(zero).toJson(QJsonDocument::Compact));
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(ok.json[QStringLiteral("queued")].toInt(), 2);
+        QString error;
+        for (const Delivery& delivery : DeliveryQueue(m_fixture->store()).list({}, 10, 0, &error)) {
+            QVERIFY(StatementValidator::validate(QByteArrayView(delivery.body)).isEmpty());
+            const QJsonObject score =
+                QJsonDocument::fromJson(delivery.body)[QStringLiteral("result")][QStringLiteral("score")].toObject();
+            QVERIFY(!score.contains(QStringLiteral("max")) && !score.contains(QStringLiteral("scaled")));
+        }
+        const QList<std::pair<const char*, double>> outOfRange = {{"openedTimestamp", 1e300},
+                                                                  {"finishedTimestamp", -62135596801.0},
+                                                                  {"finishedTimestamp", 253402300800.0},
+                                                                  {"completionTime", 1e300}};
+        for (const auto& [field, value] : outOfRange) {
+            QJsonObject record = zero;
+            record[QStringLiteral("contentId")] = QStringLiteral("6");
+            record[QLatin1String(field)] = value;
+            if (QLatin1String(field) == QLatin1String("openedTimestamp"))
+                record[QStringLiteral("finishedTimestamp")] = 1e300;
+            const Answer refused = hook(QJsonDocument(record).toJson(QJsonDocument::Compact));
+            QCOMPARE(refused.status, 400);
+            QCOMPARE(refused.field(), QLatin1String(field));
+            QVERIFY2(refused.json[QStringLiteral("message")].toString().contains(QLatin1String("253402300799")),
+                     refused.raw.constData());
+        }
+        const Answer player =
+            finish(session(QStringLiteral("bob")), "contentId=9&score=1&maxScore=2&opened=1e300&finished=1e300&time=1");
+        QCOMPARE(player.status, 400);
+        QCOMPARE(player.field(), QStringLiteral("opened"));
+        QVERIFY2(player.json[QStringLiteral("message")].toString().startsWith(QLatin1String("opened ")),
+                 player.raw.constData());
+        QCOMPARE(records(), 1);
         QCOMPARE(statements(), 2);
     }
 

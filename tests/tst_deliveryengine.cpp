@@ -114,6 +114,57 @@ private Q_SLOTS:
         m_fixture.reset();
     }
 
+    // A store that cannot be written (here the engine's own connection made read-only, as a read-only disk makes
+    // it): one log line per try, tries backed off (1 s, 2 s, ...), storeFailed() after the grace, and delivery goes
+    // on by itself once the store can be written again. Before, it logged and tried again on every tick.
+    void aStoreThatCannotBeWrittenIsRetriedWithBackoffAndRecovers()
+    {
+        const bool sqlite = m_fixture->store().dialect() == Migrations::Dialect::Sqlite;
+        const auto readOnly = [&](bool on) {
+            QSqlQuery query(m_fixture->store().database());
+            return query.exec(sqlite ? QStringLiteral("PRAGMA query_only = %1").arg(on ? 1 : 0)
+                                     : QStringLiteral("SET default_transaction_read_only = %1")
+                                           .arg(on ? QLatin1String("on") : QLatin1String("off")));
+        };
+        m_engine.reset();
+        enqueue(3);
+        QVERIFY(readOnly(true));
+        static QStringList warnings;
+        warnings.clear();
+        const QtMessageHandler previous =
+            qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& message) {
+                if (type == QtWarningMsg && message.contains(QLatin1String("Cannot renew the lane leases")))
+                    warnings << message;
+            });
+        m_engine = std::make_unique<DeliveryEngine>(m_fixture->store(), *m_transport, m_clock, QStringLiteral("test"));
+        m_engine->setTickInterval(50);
+        m_engine->setStoreFailureGrace(2500);
+        QSignalSpy failed(m_engine.get(), &DeliveryEngine::storeFailed);
+        m_engine->start();
+        QTest::qWait(600); // a dozen ticks
+        const int first = int(warnings.size());
+        advance(1); // the first try again
+        QTest::qWait(200);
+        const int second = int(warnings.size());
+        advance(2);
+        QTest::qWait(200);
+        const int third = int(warnings.size());
+        qInstallMessageHandler(previous);
+        QCOMPARE(first, 1);
+        QCOMPARE(second, 2);
+        QCOMPARE(third, 3);
+        QVERIFY(warnings.first().contains(QLatin1String("trying again in 1 s")));
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(failed.first().first().toString().startsWith(QLatin1String("Cannot renew the lane leases: ")));
+        QVERIFY(!m_engine->storeError().isEmpty());
+        QCOMPARE(m_receiver->statementRequests.size(), 0);
+
+        QVERIFY(readOnly(false));
+        advance(4);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 3, 20000);
+        QVERIFY(m_engine->storeError().isEmpty());
+    }
+
     void acceptedInOrder()
     {
         enqueue(20);

@@ -6,6 +6,14 @@
 #include "integrations/IntegrationService.h"
 #include "secrets/KeychainSecretStore.h"
 
+#include "common/Clock.h"
+#include "completions/CompletionReceiver.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -101,6 +109,37 @@ private Q_SLOTS:
         QCOMPARE(list.out.trimmed(), QByteArray("[\n]"));
         QVERIFY(fixture.reopen());
         QVERIFY(!fixture.fileBytes().contains("cli-secret-value"));
+    }
+
+    // With no keychain to ask, the webhook says the keychain cannot be read (503), not that no token is set (401):
+    // a token that is fine is not rotated because of it.
+    void receiverSaysTheKeychainCannotBeRead()
+    {
+        TestStore fixture;
+        KeychainSecretStore secrets;
+        CompletionReceiver receiver(fixture.store(), secrets, Clock::system());
+        QString error;
+        QVERIFY2(receiver.start(0, &error), qPrintable(error));
+        QNetworkAccessManager network;
+        QJsonObject answer;
+        int status = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/completions").arg(receiver.port())));
+                request.setRawHeader("Authorization", "Bearer some-token");
+                request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+                QNetworkReply* reply = network.post(request, QByteArray("{}"));
+                QSignalSpy finished(reply, &QNetworkReply::finished);
+                finished.wait(5000);
+                status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                answer = QJsonDocument::fromJson(reply->readAll()).object();
+                reply->deleteLater();
+                return answer[QStringLiteral("message")].toString().contains(QLatin1String("keychain cannot be read"));
+            }(),
+            10000);
+        QCOMPARE(status, 503);
+        QVERIFY(!answer[QStringLiteral("message")].toString().contains(QLatin1String("No webhook token")));
+        QCOMPARE(answer[QStringLiteral("field")].toString(), QStringLiteral("Authorization"));
     }
 };
 

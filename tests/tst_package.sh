@@ -132,6 +132,8 @@ unit=usr/lib/systemd/user/xapi-courier-worker.service
 # shellcheck disable=SC2016 # the unit's own $VARIABLE, not the shell's
 grep -qx 'ExecStart=/usr/bin/xapi-courier worker $XAPI_COURIER_WORKER_ARGS' "$root/$unit" || fail "unexpected ExecStart"
 grep -qx 'EnvironmentFile=-/etc/default/xapi-courier-worker' "$root/$unit" || fail "unexpected EnvironmentFile"
+# The receiver needs descriptors for its connections: the soft limit of 1024 is not enough under load.
+grep -qx 'LimitNOFILE=8192' "$root/$unit" || fail "the unit does not raise LimitNOFILE"
 for variable in XAPI_COURIER_DB XAPI_COURIER_WORKER_ARGS; do
     grep -q "^$variable=" "$root/etc/default/xapi-courier-worker" || fail "the default file does not set $variable"
 done

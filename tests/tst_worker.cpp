@@ -14,10 +14,12 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 
 #include <csignal>
+#include <unistd.h>
 
 // The headless worker as a real process against a receiver in this process: delivery, clean SIGTERM, a SIGKILL in
 // the middle of thousands of statements, and three workers sharing one store.
@@ -122,6 +124,38 @@ private Q_SLOTS:
                         input),
                  0);
         QCOMPARE(count(Delivery::State::Queued), 3);
+    }
+
+    // A store the worker may read but not write (the file is root's, the worker runs as nobody): under --until-idle
+    // it says why and exits 1 after a short grace, with a handful of log lines, not four a second forever.
+    void untilIdleOnAReadOnlyStoreFailsAndSaysWhy()
+    {
+        COURIER_SQLITE_ONLY("a store file the worker's user may not write");
+        if (geteuid() != 0 || QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
+            QSKIP("needs root and setpriv(1) to run the worker as a user that cannot write the store");
+        QCOMPARE(runCli({QStringLiteral("enqueue"), QStringLiteral("--integration"), QStringLiteral("Local"),
+                         QStringLiteral("-")},
+                        statements(5, QStringLiteral("eeeeeeee"))),
+                 0);
+        m_fixture->close();
+        // nobody may enter the folder and make the store's -shm there, but not write the store itself.
+        QVERIFY(QFile::setPermissions(m_fixture->dirPath(), QFileDevice::Permissions(0x7777)));
+        QProcess worker;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("HOME"), m_fixture->dirPath());
+        worker.setProcessEnvironment(environment);
+        worker.start(QStringLiteral("setpriv"),
+                     {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                      QStringLiteral("--clear-groups"), QStringLiteral(COURIER_BINARY), QStringLiteral("--db"), m_path,
+                      QStringLiteral("worker"), QStringLiteral("--until-idle")});
+        QSignalSpy finished(&worker, &QProcess::finished);
+        QVERIFY2(finished.wait(40000), "the worker kept going on a store it cannot write");
+        const QString err = QString::fromUtf8(worker.readAllStandardError());
+        QCOMPARE(worker.exitCode(), 1);
+        QVERIFY2(err.contains(QLatin1String("error: Cannot renew the lane leases: the store is read-only")),
+                 qPrintable(err));
+        QVERIFY2(err.count(QLatin1String("Cannot renew")) <= 6, qPrintable(err));
+        QCOMPARE(m_receiver->statementRequests.size(), 0);
     }
 
     void untilIdleDeliversEverythingAndExits()

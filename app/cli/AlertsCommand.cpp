@@ -41,7 +41,8 @@ bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, co
         finish(ExitCode::Success);
         return false;
     }
-    if (!m_cli.openStore(parser.value(QStringLiteral("db")))) {
+    const bool reads = command == QLatin1String("alerts"); // alerts list and alerts test only read the store
+    if (!m_cli.openStore(parser.value(QStringLiteral("db")), reads ? Cli::StoreUse::Read : Cli::StoreUse::Write)) {
         finish(ExitCode::Refused);
         return false;
     }

@@ -188,9 +188,16 @@ StoreLocation Cli::storeLocation(const QString& databaseArgument) const
     return DatabasePassword::withKeychainPassword(namedStore(databaseArgument), *m_secrets);
 }
 
-bool Cli::openStore(const QString& databaseArgument)
+bool Cli::openStore(const QString& databaseArgument, StoreUse use)
 {
-    Store::OpenResult opened = Store::open(storeLocation(databaseArgument));
+    const StoreLocation location = storeLocation(databaseArgument);
+    if (use == StoreUse::Read && !location.exists()) {
+        m_output.error(QStringLiteral("There is no store at %1 (nothing was created there: only commands that write "
+                                      "make a store). Check --db or %2.")
+                           .arg(location.displayName(), QLatin1String(StoreLocation::EnvironmentVariable)));
+        return false;
+    }
+    Store::OpenResult opened = Store::open(location);
     if (!opened.store) {
         m_output.error(opened.error);
         return false;

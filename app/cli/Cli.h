@@ -38,7 +38,10 @@ public:
 
     // For subcommands.
     CliOutput& output() { return m_output; }
-    bool openStore(const QString& databaseArgument);
+    // Read: a command that only reads finds no SQLite store where none is, says so and creates nothing; Write: the
+    // store (and its folder) is created when there is none.
+    enum class StoreUse { Write, Read };
+    bool openStore(const QString& databaseArgument, StoreUse use = StoreUse::Write);
     // Where a subcommand's --db value (else the global --db, $XAPI_COURIER_DB or the default) points, with the
     // PostgreSQL role's password from the keychain when it keeps one.
     StoreLocation storeLocation(const QString& databaseArgument) const;

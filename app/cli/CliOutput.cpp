@@ -6,8 +6,8 @@
 #include <cstdio>
 
 CliOutput::CliOutput()
-    : m_out(stdout)
-    , m_err(stderr)
+    : m_out(&m_outDevice)
+    , m_err(&m_errDevice)
 {}
 
 void CliOutput::error(const QString& message)

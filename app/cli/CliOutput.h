@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/FieldIssue.h"
+#include "common/TerminalText.h"
 
 #include <QTextStream>
 
@@ -13,7 +14,8 @@ constexpr int Refused = 1; // refused input (the message names the field) or an 
 constexpr int Usage = 2;
 } // namespace ExitCode
 
-// stdout for results, stderr for messages, one place for their shape.
+// stdout for results, stderr for messages, one place for their shape. Both go through TerminalText::InertDevice:
+// control characters in text from a receiver (escape sequences) are printed visible and inert.
 class CliOutput final
 {
 public:
@@ -29,6 +31,8 @@ public:
     void help(const QCommandLineParser& parser, const QString& command);
 
 private:
+    TerminalText::InertDevice m_outDevice{stdout};
+    TerminalText::InertDevice m_errDevice{stderr};
     QTextStream m_out;
     QTextStream m_err;
 };

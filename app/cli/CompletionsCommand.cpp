@@ -93,7 +93,7 @@ int CompletionsCommand::runList(const QCommandLineParser& parser)
         m_output.error(QStringLiteral("--limit: a whole number, 0 or more (0: all)."));
         return ExitCode::Usage;
     }
-    if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
+    if (!m_cli.openStore(parser.value(QStringLiteral("db")), Cli::StoreUse::Read))
         return ExitCode::Refused;
     CompletionStore completions(m_cli.store());
     CompletionFilter filter;

@@ -159,7 +159,9 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
             return finish(ExitCode::Usage);
         }
     }
-    if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
+    const bool reads =
+        QStringList{QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("test")}.contains(action);
+    if (!m_cli.openStore(parser.value(QStringLiteral("db")), reads ? Cli::StoreUse::Read : Cli::StoreUse::Write))
         return finish(ExitCode::Refused);
 
     if (action == QLatin1String("add"))

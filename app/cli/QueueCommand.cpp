@@ -118,7 +118,10 @@ void QueueCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.out() << helpText() << Qt::flush;
         return finished(ExitCode::Success);
     }
-    if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
+    const bool reads = QStringList{QStringLiteral("status"), QStringLiteral("list"), QStringLiteral("attempts"),
+                                   QStringLiteral("export")}
+                           .contains(action);
+    if (!m_cli.openStore(parser.value(QStringLiteral("db")), reads ? Cli::StoreUse::Read : Cli::StoreUse::Write))
         return finished(ExitCode::Refused);
 
     int code = ExitCode::Usage;

@@ -93,7 +93,7 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
     }
     for (const Finding& finding : batch.findings)
         m_output.warning(finding.toText());
-    if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
+    if (!m_cli.openStore(parser.value(QStringLiteral("db")), Cli::StoreUse::Read))
         return finished(ExitCode::Refused);
     const QString name = parser.value(QStringLiteral("integration"));
     const auto integration = m_cli.integrations().repository().find(name, &error);
@@ -151,7 +151,10 @@ void SendCommand::print(const TransportResult& result)
     out << ">\n";
     if (!result.requestBody.isEmpty())
         out << QString::fromUtf8(result.requestBody) << '\n';
-    out << "* " << attempt.requestBodySize << " bytes sent\n\n";
+    if (result.nothingSent)
+        out << "* nothing was sent: the connection failed before the request went out\n\n";
+    else
+        out << "* " << attempt.requestBodySize << " bytes sent\n\n";
     if (result.status) {
         out << "< HTTP " << *result.status;
         if (!result.reason.isEmpty())

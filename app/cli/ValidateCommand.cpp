@@ -27,7 +27,16 @@ bool ValidateCommand::readInput(const QString& source, QByteArray* data, QString
     QFile file;
     if (!openInput(source, &file, error))
         return false;
-    *data = file.readAll();
+    // One request's worth at most: larger input is refused from what was read, never read whole.
+    *data = file.read(MaxInputBytes + 1);
+    if (data->size() > MaxInputBytes) {
+        data->clear();
+        *error = QStringLiteral("%1: more than %2 MB; one request takes at most that much (queue larger inputs with "
+                                "xapi-courier enqueue).")
+                     .arg(source)
+                     .arg(MaxInputBytes >> 20);
+        return false;
+    }
     return true;
 }
 
@@ -61,11 +70,20 @@ int ValidateCommand::run(const QStringList& arguments)
         return ExitCode::Usage;
     }
     StatementReader reader(input); // NDJSON a line at a time: a file of any length takes little memory
+    // Findings beyond this many are counted, not kept: an input of millions of invalid statements takes no more
+    // memory than a valid one.
+    constexpr qsizetype MaxFindingsKept = 10000;
     QList<Finding> findings;
+    qint64 notKept = 0;
     int count = 0;
     while (reader.next()) {
         ++count;
-        findings << reader.findings();
+        for (const Finding& finding : reader.findings()) {
+            if (findings.size() < MaxFindingsKept)
+                findings << finding;
+            else
+                ++notKept;
+        }
     }
     if (!reader.parseError().isEmpty()) {
         m_output.error(QStringLiteral("%1: %2").arg(source, reader.parseError()));
@@ -88,5 +106,9 @@ int ValidateCommand::run(const QStringList& arguments)
         else
             m_output.info(QStringLiteral("%1 finding(s) in %2 statement(s).").arg(findings.size()).arg(count));
     }
+    if (notKept > 0)
+        m_output.warning(QStringLiteral("%1 more finding(s) are not shown: only the first %2 are.")
+                             .arg(notKept)
+                             .arg(MaxFindingsKept));
     return findings.isEmpty() ? ExitCode::Success : ExitCode::Refused;
 }

@@ -14,7 +14,10 @@ public:
     ValidateCommand(Cli& cli, QObject* parent);
     int run(const QStringList& arguments);
 
-    // FILE or "-" (standard input), opened or read whole; false with a message when it cannot be read.
+    // The most readInput() takes: one request's body (send).
+    static constexpr qint64 MaxInputBytes = 16 * 1024 * 1024;
+    // FILE or "-" (standard input), opened, or read whole when it is at most MaxInputBytes; false with a message
+    // when it cannot be read or is larger.
     static bool openInput(const QString& source, QFile* file, QString* error);
     static bool readInput(const QString& source, QByteArray* data, QString* error);
 

@@ -105,6 +105,13 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
     }
     if (parser.isSet(QStringLiteral("until-idle"))) {
         connect(&engine, &DeliveryEngine::idle, this, [this] { stop(QStringLiteral("idle"), true); });
+        // A store that cannot be written never becomes idle: after a short grace, say why and fail.
+        engine.setStoreFailureGrace(5000);
+        connect(&engine, &DeliveryEngine::storeFailed, this, [this](const QString& why) {
+            m_output.error(why + QStringLiteral(" Nothing can be delivered while the store cannot be written."));
+            if (m_finished)
+                std::exchange(m_finished, nullptr)(ExitCode::Refused);
+        });
     }
     m_runtime->start();
 }

@@ -43,6 +43,27 @@ QString text(const QJsonObject& json, const char* field, FieldIssues* issues)
     return value;
 }
 
+// Times are whole seconds: Unix times from 1970 to the end of year 9999 (the years an xAPI timestamp can hold), and
+// durations of no more than that; checked before the conversion to an integer, which is undefined outside its range.
+QString rangeMessage(const QString& field)
+{
+    return field == QLatin1String("completionTime")
+               ? QStringLiteral("completionTime must be a number of seconds from 0 to %1.")
+                     .arg(CompletionRecord::MaxTime)
+               : QStringLiteral("%1 must be a Unix time in seconds from 0 (1970-01-01T00:00:00Z) to %2 "
+                                "(9999-12-31T23:59:59Z).")
+                     .arg(field)
+                     .arg(CompletionRecord::MaxTime);
+}
+
+bool inRange(double value, const char* field, FieldIssues* issues)
+{
+    if (value >= 0 && value <= double(CompletionRecord::MaxTime))
+        return true;
+    *issues << FieldIssue{QLatin1String(field), rangeMessage(QLatin1String(field))};
+    return false;
+}
+
 } // namespace
 
 QJsonObject CompletionRecord::toJson() const
@@ -67,14 +88,16 @@ CompletionRecord CompletionRecord::fromWebhookJson(const QJsonObject& json, Fiel
     number(json, "score", &record.score, issues);
     number(json, "maxScore", &record.maxScore, issues);
     double value = 0;
-    if (number(json, "openedTimestamp", &value, issues))
+    if (number(json, "openedTimestamp", &value, issues) && inRange(value, "openedTimestamp", issues))
         record.openedTimestamp = qint64(value);
-    if (number(json, "finishedTimestamp", &value, issues))
+    if (number(json, "finishedTimestamp", &value, issues) && inRange(value, "finishedTimestamp", issues))
         record.finishedTimestamp = qint64(value);
-    if (number(json, "completionTime", &value, issues, false))
-        record.completionTime = qint64(value);
-    else
+    if (number(json, "completionTime", &value, issues, false)) {
+        if (inRange(value, "completionTime", issues))
+            record.completionTime = qint64(value);
+    } else {
         record.completionTime = std::max<qint64>(0, record.finishedTimestamp - record.openedTimestamp);
+    }
     return record;
 }
 
@@ -95,6 +118,12 @@ FieldIssues CompletionRecord::check() const
     if (score > maxScore)
         issues << FieldIssue{QStringLiteral("score"),
                              QStringLiteral("score (%1) is above maxScore (%2).").arg(score).arg(maxScore)};
+    for (const auto& [field, value] : {std::pair{QStringLiteral("openedTimestamp"), openedTimestamp},
+                                       std::pair{QStringLiteral("finishedTimestamp"), finishedTimestamp},
+                                       std::pair{QStringLiteral("completionTime"), completionTime}}) {
+        if (value < 0 || value > MaxTime)
+            issues << FieldIssue{field, rangeMessage(field)};
+    }
     if (finishedTimestamp < openedTimestamp)
         issues << FieldIssue{
             QStringLiteral("finishedTimestamp"),

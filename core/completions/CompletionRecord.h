@@ -10,6 +10,8 @@
 struct CompletionRecord
 {
     static constexpr int MaxIdLength = 255; // contentId and userId
+    // The largest timestamp (9999-12-31T23:59:59Z, the last second an xAPI timestamp can hold) and duration.
+    static constexpr qint64 MaxTime = 253402300799;
 
     qint64 id = 0;
     QString contentId;

@@ -1,7 +1,11 @@
 #include "completions/SessionTokens.h"
 
+#include "store/Store.h"
+
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
 
 namespace {
 constexpr auto base64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
@@ -11,6 +15,51 @@ SessionTokens::SessionTokens()
 {
     m_key.resize(32);
     QRandomGenerator::system()->generate(m_key.begin(), m_key.end());
+}
+
+SessionTokens::SessionTokens(const QByteArray& key)
+    : m_key(key)
+{}
+
+QString SessionTokens::settingsKey()
+{
+    return QStringLiteral("receiver.session-key");
+}
+
+std::optional<QByteArray> SessionTokens::storedKey(Store& store, QString* error)
+{
+    const auto read = [&]() -> std::optional<QByteArray> {
+        QSqlQuery query(store.database());
+        query.prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"));
+        query.addBindValue(settingsKey());
+        if (!query.exec()) {
+            *error = Store::describe(query.lastError());
+            return std::nullopt;
+        }
+        return query.next() ? QByteArray::fromBase64(query.value(0).toString().toLatin1()) : QByteArray();
+    };
+    std::optional<QByteArray> key = read();
+    if (!key || key->size() >= 32)
+        return key;
+    QByteArray fresh(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(fresh.begin(), fresh.end());
+    QSqlQuery insert(store.database());
+    // DO NOTHING: a receiver that wrote one first wins, and both read that one back.
+    insert.prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"));
+    insert.addBindValue(settingsKey());
+    insert.addBindValue(QString::fromLatin1(fresh.toBase64()));
+    if (!insert.exec()) {
+        *error = Store::describe(insert.lastError());
+        return std::nullopt;
+    }
+    key = read();
+    if (key && key->size() < 32) {
+        *error = QStringLiteral("The session key in the store's settings (%1) is shorter than 32 bytes; delete that "
+                                "row and restart the receiver.")
+                     .arg(settingsKey());
+        return std::nullopt;
+    }
+    return key;
 }
 
 QByteArray SessionTokens::sign(const QByteArray& data) const

@@ -4,12 +4,24 @@
 #include <QDateTime>
 #include <QString>
 
-// Signed session tokens for the embedding page, and the CSRF token bound to each (HMAC-SHA256 with a key that
-// never leaves the process).
+#include <optional>
+
+class Store;
+
+// Signed session tokens for the embedding page, and the CSRF token bound to each (HMAC-SHA256). The key lives in the
+// store's settings (storedKey()), so sessions outlive a restart and every receiver on the same store honours them.
 class SessionTokens final
 {
 public:
-    SessionTokens();
+    SessionTokens(); // a random key of its own (until setKey())
+    explicit SessionTokens(const QByteArray& key);
+    void setKey(const QByteArray& key) { m_key = key; }
+
+    // The store's session key (settings "receiver.session-key", 32 random bytes made by the first receiver that
+    // needs one; two receivers starting at once agree on the one that was written first); nullopt with error when
+    // the store cannot be read or written.
+    static std::optional<QByteArray> storedKey(Store& store, QString* error);
+    static QString settingsKey();
 
     struct Session
     {

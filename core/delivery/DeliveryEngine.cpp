@@ -55,7 +55,7 @@ DeliveryEngine::DeliveryEngine(Store& store, DeliveryTransport& transport, Clock
     m_tick.setInterval(250);
     connect(&m_tick, &QTimer::timeout, this, &DeliveryEngine::tick);
     m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(20);
+    m_flushTimer.setInterval(GroupCommitMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &DeliveryEngine::flush);
 }
 
@@ -117,7 +117,41 @@ void DeliveryEngine::finishStopIfDrained()
     Q_EMIT stopped();
 }
 
-void DeliveryEngine::holdLanes(const QList<Integration>& integrations, const QDateTime& now)
+void DeliveryEngine::storeFailure(const QString& message, const QDateTime& now)
+{
+    const bool first = !m_storeFailingSince.isValid();
+    const bool retried = !first && (!m_storeRetryAt.isValid() || now >= m_storeRetryAt);
+    if (first) {
+        m_storeFailingSince = now;
+        m_storeBackoffMs = 1000;
+    } else if (retried) {
+        m_storeBackoffMs = std::min(m_storeBackoffMs * 2, StoreRetryAtMostMs);
+    }
+    m_storeRetryAt = now.addMSecs(m_storeBackoffMs);
+    if (first || retried || message != m_storeError)
+        qCWarning(lcDelivery).noquote() << message
+                                        << QStringLiteral("(trying again in %1 s)").arg(m_storeBackoffMs / 1000);
+    m_storeError = message;
+    if (m_storeGraceMs > 0 && !m_storeGaveUp && m_storeFailingSince.msecsTo(now) >= m_storeGraceMs) {
+        m_storeGaveUp = true;
+        Q_EMIT storeFailed(message);
+    }
+}
+
+void DeliveryEngine::storeWorks(const QDateTime& now)
+{
+    if (!m_storeFailingSince.isValid())
+        return;
+    qCWarning(lcDelivery).noquote()
+        << QStringLiteral("The store works again after %1 s; delivering.").arg(m_storeFailingSince.secsTo(now));
+    m_storeFailingSince = {};
+    m_storeRetryAt = {};
+    m_storeError.clear();
+    m_storeBackoffMs = 0;
+    m_storeGaveUp = false;
+}
+
+bool DeliveryEngine::holdLanes(const QList<Integration>& integrations, const QDateTime& now, QString* renewError)
 {
     QList<qint64> wanted;
     for (const Integration& integration : integrations) {
@@ -135,14 +169,14 @@ void DeliveryEngine::holdLanes(const QList<Integration>& integrations, const QDa
                 unheld << id;
         }
         if (!m_leases.anyFree(unheld, now))
-            return;
+            return true;
     }
     LaneLeases::Renewal renewal;
     QString error;
     if (!m_leases.renew(wanted, now, &renewal, &error)) {
-        // Keep working what is held: the leases run some seconds yet, and the next tick tries again.
-        qCWarning(lcDelivery) << "Cannot renew the lane leases:" << error;
-        return;
+        // Keep working what is held: the leases run some seconds yet, and the store is tried again after a while.
+        *renewError = QStringLiteral("Cannot renew the lane leases: %1").arg(error);
+        return false;
     }
     m_leasesRenewedAt = now;
     const bool wasActive = !m_held.isEmpty();
@@ -179,6 +213,7 @@ void DeliveryEngine::holdLanes(const QList<Integration>& integrations, const QDa
     giveBackDrained();
     if (wasActive != !m_held.isEmpty())
         Q_EMIT activeChanged(!m_held.isEmpty());
+    return true;
 }
 
 void DeliveryEngine::giveBackDrained()
@@ -215,13 +250,21 @@ void DeliveryEngine::tick()
         return;
     flush();
     const QDateTime now = m_clock.now();
+    if (m_storeRetryAt.isValid() && now < m_storeRetryAt && m_storeRetryAt.msecsTo(now) > -StoreRetryAtMostMs)
+        return; // the store failed: left alone until its next try
     QString error;
     const QList<Integration> integrations = m_integrations.all(&error);
     if (!error.isEmpty()) {
-        qCWarning(lcDelivery) << "Cannot read integrations:" << error;
+        storeFailure(QStringLiteral("Cannot read integrations: %1").arg(error), now);
         return;
     }
-    holdLanes(integrations, now);
+    if (!holdLanes(integrations, now, &error)) {
+        storeFailure(error, now);
+        if (m_held.isEmpty())
+            return;
+    } else {
+        storeWorks(now);
+    }
     QHash<qint64, Integration> known;
     bool dispatched = false;
     for (Integration integration : integrations) {
@@ -448,7 +491,7 @@ void DeliveryEngine::flush()
     QString error;
     if (!m_queue.record(outcomes, hanging, now, &error)) {
         // Left 'sending': sent again after a restart, never lost.
-        qCWarning(lcDelivery) << "Could not record" << outcomes.size() << "outcomes:" << error;
+        storeFailure(QStringLiteral("Could not record %1 outcomes: %2").arg(outcomes.size()).arg(error), now);
         return;
     }
     Q_EMIT recorded(int(outcomes.size()));

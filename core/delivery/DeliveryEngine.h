@@ -28,9 +28,13 @@ class DeliveryEngine final : public QObject
     Q_OBJECT
 
 public:
-    // Outcomes recorded per group commit at most (also after 20 ms): what a crash can leave answered but unrecorded,
-    // to be sent again.
-    static constexpr int GroupCommitAtMost = 512;
+    // Outcomes recorded per group commit at most (also after GroupCommitMs): what a crash can leave answered but
+    // unrecorded, to be sent again, besides what was in flight.
+    static constexpr int GroupCommitAtMost = 128;
+    static constexpr int GroupCommitMs = 20;
+    // A store that cannot be read or written (read-only, a full disk, a lost server) is tried again after 1 s, then
+    // 2, 4, ... up to this long, with one log line per try, until it works again.
+    static constexpr int StoreRetryAtMostMs = 60 * 1000;
     // A statement in flight this long is marked 'sending' in the store by the next commit (people see which requests
     // hang); the many answered sooner are never marked, which would cost a second update of each.
     static constexpr int MarkSendingAfterMs = 1000;
@@ -57,6 +61,11 @@ public:
     void setTickInterval(int milliseconds) { m_tick.setInterval(milliseconds); }
     // How long a lane stays this engine's without renewal (how long a dead engine's lanes wait for another).
     void setLeaseSeconds(int seconds) { m_leases.setSeconds(seconds); }
+    // When the store has failed for this long without a success in between, storeFailed() is emitted (once); 0, the
+    // default, never gives up: a service backs off and goes on when the store works again.
+    void setStoreFailureGrace(int milliseconds) { m_storeGraceMs = milliseconds; }
+    // Why the store cannot be used now; empty while it works.
+    const QString& storeError() const { return m_storeError; }
 
 Q_SIGNALS:
     // After each commit of this engine's: the outcomes it recorded, 0 when it only marked hanging requests 'sending'
@@ -66,6 +75,8 @@ Q_SIGNALS:
     void activeChanged(bool active);
     void idle();
     void stopped();
+    // The store failed for longer than the grace (setStoreFailureGrace()): message says what failed and why.
+    void storeFailed(const QString& message);
 
 private:
     struct Lane
@@ -76,7 +87,9 @@ private:
     };
 
     void tick();
-    void holdLanes(const QList<Integration>& integrations, const QDateTime& now);
+    bool holdLanes(const QList<Integration>& integrations, const QDateTime& now, QString* error);
+    void storeFailure(const QString& message, const QDateTime& now);
+    void storeWorks(const QDateTime& now);
     void giveBackDrained();
     bool othersHaveWork(const QList<Integration>& integrations, const QDateTime& now) const;
     bool runLane(Integration& integration, const QDateTime& now);
@@ -110,4 +123,10 @@ private:
     bool m_othersHaveWork = false;
     bool m_dispatchedLastTick = true;
     bool m_wasIdle = false;
+    QString m_storeError;
+    QDateTime m_storeFailingSince;
+    QDateTime m_storeRetryAt;
+    int m_storeBackoffMs = 0;
+    int m_storeGraceMs = 0;
+    bool m_storeGaveUp = false;
 };

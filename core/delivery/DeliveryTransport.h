@@ -39,6 +39,7 @@ struct TransportResult
     QString error;               // for people: what happened, with the receiver's own words where it gave any
     int retryAfterSeconds = 0;   // from Retry-After of a retryable answer (the only kind it matters for), else 0
     int firstByteMs = 0;         // until the response headers arrived
+    bool nothingSent = false;    // the connection failed (name lookup, connect, TLS) before the request went out
     bool tokenRefreshed = false; // a 401 with the cached token: a new token was fetched and the request sent again
     QByteArray requestBody;      // as sent (a statement holds no credentials; a token request's secret is masked)
     qint64 responseSize = 0;     // of the whole body; attempt.responseBody keeps at most the transport's cap

@@ -111,6 +111,7 @@ void HttpTransport::send(const Integration& integration, const QByteArray& body,
                 } else {
                     result.errorKind = monitor->failureKind();
                     result.error = monitor->failureText();
+                    result.nothingSent = !monitor->requestWentOut();
                 }
                 AttemptRecord& attempt = result.attempt;
                 attempt.startedAt = startedAt;

@@ -80,7 +80,8 @@ QueueImport::Report QueueImport::run(Store& store, QIODevice& input, const QList
         while (reader.next()) {
             ++report.read;
             if (!reader.findings().isEmpty()) {
-                report.findings << reader.findings();
+                if (report.findings.size() < MaxFindingsKept) // the rest are counted in invalid, not kept
+                    report.findings << reader.findings();
                 report.invalid << reader.index();
             }
         }

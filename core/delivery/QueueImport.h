@@ -19,6 +19,7 @@ class QueueImport final
 {
 public:
     static constexpr int StatementsPerTransaction = 1000;
+    static constexpr int MaxFindingsKept = 10000; // findings of the first invalid statements; the rest are counted
 
     struct Report
     {

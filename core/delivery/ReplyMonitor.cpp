@@ -27,7 +27,10 @@ ReplyMonitor::ReplyMonitor(QNetworkReply* reply, int connectTimeoutMs, int total
     // Connected (and, for https, the handshake done) once the request has gone out.
     connect(reply, &QNetworkReply::requestSent, &m_connectTimer, &QTimer::stop);
     connect(reply, &QNetworkReply::uploadProgress, &m_connectTimer, &QTimer::stop);
+    connect(reply, &QNetworkReply::requestSent, this, [this] { m_wentOut = true; });
+    connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent) { m_wentOut |= sent > 0; });
     connect(reply, &QNetworkReply::metaDataChanged, this, [this] {
+        m_wentOut = true;
         m_connectTimer.stop();
         if (m_firstByteMs == 0)
             m_firstByteMs = std::max<qint64>(1, m_elapsed.elapsed());

@@ -21,6 +21,7 @@ public:
 
     qint64 elapsedMs() const { return m_elapsed.elapsed(); }
     qint64 firstByteMs() const { return m_firstByteMs; } // 0 when no response header arrived
+    bool requestWentOut() const { return m_wentOut; }    // the request (or part of its body) was written
 
     // For a reply that finished without an HTTP status: what kind of failure, and a sentence for a person.
     TransportResult::ErrorKind failureKind() const;
@@ -39,6 +40,7 @@ private:
     int m_connectTimeoutMs;
     int m_totalTimeoutMs;
     qint64 m_firstByteMs = 0;
+    bool m_wentOut = false;
     TimedOut m_timedOut = TimedOut::No;
     QStringList m_tlsErrors;
 };

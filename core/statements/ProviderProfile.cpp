@@ -68,8 +68,11 @@ TemplateValues ProviderProfile::completionValues(const CompletionFacts& facts) c
     values.durationSeconds = facts.completionSeconds;
     if (facts.score) {
         values.scoreRaw = facts.score;
-        values.scoreMin = 0.0;
-        values.scoreMax = facts.maxScore;
+        // xAPI wants max above min: content with nothing to score (maxScore 0) gets the raw score alone.
+        if (facts.maxScore > 0) {
+            values.scoreMin = 0.0;
+            values.scoreMax = facts.maxScore;
+        }
     }
     values.platform = platform;
     values.language = language;

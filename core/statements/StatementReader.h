@@ -10,21 +10,23 @@
 class QIODevice;
 
 // The statements of an input, one at a time, each with the validator's findings: one statement, a JSON array, or
-// one statement per line (NDJSON). NDJSON is read a line at a time, so memory stays flat however long the input;
-// the other two forms are one JSON text and are read whole. NDJSON is told by its first line that holds something:
-// a statement on its own, with another such line after it.
+// one statement per line (NDJSON). The form is told from the first bytes: '[' is an array, read an element at a
+// time; '{' is NDJSON when the first line is a statement with another line after it, else one statement; anything
+// else is refused at once, without reading further. So memory stays flat however long the input: a line, an array
+// element or a single statement longer than MaxStatementBytes is refused with a clear error, never read whole.
 class StatementReader final
 {
 public:
-    // findings false: the statements only, as when reading an input validated before again (an array or a single
-    // statement is still validated whole, the price of its one parse).
+    static constexpr qint64 MaxStatementBytes = 4 * 1024 * 1024;
+
+    // findings false: the statements only, as when reading an input validated before again.
     explicit StatementReader(QIODevice& input, bool findings = true);
     ~StatementReader();
     StatementReader(const StatementReader&) = delete;
     StatementReader& operator=(const StatementReader&) = delete;
 
-    // Moves to the next statement; false at the end, or when the input is not JSON (parseError() then says where:
-    // nothing read before counts).
+    // Moves to the next statement; false at the end, or when the input is not JSON or too large (parseError() then
+    // says where: nothing read before counts).
     bool next();
     // The current statement: its JSON text as given, its index in the input, its findings (empty when valid).
     const QByteArray& json() const { return m_json; }
@@ -34,17 +36,27 @@ public:
     const QString& parseError() const { return m_parseError; }
 
 private:
-    bool nextLine(QByteArray* line, QByteArray* raw = nullptr);
+    enum class Form { Unknown, Lines, Array, Whole };
+
+    bool fill();                     // reads more of the input into m_buffer; false at its end
+    int peekSignificant();           // the next byte that is not whitespace (not consumed), or -1 at the end
+    bool readLine(QByteArray* line); // the next non-empty line, trimmed; false at the end or when too long
+    bool nextArrayElement(QByteArray* element, qint64* offset);
+    bool nextLineStatement();
     void start();
+    void fail(const QString& message);
 
     QIODevice& m_input;
     const bool m_validating;
-    bool m_started = false;
-    bool m_lineByLine = false;
+    Form m_form = Form::Unknown;
+    QByteArray m_buffer; // read from the input, not yet consumed from m_position on
+    qsizetype m_position = 0;
+    qint64 m_consumed = 0; // bytes of the input before m_buffer
+    bool m_atEnd = false;
     int m_lineNumber = 0;
+    bool m_arrayClosed = false;
     QList<std::pair<QByteArray, int>> m_firstLines; // NDJSON: the lines read to tell, with their numbers
-    StatementBatch m_whole;                         // one statement or an array
-    QHash<int, QList<Finding>> m_wholeFindings;
+    StatementBatch m_whole;                         // one statement
     QByteArray m_json;
     int m_index = -1;
     QList<Finding> m_findings;

@@ -1,5 +1,7 @@
 #include "store/StoreLocation.h"
 
+#include <QFileInfo>
+
 #include <QDir>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -97,4 +99,9 @@ QString StoreLocation::problem() const
         }
     }
     return {};
+}
+
+bool StoreLocation::exists() const
+{
+    return m_kind != Kind::Sqlite || QFileInfo::exists(m_sqlitePath);
 }

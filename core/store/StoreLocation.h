@@ -19,6 +19,8 @@ public:
     Kind kind() const { return m_kind; }
     QString sqlitePath() const { return m_sqlitePath; }
     QUrl postgresUrl() const { return m_postgresUrl; }
+    // False only for an SQLite file that is not there (a PostgreSQL database is asked for when it is opened).
+    bool exists() const;
     // For people and logs: never carries a password.
     QString displayName() const;
     // Why this location cannot be used as it is written (empty when it can): a PostgreSQL URL with a password, without
