@@ -47,10 +47,13 @@ void StatementReader::start()
     QByteArray line;
     while (m_firstLines.size() < 2 && nextLine(&line, &head)) {
         m_firstLines.append({line, m_lineNumber});
-        if (m_firstLines.size() == 1 && !isStatement(line))
+        if (m_firstLines.size() == 1 && !isStatement(line) && !(m_badLinesAreFindings && !line.startsWith('[')))
             break;
     }
-    m_lineByLine = m_firstLines.size() == 2;
+    // A broken first line is NDJSON when a statement stands on the second (no JSON text other than an array can
+    // continue that way).
+    m_lineByLine = m_firstLines.size() == 2 && (!m_badLinesAreFindings || isStatement(m_firstLines.at(0).first) ||
+                                                isStatement(m_firstLines.at(1).first));
     if (m_lineByLine)
         return;
     m_firstLines.clear();
@@ -88,7 +91,12 @@ bool StatementReader::next()
             QStringLiteral("line %1 is not a JSON statement: %2.")
                 .arg(number)
                 .arg(view().root().isUndefined() ? view().errorString() : QLatin1StringView("not an object"));
-        return false;
+        if (!m_badLinesAreFindings)
+            return false;
+        ++m_index;
+        m_json.clear();
+        m_findings = {Finding{QStringLiteral("[%1]").arg(m_index), std::exchange(m_parseError, QString()), m_index}};
+        return true;
     }
     ++m_index;
     m_json = line;
