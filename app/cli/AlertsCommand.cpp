@@ -157,21 +157,41 @@ void AlertsCommand::list(QCommandLineParser& parser)
         m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
         return finish(ExitCode::Success);
     }
-    if (alerts.isEmpty())
+    if (alerts.isEmpty()) {
         m_output.info(QStringLiteral("No alerts yet."));
-    for (const AlertRecord& alert : alerts) {
-        m_output.out() << alert.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << "  "
-                       << AlertRecord::stateName(alert.state).leftJustified(12) << alert.integrationName << "  "
-                       << alert.subject << "  → " << alert.recipients.join(QStringLiteral(", "));
-        if (!alert.error.isEmpty())
-            m_output.out() << "\n    " << alert.error;
-        if (alert.state == AlertRecord::State::Failed && alert.nextAttemptAt.isValid())
-            m_output.out() << "\n    Tried again at "
-                           << alert.nextAttemptAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                           << " while its cause lasts.";
-        m_output.out() << '\n';
+        return finish(ExitCode::Success);
     }
-    m_output.out() << Qt::flush;
+    // A table, one alert per line (its columns as wide as their longest value), the error and the next try of a
+    // failed one on the lines below it.
+    QList<QStringList> rows{{QStringLiteral("TIME"), QStringLiteral("STATE"), QStringLiteral("INTEGRATION"),
+                             QStringLiteral("SUBJECT"), QStringLiteral("TO")}};
+    for (const AlertRecord& alert : alerts) {
+        rows << QStringList{alert.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                            AlertRecord::stateName(alert.state), CliOutput::oneLine(alert.integrationName),
+                            CliOutput::oneLine(alert.subject), alert.recipients.join(QStringLiteral(", "))};
+    }
+    QList<qsizetype> widths(rows.first().size(), 0);
+    for (const QStringList& row : std::as_const(rows)) {
+        for (qsizetype column = 0; column < row.size(); ++column)
+            widths[column] = std::max(widths[column], row.at(column).size());
+    }
+    QTextStream& out = m_output.out();
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const QStringList& row = rows.at(i);
+        for (qsizetype column = 0; column < row.size(); ++column)
+            out << (column + 1 < row.size() ? row.at(column).leftJustified(widths[column] + 2) : row.at(column));
+        out << '\n';
+        if (i == 0)
+            continue;
+        const AlertRecord& alert = alerts.at(i - 1);
+        if (!alert.error.isEmpty())
+            out << "    " << CliOutput::oneLine(alert.error) << '\n';
+        if (alert.state == AlertRecord::State::Failed && alert.nextAttemptAt.isValid())
+            out << "    Tried again at "
+                << alert.nextAttemptAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                << " while its cause lasts.\n";
+    }
+    out << Qt::flush;
     finish(ExitCode::Success);
 }
 

@@ -253,14 +253,18 @@ int QueueCommand::status(QCommandLineParser& parser)
     QList<QStringList> rows{{QStringLiteral("NAME"), QStringLiteral("HEALTH"), QStringLiteral("QUEUED"),
                              QStringLiteral("OLDEST"), QStringLiteral("DELIVERED"), QStringLiteral("DUPLICATES"),
                              QStringLiteral("HELD"), QStringLiteral("LAST"), QStringLiteral("NEXT / REASON")}};
+    constexpr qsizetype ReasonWidth = 100; // one line per integration: the reason folded, and cut if long
+    bool elided = false;
     for (const Integration& integration : integrations) {
         const LaneStats lane = stats.value(integration.id);
         QString next;
-        if (integration.health() == Integration::Health::Retrying)
+        if (integration.health() == Integration::Health::Retrying) {
             next = QStringLiteral("probe at ") +
                    integration.nextProbeAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
-        else if (integration.health() == Integration::Health::Held)
-            next = integration.holdReason;
+        } else if (integration.health() == Integration::Health::Held) {
+            next = CliOutput::oneLine(integration.holdReason, ReasonWidth);
+            elided = elided || next != integration.holdReason.simplified();
+        }
         rows << QStringList{integration.name,
                             Integration::healthName(integration.health()),
                             QString::number(lane.queued),
@@ -280,6 +284,8 @@ int QueueCommand::status(QCommandLineParser& parser)
             lanesByHolder[holder] << integration.name;
     }
     QTextStream& out = m_output.out();
+    if (elided)
+        out << "(A reason that ends in … is whole in xapi-courier integration show NAME.)\n";
     out << '\n';
     if (lanesByHolder.isEmpty()) {
         int waiting = 0;
@@ -340,7 +346,7 @@ int QueueCommand::list(QCommandLineParser& parser)
                             Delivery::stateName(delivery.state),
                             QString::number(delivery.attempts),
                             delivery.lastStatus ? QString::number(*delivery.lastStatus) : QStringLiteral("-"),
-                            delivery.lastError.left(80)};
+                            CliOutput::oneLine(delivery.lastError, 80)};
     }
     printTable(m_output.out(), rows);
     return ExitCode::Success;
