@@ -3,6 +3,7 @@
 #include "alerts/AlertLog.h"
 #include "alerts/Notifier.h"
 #include "alerts/SmtpSettings.h"
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "completions/CompletionReceiver.h"
@@ -28,6 +29,7 @@ bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, co
 {
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     QStringList parserArguments = arguments;
     parserArguments[0] = QStringLiteral("xapi-courier %1 %2").arg(command, arguments.first());
     if (!parser.parse(parserArguments)) {
@@ -39,6 +41,10 @@ bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, co
     if (parser.isSet(QStringLiteral("help"))) {
         m_output.help(parser, parserArguments.constFirst());
         finish(ExitCode::Success);
+        return false;
+    }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0)) { // every action takes options only
+        finish(ExitCode::Usage);
         return false;
     }
     if (!m_cli.openStore(parser.value(QStringLiteral("db")))) {
@@ -71,10 +77,14 @@ void AlertsCommand::runAlerts(const QStringList& arguments, Cli::Finished finish
         if (parse(parser, QStringLiteral("alerts"), arguments))
             test(parser);
     } else {
-        m_output.out() << "Usage: xapi-courier alerts list [--json] [--integration NAME]\n"
+        const bool help = action == QLatin1String("--help") || action == QLatin1String("-h");
+        if (!help)
+            m_output.error(action.isEmpty() ? QStringLiteral("name an action: list or test.")
+                                            : QStringLiteral("unknown action “%1”: list or test.").arg(action));
+        m_output.out() << "Usage: xapi-courier alerts list [--json] [--integration NAME] [--limit N]\n"
                           "       xapi-courier alerts test --to ADDRESS\n"
                        << Qt::flush;
-        finish(action == QLatin1String("--help") ? ExitCode::Success : ExitCode::Usage);
+        finish(help ? ExitCode::Success : ExitCode::Usage);
     }
 }
 
@@ -109,10 +119,23 @@ void AlertsCommand::runSettings(const QStringList& arguments, Cli::Finished fini
         return;
     }
     if (arguments.value(0) != QLatin1String("smtp")) {
-        m_output.out() << "Usage: xapi-courier settings smtp --host H --port P --security none|starttls|tls "
-                          "[--user U --password-stdin] --from ADDRESS\n"
+        const QString action = arguments.value(0);
+        const bool help = action == QLatin1String("--help") || action == QLatin1String("-h");
+        if (!help)
+            m_output.error(action.isEmpty() ? QStringLiteral("name the settings: smtp or receiver.")
+                                            : QStringLiteral("unknown settings “%1”: smtp or receiver.").arg(action));
+        m_output.out() << "Usage: xapi-courier settings smtp [--host H] [--port P] [--security none|starttls|tls] "
+                          "[--user U] [--password-stdin] [--from ADDRESS] [--json]\n"
+                          "       xapi-courier settings receiver --webhook-token-stdin\n"
+                          "\n"
+                          "  smtp      The SMTP server alerts go through (the password is kept in the OS keychain);\n"
+                          "            without options, prints the settings.\n"
+                          "  receiver  The bearer token H5P servers send to POST /completions (kept in the OS\n"
+                          "            keychain).\n"
+                          "\n"
+                          "Run `xapi-courier settings smtp --help` for the options of one.\n"
                        << Qt::flush;
-        return finish(arguments.value(0) == QLatin1String("--help") ? ExitCode::Success : ExitCode::Usage);
+        return finish(help ? ExitCode::Success : ExitCode::Usage);
     }
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Set the SMTP server alerts are sent through. The password is "

@@ -1,5 +1,6 @@
 #include "cli/IntegrationCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "delivery/DeliveryActions.h"
@@ -126,6 +127,7 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
     parser.setApplicationDescription(descriptions.value(action));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     if (action == QLatin1String("add") || action == QLatin1String("edit")) {
         addFieldOptions(parser, action == QLatin1String("edit"));
     } else if (action == QLatin1String("list") || action == QLatin1String("show")) {
@@ -151,6 +153,9 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
         m_output.help(parser, parserArguments.constFirst());
         return finish(ExitCode::Success);
     }
+    const bool named = action != QLatin1String("add") && action != QLatin1String("list");
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, named ? 1 : 0))
+        return finish(ExitCode::Usage);
     for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {
         if (parser.optionNames().contains(name) && parser.isSet(name)) {
             m_output.error(QStringLiteral("--%1 is not accepted: a secret on the command line can be read by other "
