@@ -37,6 +37,26 @@ private Q_SLOTS:
         QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.json")}).exitCode, 2);
         QCOMPARE(cli.run({QStringLiteral("validate")}).exitCode, 2);
     }
+
+    // --json prints findings of input that parses; input that does not parse gets its error on standard error and
+    // no JSON on standard output (a script reading it sees no verdict, not an empty "all valid" array).
+    void jsonOnlyForInputThatParses_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::newRow("not json") << QByteArray("{broken");
+        QTest::newRow("an array cut short") << QByteArray("[{\"id\":1},");
+        QTest::newRow("ndjson with a broken line") << QByteArray("{\"actor\":{}}\n{\"actor\":{}}\n{broken\n");
+        QTest::newRow("empty") << QByteArray();
+    }
+    void jsonOnlyForInputThatParses()
+    {
+        QFETCH(QByteArray, input);
+        const CliResult result =
+            CliRunner().run({QStringLiteral("validate"), QStringLiteral("--json"), QStringLiteral("-")}, input);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.out.isEmpty(), result.out.constData());
+        QVERIFY2(result.err.startsWith("error: -: "), result.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliValidate)
