@@ -35,7 +35,8 @@ int runCli(int argc, char** argv)
     describeApplication();
     // Log lines may carry what a receiver sent: escape sequences in them are printed visible and inert.
     TerminalText::installInertMessageHandler();
-    // Commands print their own results; progress logs only when asked for with QT_LOGGING_RULES.
+    // Commands print their own results; progress logs only with --verbose or QT_LOGGING_RULES (one-off commands keep
+    // warnings quiet too: see ArgumentCheck).
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("courier.*.info=false"));
     Cli cli;

@@ -83,6 +83,60 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
     }
 
+    // alerts list is a table: a header, and each column as wide as its longest value, so a state never runs into the
+    // integration ("suppressedBad LRS"); an error of several lines stays on one line below its alert.
+    void listIsATable()
+    {
+        TestStore fixture;
+        QVERIFY(fixture.isValid());
+        const auto insert = [&fixture](const char* integration, AlertRecord::State state, const char* subject,
+                                       const char* error) {
+            AlertRecord alert;
+            alert.integrationName = QLatin1String(integration);
+            alert.createdAt = QDateTime::currentDateTimeUtc();
+            alert.kind = QStringLiteral("held");
+            alert.recipients = {QStringLiteral("ops@acme.example")};
+            alert.subject = QLatin1String(subject);
+            alert.state = state;
+            alert.error = QString::fromUtf8(error);
+            QString insertError;
+            return AlertLog(fixture.store()).insert(alert, &insertError);
+        };
+        QVERIFY(insert("Bad LRS", AlertRecord::State::Suppressed, "Bad LRS is held", ""));
+        QVERIFY(insert("A much longer LRS name", AlertRecord::State::Failed, "A much longer LRS name is held",
+                       "SMTP server 127.0.0.1:1:\nCouldn't connect\r\n to server"));
+        const CliResult list = CliRunner(fixture.path()).run({QStringLiteral("alerts"), QStringLiteral("list")});
+        QCOMPARE(list.exitCode, 0);
+        const QStringList lines = QString::fromUtf8(list.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(!list.out.contains("suppressedBad"), list.out.constData());
+        QVERIFY2(lines.size() == 4, list.out.constData()); // header, two alerts, one error line
+        QVERIFY2(lines.at(0).startsWith(QLatin1String("TIME")), list.out.constData());
+        const qsizetype state = lines.at(0).indexOf(QLatin1String("STATE"));
+        const qsizetype integration = lines.at(0).indexOf(QLatin1String("INTEGRATION"));
+        const qsizetype subject = lines.at(0).indexOf(QLatin1String("SUBJECT"));
+        QVERIFY(state > 0 && integration > state && subject > integration);
+        QStringList rows;
+        for (const QString& line : lines.mid(1)) {
+            if (!line.startsWith(QLatin1String("    ")))
+                rows << line;
+        }
+        QCOMPARE(rows.size(), 2);
+        for (const QString& row : std::as_const(rows)) {
+            // Each value starts at its column's header, after at least one space.
+            QVERIFY2(row.mid(state).startsWith(QLatin1String("suppressed")) ||
+                         row.mid(state).startsWith(QLatin1String("failed")),
+                     qPrintable(row));
+            QVERIFY2(row.mid(integration).startsWith(QLatin1String("Bad LRS")) ||
+                         row.mid(integration).startsWith(QLatin1String("A much longer LRS name")),
+                     qPrintable(row));
+            QVERIFY2(row.at(integration - 1) == QLatin1Char(' ') && row.at(subject - 1) == QLatin1Char(' '),
+                     qPrintable(row));
+            QVERIFY2(row.mid(subject).contains(QLatin1String(" is held")), qPrintable(row));
+        }
+        QVERIFY2(list.out.contains("\n    SMTP server 127.0.0.1:1: Couldn't connect to server\n"),
+                 list.out.constData());
+    }
+
     void alertsSwitchPerIntegration()
     {
         TestStore fixture;

@@ -123,6 +123,30 @@ private Q_SLOTS:
         QCOMPARE(queued(cli), 4); // statements already queued stay
     }
 
+    // An integration that cannot take a record (its provider identifies actors by e-mail, the user id is not one):
+    // the import says so once, as a warning, not a second time as a log line.
+    void importWarnsOnceAboutAStatementItCouldNotMake()
+    {
+        TestStore fixture;
+        CliRunner cli(fixture.path());
+        QCOMPARE(cli.run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
+                          QStringLiteral("Mail LRS"), QStringLiteral("--provider"), QStringLiteral("adl-mbox"),
+                          QStringLiteral("--statement-url"), QStringLiteral("https://lrs.example.com/x"),
+                          QStringLiteral("--auth"), QStringLiteral("none")})
+                     .exitCode,
+                 0);
+        const CliResult imported = cli.run(
+            args("import", {"-"}),
+            R"({"contentId":"10","userId":"4711","score":8,"maxScore":10,"openedTimestamp":1763800000,"finishedTimestamp":1763800300,"completionTime":300})"
+            "\n");
+        QVERIFY2(imported.exitCode == 0, imported.err.constData());
+        QCOMPARE(imported.err.count("No statement for integration “Mail LRS”"), 1);
+        QVERIFY2(imported.err.contains("warning: No statement for integration “Mail LRS” from the completion of user "
+                                       "“4711”"),
+                 imported.err.constData());
+        QVERIFY2(!imported.err.contains("courier."), imported.err.constData());
+    }
+
     void usageErrorsExitTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -172,6 +172,44 @@ private Q_SLOTS:
         QVERIFY(!stored.contains(m_secret));
     }
 
+    // The delete prompt says what goes with the integration, the undelivered statements above all (as the desktop
+    // app's Delete does); a person answers it on a terminal.
+    void deleteSaysHowManyStatementsAreDiscarded()
+    {
+        QCOMPARE(
+            m_cli->addOpenIntegration(QStringLiteral("Acme"), QStringLiteral("https://lrs.acme.example/x")).exitCode,
+            0);
+        const QByteArray statements =
+            R"({"id":"6b3f1e2a-0000-4000-8000-000000000001","actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.com/course/1"}})"
+            "\n"
+            R"({"id":"6b3f1e2a-0000-4000-8000-000000000002","actor":{"mbox":"mailto:b@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.com/course/1"}})"
+            "\n";
+        const CliResult queued = run(
+            {QStringLiteral("enqueue"), QStringLiteral("--integration"), QStringLiteral("Acme"), QStringLiteral("-")},
+            statements);
+        QVERIFY2(queued.exitCode == 0, qPrintable(queued.all()));
+        const QStringList remove{QStringLiteral("integration"), QStringLiteral("delete"), QStringLiteral("Acme")};
+
+        const CliResult offTerminal = run(remove);
+        QCOMPARE(offTerminal.exitCode, 2);
+        QVERIFY2(offTerminal.err.contains("Its 2 undelivered statements would be discarded."),
+                 offTerminal.err.constData());
+
+        const CliResult declined = m_cli->runOnTerminal(remove, "n");
+        QVERIFY2(declined.exitCode == 1, qPrintable(declined.all()));
+        QVERIFY2(declined.err.contains("Delete integration “Acme”? This removes its settings, 2 undelivered "
+                                       "statements, which will be discarded and its delivery history. It cannot be "
+                                       "undone. [y/N]"),
+                 declined.err.constData());
+        QVERIFY2(declined.err.contains("Nothing was deleted."), declined.err.constData());
+        QVERIFY(!show(QStringLiteral("Acme")).isEmpty());
+
+        const CliResult confirmed = m_cli->runOnTerminal(remove, "y");
+        QVERIFY2(confirmed.exitCode == 0, qPrintable(confirmed.all()));
+        QVERIFY2(confirmed.err.contains("and discarded its 2 undelivered statements."), confirmed.err.constData());
+        QVERIFY(show(QStringLiteral("Acme")).isEmpty());
+    }
+
     void refusedInputNamesTheFieldAndExitsOne()
     {
         QCOMPARE(run(addArguments(QStringLiteral("Acme LRS"), QStringLiteral("acme")), m_secret).exitCode, 0);

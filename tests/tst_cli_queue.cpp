@@ -1,6 +1,8 @@
 #include "CliRunner.h"
 #include "TestStore.h"
 
+#include "integrations/IntegrationRepository.h"
+
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -83,6 +85,58 @@ private Q_SLOTS:
                                          QStringLiteral("--to"), QStringLiteral("2026-11-02T00:00:00Z")});
         QCOMPARE(empty.exitCode, 0);
         QVERIFY2(empty.err.contains("Queued 0 statements again"), empty.err.constData());
+    }
+
+    // A hold reason of several lines (a receiver's answer) is folded into its row: one line per integration, cut
+    // with … when long, whole in integration show.
+    void statusShowsOneLinePerIntegration()
+    {
+        TestStore fixture;
+        CliRunner cli(fixture.path());
+        for (const char* name : {"Held LRS", "Open LRS"})
+            QCOMPARE(cli.addOpenIntegration(QLatin1String(name), QStringLiteral("https://lrs.example.com/x")).exitCode,
+                     0);
+        const QString reason =
+            QStringLiteral("HTTP 400 Bad Request: {\r\n  \"error\": \"actor.mbox is\n\nnot a mailto IRI\"\n}");
+        const QString longReason = QStringLiteral("HTTP 400 Bad Request:\n") + QString(150, QLatin1Char('x'));
+        {
+            IntegrationRepository repository(fixture.store());
+            QString error;
+            const auto held = repository.find(QStringLiteral("Held LRS"), &error);
+            QVERIFY2(held, qPrintable(error));
+            QVERIFY2(repository.setHealth(held->id, {Integration::Health::Held, reason, {}, held->revision}, &error),
+                     qPrintable(error));
+        }
+        const CliResult status = cli.run({QStringLiteral("queue"), QStringLiteral("status")});
+        QCOMPARE(status.exitCode, 0);
+        const QStringList lines = QString::fromUtf8(status.out).split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() >= 3, status.out.constData());
+        QVERIFY2(lines.at(0).startsWith(QLatin1String("NAME")), status.out.constData());
+        QVERIFY2(lines.at(1).startsWith(QLatin1String("Held LRS")), status.out.constData());
+        QVERIFY2(lines.at(1).endsWith(
+                     QLatin1String("HTTP 400 Bad Request: { \"error\": \"actor.mbox is not a mailto IRI\" }")),
+                 status.out.constData());
+        QVERIFY2(lines.at(2).startsWith(QLatin1String("Open LRS")), status.out.constData());
+        QVERIFY(!status.out.contains("integration show NAME"));
+
+        {
+            IntegrationRepository repository(fixture.store());
+            QString error;
+            const auto held = repository.find(QStringLiteral("Held LRS"), &error);
+            QVERIFY(
+                repository.setHealth(held->id, {Integration::Health::Held, longReason, {}, held->revision}, &error));
+        }
+        const CliResult cut = cli.run({QStringLiteral("queue"), QStringLiteral("status")});
+        const QStringList cutLines = QString::fromUtf8(cut.out).split(QLatin1Char('\n'));
+        QVERIFY2(cutLines.at(1).endsWith(QStringLiteral("HTTP 400 Bad Request: ") + QString(77, QLatin1Char('x')) +
+                                         QStringLiteral("…")),
+                 cut.out.constData());
+        QVERIFY2(cutLines.at(2).startsWith(QLatin1String("Open LRS")), cut.out.constData());
+        QVERIFY2(cut.out.contains("(A reason that ends in … is whole in xapi-courier integration show NAME.)"),
+                 cut.out.constData());
+        const CliResult shown =
+            cli.run({QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("Held LRS")});
+        QVERIFY2(shown.out.contains(QString(150, QLatin1Char('x')).toUtf8()), shown.out.constData());
     }
 };
 

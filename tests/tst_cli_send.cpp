@@ -299,6 +299,48 @@ private Q_SLOTS:
         QCOMPARE(m_receiver->statementRequests.size(), 2); // no statement went out without a token
     }
 
+    // A one-off command says what happened itself: the courier.* log lines stay out of its output unless --verbose
+    // asks for them (the worker keeps its own lines).
+    void logLinesOnlyWithVerbose()
+    {
+        QCOMPARE(run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--name"),
+                      QStringLiteral("OAuth"), QStringLiteral("--provider"), QStringLiteral("oauth"),
+                      QStringLiteral("--statement-url"), m_receiver->statementsUrl().toString(),
+                      QStringLiteral("--auth-url"), m_receiver->tokenUrl().toString(), QStringLiteral("--client-id"),
+                      QStringLiteral("courier"), QStringLiteral("--client-secret-stdin")},
+                     "log-Secret-77")
+                     .exitCode,
+                 0);
+        const auto refusedToken = [this] {
+            m_receiver->setTokenReplies({{401, R"({"error":"invalid_client"})", {}, 0}});
+        };
+        refusedToken();
+        const Run sent = run(sendArguments(QStringLiteral("OAuth")));
+        QCOMPARE(sent.exitCode, 1);
+        QVERIFY2(sent.err.contains(QLatin1String("Invalid Credentials")), qPrintable(sent.err));
+        QVERIFY2(!sent.err.contains(QLatin1String("courier.")), qPrintable(sent.err));
+        refusedToken();
+        const Run tested = run({QStringLiteral("integration"), QStringLiteral("test"), QStringLiteral("OAuth")});
+        QCOMPARE(tested.exitCode, 1);
+        QVERIFY2(!tested.err.contains(QLatin1String("courier.")), qPrintable(tested.err));
+
+        // --verbose after the command or before it: the log lines on standard error.
+        refusedToken();
+        QStringList verbose = sendArguments(QStringLiteral("OAuth"));
+        verbose << QStringLiteral("--verbose");
+        const Run logged = run(verbose);
+        QCOMPARE(logged.exitCode, 1);
+        QVERIFY2(logged.err.contains(QLatin1String("courier.delivery: Token request for")), qPrintable(logged.err));
+        refusedToken();
+        const Run loggedTest = run({QStringLiteral("--verbose"), QStringLiteral("integration"), QStringLiteral("test"),
+                                    QStringLiteral("OAuth")});
+        QCOMPARE(loggedTest.exitCode, 1);
+        QVERIFY2(loggedTest.err.contains(QLatin1String("courier.delivery: Token request for")),
+                 qPrintable(loggedTest.err));
+        QVERIFY(!QString(logged.out + logged.err + loggedTest.out + loggedTest.err)
+                     .contains(QLatin1String("log-Secret-77")));
+    }
+
     void testConnectionFromTheCommandLine()
     {
         m_receiver->setTokenReplies({LocalReceiver::token("abc"), {400, R"({"error":"invalid_client"})", {}, 0}});

@@ -130,6 +130,26 @@ private Q_SLOTS:
         qInfo("the largest of these runs peaked at %lld MB", peak >> 20);
         QVERIFY2(peak < limit, qPrintable(QStringLiteral("%1 MB").arg(peak >> 20)));
     }
+
+    // --json prints findings of input that parses; input that does not parse gets its error on standard error and
+    // no JSON on standard output (a script reading it sees no verdict, not an empty "all valid" array).
+    void jsonOnlyForInputThatParses_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::newRow("not json") << QByteArray("{broken");
+        QTest::newRow("an array cut short") << QByteArray("[{\"id\":1},");
+        QTest::newRow("ndjson with a broken line") << QByteArray("{\"actor\":{}}\n{\"actor\":{}}\n{broken\n");
+        QTest::newRow("empty") << QByteArray();
+    }
+    void jsonOnlyForInputThatParses()
+    {
+        QFETCH(QByteArray, input);
+        const CliResult result =
+            CliRunner().run({QStringLiteral("validate"), QStringLiteral("--json"), QStringLiteral("-")}, input);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.out.isEmpty(), result.out.constData());
+        QVERIFY2(result.err.startsWith("error: -: "), result.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliValidate)

@@ -103,14 +103,37 @@ private Q_SLOTS:
         QCOMPARE(queued(), (QStringList{uuid(1), uuid(3)}));
     }
 
-    void aLineThatIsNotJsonStopsEverything()
+    // A line that is not JSON stops the input, unless skipInvalid: then it is skipped as an invalid statement, with a
+    // finding naming its line (a broken first line too, when a statement stands on the second).
+    void aLineThatIsNotJsonStopsEverythingUnlessSkipped()
     {
         const QByteArray input = line(uuid(1)) + '\n' + line(uuid(2)) + "\n\n{\"actor\": \n" + line(uuid(4)) + '\n';
-        const QueueImport::Report report = import(input, true);
+        QueueImport::Report report = import(input);
         QVERIFY2(report.parseError.startsWith(QLatin1String("line 4 is not a JSON statement")),
                  qPrintable(report.parseError));
         QCOMPARE(report.queued, 0);
         QCOMPARE(queued(), QStringList());
+
+        report = import(input, true);
+        QVERIFY2(report.parseError.isEmpty() && report.error.isEmpty(), qPrintable(report.parseError + report.error));
+        QCOMPARE(report.read, 4);
+        QCOMPARE(report.invalid, QList<int>{2});
+        QCOMPARE(report.findings.size(), 1);
+        QCOMPARE(report.findings.first().statement, 2);
+        QVERIFY2(report.findings.first().toText().startsWith(QLatin1String("[2]: line 4 is not a JSON statement")),
+                 qPrintable(report.findings.first().toText()));
+        QCOMPARE(report.queued, 3);
+        QCOMPARE(queued(), (QStringList{uuid(1), uuid(2), uuid(4)}));
+
+        report = import("not json\n" + line(uuid(5)) + '\n', true);
+        QCOMPARE(report.invalid, QList<int>{0});
+        QCOMPARE(report.queued, 1);
+        // Only an array may continue its first line with a statement: that stays one JSON text.
+        report = import("[\n" + line(uuid(6)) + "\n]\n", true);
+        QVERIFY2(report.parseError.isEmpty(), qPrintable(report.parseError));
+        QCOMPARE(report.invalid, QList<int>{});
+        QCOMPARE(report.queued, 1);
+        QCOMPARE(queued(), (QStringList{uuid(1), uuid(2), uuid(4), uuid(5), uuid(6)}));
     }
 
     void anArrayOrOneStatementIsReadWhole()

@@ -3,6 +3,7 @@
 #include "alerts/AlertLog.h"
 #include "alerts/Notifier.h"
 #include "alerts/SmtpSettings.h"
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "completions/CompletionReceiver.h"
@@ -28,6 +29,7 @@ bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, co
 {
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     QStringList parserArguments = arguments;
     parserArguments[0] = QStringLiteral("xapi-courier %1 %2").arg(command, arguments.first());
     if (!parser.parse(parserArguments)) {
@@ -39,6 +41,10 @@ bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, co
     if (parser.isSet(QStringLiteral("help"))) {
         m_output.help(parser, parserArguments.constFirst());
         finish(ExitCode::Success);
+        return false;
+    }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0)) { // every action takes options only
+        finish(ExitCode::Usage);
         return false;
     }
     const bool reads = command == QLatin1String("alerts"); // alerts list and alerts test only read the store
@@ -72,10 +78,14 @@ void AlertsCommand::runAlerts(const QStringList& arguments, Cli::Finished finish
         if (parse(parser, QStringLiteral("alerts"), arguments))
             test(parser);
     } else {
-        m_output.out() << "Usage: xapi-courier alerts list [--json] [--integration NAME]\n"
+        const bool help = action == QLatin1String("--help") || action == QLatin1String("-h");
+        if (!help)
+            m_output.error(action.isEmpty() ? QStringLiteral("name an action: list or test.")
+                                            : QStringLiteral("unknown action “%1”: list or test.").arg(action));
+        m_output.out() << "Usage: xapi-courier alerts list [--json] [--integration NAME] [--limit N]\n"
                           "       xapi-courier alerts test --to ADDRESS\n"
                        << Qt::flush;
-        finish(action == QLatin1String("--help") ? ExitCode::Success : ExitCode::Usage);
+        finish(help ? ExitCode::Success : ExitCode::Usage);
     }
 }
 
@@ -110,10 +120,23 @@ void AlertsCommand::runSettings(const QStringList& arguments, Cli::Finished fini
         return;
     }
     if (arguments.value(0) != QLatin1String("smtp")) {
-        m_output.out() << "Usage: xapi-courier settings smtp --host H --port P --security none|starttls|tls "
-                          "[--user U --password-stdin] --from ADDRESS\n"
+        const QString action = arguments.value(0);
+        const bool help = action == QLatin1String("--help") || action == QLatin1String("-h");
+        if (!help)
+            m_output.error(action.isEmpty() ? QStringLiteral("name the settings: smtp or receiver.")
+                                            : QStringLiteral("unknown settings “%1”: smtp or receiver.").arg(action));
+        m_output.out() << "Usage: xapi-courier settings smtp [--host H] [--port P] [--security none|starttls|tls] "
+                          "[--user U] [--password-stdin] [--from ADDRESS] [--json]\n"
+                          "       xapi-courier settings receiver --webhook-token-stdin\n"
+                          "\n"
+                          "  smtp      The SMTP server alerts go through (the password is kept in the OS keychain);\n"
+                          "            without options, prints the settings.\n"
+                          "  receiver  The bearer token H5P servers send to POST /completions (kept in the OS\n"
+                          "            keychain).\n"
+                          "\n"
+                          "Run `xapi-courier settings smtp --help` for the options of one.\n"
                        << Qt::flush;
-        return finish(arguments.value(0) == QLatin1String("--help") ? ExitCode::Success : ExitCode::Usage);
+        return finish(help ? ExitCode::Success : ExitCode::Usage);
     }
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Set the SMTP server alerts are sent through. The password is "
@@ -158,21 +181,41 @@ void AlertsCommand::list(QCommandLineParser& parser)
         m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
         return finish(ExitCode::Success);
     }
-    if (alerts.isEmpty())
+    if (alerts.isEmpty()) {
         m_output.info(QStringLiteral("No alerts yet."));
-    for (const AlertRecord& alert : alerts) {
-        m_output.out() << alert.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << "  "
-                       << AlertRecord::stateName(alert.state).leftJustified(12) << alert.integrationName << "  "
-                       << alert.subject << "  → " << alert.recipients.join(QStringLiteral(", "));
-        if (!alert.error.isEmpty())
-            m_output.out() << "\n    " << alert.error;
-        if (alert.state == AlertRecord::State::Failed && alert.nextAttemptAt.isValid())
-            m_output.out() << "\n    Tried again at "
-                           << alert.nextAttemptAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                           << " while its cause lasts.";
-        m_output.out() << '\n';
+        return finish(ExitCode::Success);
     }
-    m_output.out() << Qt::flush;
+    // A table, one alert per line (its columns as wide as their longest value), the error and the next try of a
+    // failed one on the lines below it.
+    QList<QStringList> rows{{QStringLiteral("TIME"), QStringLiteral("STATE"), QStringLiteral("INTEGRATION"),
+                             QStringLiteral("SUBJECT"), QStringLiteral("TO")}};
+    for (const AlertRecord& alert : alerts) {
+        rows << QStringList{alert.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                            AlertRecord::stateName(alert.state), CliOutput::oneLine(alert.integrationName),
+                            CliOutput::oneLine(alert.subject), alert.recipients.join(QStringLiteral(", "))};
+    }
+    QList<qsizetype> widths(rows.first().size(), 0);
+    for (const QStringList& row : std::as_const(rows)) {
+        for (qsizetype column = 0; column < row.size(); ++column)
+            widths[column] = std::max(widths[column], row.at(column).size());
+    }
+    QTextStream& out = m_output.out();
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const QStringList& row = rows.at(i);
+        for (qsizetype column = 0; column < row.size(); ++column)
+            out << (column + 1 < row.size() ? row.at(column).leftJustified(widths[column] + 2) : row.at(column));
+        out << '\n';
+        if (i == 0)
+            continue;
+        const AlertRecord& alert = alerts.at(i - 1);
+        if (!alert.error.isEmpty())
+            out << "    " << CliOutput::oneLine(alert.error) << '\n';
+        if (alert.state == AlertRecord::State::Failed && alert.nextAttemptAt.isValid())
+            out << "    Tried again at "
+                << alert.nextAttemptAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                << " while its cause lasts.\n";
+    }
+    out << Qt::flush;
     finish(ExitCode::Success);
 }
 

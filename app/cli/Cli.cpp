@@ -1,6 +1,7 @@
 #include "cli/Cli.h"
 
 #include "cli/AlertsCommand.h"
+#include "cli/ArgumentCheck.h"
 #include "cli/CompletionsCommand.h"
 #include "cli/DbCommand.h"
 #include "cli/EnqueueCommand.h"
@@ -29,6 +30,7 @@ QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     parser.addOption(Cli::databaseOption());
+    parser.addOption(ArgumentCheck::verboseOption());
     parser.addOption({{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")});
     parser.addOption({{QStringLiteral("v"), QStringLiteral("version")}, QStringLiteral("Print the version.")});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The command to run."));
@@ -74,7 +76,7 @@ QString Cli::guiDatabaseArgument(const QStringList& arguments, QString* error)
 QString Cli::helpText() const
 {
     return QStringLiteral(
-        "Usage: xapi-courier [--db PATH|URL] [COMMAND ...]\n"
+        "Usage: xapi-courier [--db PATH|URL] [--verbose] [COMMAND ...]\n"
         "\n"
         "xAPI Courier delivers xAPI statements to the integrations you configure. Without a command it starts the\n"
         "desktop application; with one it works headless on the same store.\n"
@@ -111,8 +113,11 @@ QString Cli::helpText() const
         "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
         "                  ~/.local/share/xapi-courier/courier.sqlite) or postgresql://USER@HOST:PORT/DATABASE\n"
         "                  (the password comes from the keychain, ~/.pgpass or PGPASSFILE, never from the URL).\n"
-        "  -h, --help      Show this help.\n"
+        "  --verbose       Also print the log lines (token fetches, probes, warnings) on standard error.\n"
+        "  -h, --help      Show this help (`xapi-courier COMMAND [ACTION] --help`: that command's).\n"
         "  -v, --version   Print the version.\n"
+        "\n"
+        "An option's value that starts with -- is written --name=--value; a stray argument is an error.\n"
         "\n"
         "Exit codes: 0 success, 1 refused input or failed operation, 2 usage error.\n"
         "Secrets are never read from the command line: use --client-secret-stdin or the prompt.\n");
@@ -138,6 +143,10 @@ void Cli::run(const QStringList& arguments, Finished finished)
     }
     m_globalDatabase = parser.value(QStringLiteral("db"));
     const QString command = positional.first();
+    if (parser.isSet(QStringLiteral("verbose")))
+        ArgumentCheck::verboseLogs(); // before the command, for every command; after it, see ArgumentCheck::accept
+    else if (command != QLatin1String("worker"))
+        ArgumentCheck::quietLogs(); // a one-off command says what happened itself; --verbose shows the logs
     if (command == QLatin1String("integration")) {
         auto* integration = new IntegrationCommand(*this, this);
         return integration->run(positional.mid(1), std::move(finished));

@@ -35,6 +35,14 @@ void CliOutput::issues(const FieldIssues& issues)
     }
 }
 
+QString CliOutput::oneLine(const QString& text, qsizetype width)
+{
+    QString line = text.simplified();
+    if (width >= 0 && line.size() > width)
+        line = line.left(std::max<qsizetype>(width - 1, 0)).trimmed() + QStringLiteral("…");
+    return line;
+}
+
 void CliOutput::help(const QCommandLineParser& parser, const QString& command)
 {
     // Qt names the program as it was started (a path, without the subcommand).

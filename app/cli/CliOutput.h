@@ -27,6 +27,9 @@ public:
     void info(const QString& message);
     // Errors as "error: field: sentence", warnings as "warning: field: sentence".
     void issues(const FieldIssues& issues);
+    // Text for one cell of a table: its lines folded into one (white space runs as one space), and elided with "…"
+    // after width characters (-1: any length).
+    static QString oneLine(const QString& text, qsizetype width = -1);
     // A subcommand's help on stdout, its usage line naming the command as typed ("xapi-courier worker").
     void help(const QCommandLineParser& parser, const QString& command);
 

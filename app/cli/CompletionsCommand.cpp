@@ -1,5 +1,6 @@
 #include "cli/CompletionsCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "completions/CompletionStore.h"
 
@@ -39,6 +40,7 @@ int CompletionsCommand::run(const QStringList& arguments)
     QCommandLineParser parser;
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     if (action == QLatin1String("list")) {
         parser.setApplicationDescription(QStringLiteral("Completion records, the newest finished first."));
         parser.addOption({QStringLiteral("content"), QStringLiteral("Only this content id."), QStringLiteral("ID")});
@@ -74,6 +76,8 @@ int CompletionsCommand::run(const QStringList& arguments)
         m_output.help(parser, parserArguments.constFirst());
         return ExitCode::Success;
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, action == QLatin1String("import") ? 1 : 0))
+        return ExitCode::Usage;
     if (action == QLatin1String("import"))
         return runImport(parser);
     if (action == QLatin1String("delete"))

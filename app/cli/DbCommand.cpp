@@ -1,5 +1,6 @@
 #include "cli/DbCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "store/DatabasePassword.h"
 #include "store/SqlDialect.h"
@@ -79,6 +80,7 @@ int DbCommand::run(const QStringList& arguments)
     }
     QCommandLineParser parser;
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     if (action == QLatin1String("copy")) {
         parser.setApplicationDescription(
@@ -119,6 +121,8 @@ int DbCommand::run(const QStringList& arguments)
         m_output.help(parser, parserArguments.constFirst());
         return ExitCode::Success;
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, ArgumentCheck::AnyNumber))
+        return ExitCode::Usage;
     if (!parser.positionalArguments().isEmpty()) {
         m_output.error(
             QStringLiteral("db %1 takes no arguments, only options (see xapi-courier db %1 --help).").arg(action));

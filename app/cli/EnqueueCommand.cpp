@@ -1,5 +1,6 @@
 #include "cli/EnqueueCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/ValidateCommand.h"
 #include "delivery/DeliveryActions.h"
 #include "delivery/QueueImport.h"
@@ -21,11 +22,13 @@ int EnqueueCommand::run(const QStringList& arguments)
                                                     "without one gets a UUID) and never change between attempts."));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     parser.addOption(
         {QStringLiteral("integration"), QStringLiteral("Queue to this integration."), QStringLiteral("NAME|ID")});
     parser.addOption({QStringLiteral("all"), QStringLiteral("Queue to every enabled integration.")});
     parser.addOption({QStringLiteral("skip-invalid"),
-                      QStringLiteral("Queue the valid statements of a batch and report the invalid ones.")});
+                      QStringLiteral("Queue the valid statements of a batch and report the invalid ones (lines "
+                                     "that are not JSON too).")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statements, or - for standard input."));
     QStringList parserArguments = arguments;
     parserArguments.prepend(QStringLiteral("xapi-courier enqueue"));
@@ -37,6 +40,8 @@ int EnqueueCommand::run(const QStringList& arguments)
         m_output.help(parser, parserArguments.constFirst());
         return ExitCode::Success;
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 1))
+        return ExitCode::Usage;
     if (parser.positionalArguments().size() != 1 ||
         parser.isSet(QStringLiteral("integration")) == parser.isSet(QStringLiteral("all"))) {
         m_output.error(QStringLiteral("give one file (or -) and either --integration NAME or --all."));

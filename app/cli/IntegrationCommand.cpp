@@ -1,7 +1,9 @@
 #include "cli/IntegrationCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
+#include "delivery/DeliveryActions.h"
 #include "delivery/TokenClient.h"
 #include "integrations/IntegrationRules.h"
 #include "integrations/IntegrationService.h"
@@ -125,6 +127,7 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
     parser.setApplicationDescription(descriptions.value(action));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     if (action == QLatin1String("add") || action == QLatin1String("edit")) {
         addFieldOptions(parser, action == QLatin1String("edit"));
     } else if (action == QLatin1String("list") || action == QLatin1String("show")) {
@@ -150,6 +153,9 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
         m_output.help(parser, parserArguments.constFirst());
         return finish(ExitCode::Success);
     }
+    const bool named = action != QLatin1String("add") && action != QLatin1String("list");
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, named ? 1 : 0))
+        return finish(ExitCode::Usage);
     for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {
         if (parser.optionNames().contains(name) && parser.isSet(name)) {
             m_output.error(QStringLiteral("--%1 is not accepted: a secret on the command line can be read by other "
@@ -447,23 +453,44 @@ void IntegrationCommand::remove(QCommandLineParser& parser)
     Integration integration;
     if (!target(parser, &integration))
         return;
+    // What goes with it, as the desktop app's Delete asks: above all the statements still waiting for it.
+    QString error;
+    const int waiting = m_cli.deliveries().queue().undelivered(integration.id, &error);
+    if (waiting < 0) {
+        m_output.error(error);
+        return finish(ExitCode::Refused);
+    }
+    const QString discarded = waiting == 1 ? QStringLiteral("1 undelivered statement")
+                                           : QStringLiteral("%1 undelivered statements").arg(waiting);
     if (!parser.isSet(QStringLiteral("yes"))) {
         if (!Terminal::stdinIsTerminal()) {
-            m_output.error(QStringLiteral("deleting needs confirmation: add --yes when not running on a terminal."));
+            m_output.error(
+                QStringLiteral("deleting needs confirmation: add --yes when not running on a terminal.%1")
+                    .arg(waiting > 0 ? QStringLiteral(" Its %1 would be discarded.").arg(discarded) : QString()));
             return finish(ExitCode::Usage);
         }
-        const QString question =
-            QStringLiteral("Delete integration “%1”? Its settings%2 will be removed for good.")
-                .arg(integration.name,
-                     integration.hasSecret ? QStringLiteral(" and its secret in the OS keychain") : QString());
+        QStringList lost{QStringLiteral("its settings")};
+        if (integration.hasSecret)
+            lost << (integration.auth == Integration::Auth::Basic
+                         ? QStringLiteral("its password in the OS keychain")
+                         : QStringLiteral("its client secret in the OS keychain"));
+        if (waiting > 0)
+            lost << discarded + QStringLiteral(", which will be discarded");
+        lost << QStringLiteral("its delivery history");
+        const QString removes =
+            lost.mid(0, lost.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") + lost.constLast();
+        const QString question = QStringLiteral("Delete integration “%1”? This removes %2. It cannot be undone.")
+                                     .arg(integration.name, removes);
         if (!Terminal::confirm(question)) {
             m_output.info(QStringLiteral("Nothing was deleted."));
             return finish(ExitCode::Refused);
         }
     }
-    m_cli.integrations().remove(integration.id, [this](const IntegrationOutcome& outcome) {
-        report(outcome, QStringLiteral("Deleted integration “%1” (id %2)."), false);
-    });
+    const QString done = waiting > 0 ? QStringLiteral("Deleted integration “%1” (id %2) and discarded its ") +
+                                           discarded + QLatin1Char('.')
+                                     : QStringLiteral("Deleted integration “%1” (id %2).");
+    m_cli.integrations().remove(integration.id,
+                                [this, done](const IntegrationOutcome& outcome) { report(outcome, done, false); });
 }
 
 void IntegrationCommand::setEnabled(QCommandLineParser& parser, bool enabled)

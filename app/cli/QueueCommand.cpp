@@ -1,5 +1,6 @@
 #include "cli/QueueCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "delivery/DeliveryActions.h"
@@ -50,6 +51,87 @@ void printTable(QTextStream& out, const QList<QStringList>& rows)
     out << Qt::flush;
 }
 
+// One action's description, options and positional arguments, for its parser and its --help. Returns how many
+// positional arguments it takes.
+qsizetype describeAction(QCommandLineParser& parser, const QString& action)
+{
+    const auto option = [](const QString& name) -> QCommandLineOption {
+        if (name == QLatin1String("integration"))
+            return {name, QStringLiteral("The integration, by name or id."), QStringLiteral("NAME|ID")};
+        if (name == QLatin1String("state"))
+            return {name,
+                    QStringLiteral("Only these states (comma separated): queued, sending, delivered, duplicate, "
+                                   "held, discarded."),
+                    QStringLiteral("STATE")};
+        if (name == QLatin1String("search"))
+            return {name, QStringLiteral("Statement id or error text contains."), QStringLiteral("TEXT")};
+        if (name == QLatin1String("limit"))
+            return {name, QStringLiteral("At most this many rows (default 100)."), QStringLiteral("N"),
+                    QStringLiteral("100")};
+        if (name == QLatin1String("from"))
+            return {name, QStringLiteral("Start of the time range (ISO 8601, UTC if no offset)."), QStringLiteral("T")};
+        if (name == QLatin1String("to"))
+            return {name, QStringLiteral("End of the time range (ISO 8601, UTC if no offset)."), QStringLiteral("T")};
+        if (name == QLatin1String("yes"))
+            return {name, QStringLiteral("Do it without asking.")};
+        return {name, QStringLiteral("Print JSON.")};
+    };
+    struct Action
+    {
+        const char* description;
+        QStringList options;
+        const char* positional = nullptr; // name, help
+        const char* positionalHelp = nullptr;
+        qsizetype count = 0;
+    };
+    static const QHash<QString, Action> described{
+        {QStringLiteral("status"),
+         {"Per integration: health, queued, delivered, held, the last answer, and who delivers it.",
+          {QStringLiteral("json")}}},
+        {QStringLiteral("list"),
+         {"Deliveries, the newest first.",
+          {QStringLiteral("state"), QStringLiteral("integration"), QStringLiteral("search"), QStringLiteral("limit"),
+           QStringLiteral("json")}}},
+        {QStringLiteral("attempts"),
+         {"Every try of one delivery: the request as sent (Authorization hidden) and the response.",
+          {QStringLiteral("json")},
+          "DELIVERY_ID",
+          "The delivery (see xapi-courier queue list).",
+          1}},
+        {QStringLiteral("retry"),
+         {"Skip the wait: the integration's queued statements are due now (a running worker probes at once).",
+          {QStringLiteral("integration")}}},
+        {QStringLiteral("discard"),
+         {"Drop queued or held deliveries: they are not sent.",
+          {QStringLiteral("yes")},
+          "DELIVERY_ID...",
+          "The deliveries (see xapi-courier queue list).",
+          ArgumentCheck::AnyNumber}},
+        {QStringLiteral("resend"),
+         {"Send delivered (or discarded) statements again, with the same ids.",
+          {QStringLiteral("yes")},
+          "DELIVERY_ID...",
+          "The deliveries (see xapi-courier queue list).",
+          ArgumentCheck::AnyNumber}},
+        {QStringLiteral("replay"),
+         {"Queue every statement of a time range to the integration again, with the same ids.",
+          {QStringLiteral("integration"), QStringLiteral("from"), QStringLiteral("to")}}},
+        {QStringLiteral("export"),
+         {"Failed deliveries as JSON lines, with their attempts.",
+          {QStringLiteral("integration"), QStringLiteral("state")},
+          "FILE",
+          "Where to write them (default -: standard output).",
+          1}},
+    };
+    const Action spec = described.value(action);
+    parser.setApplicationDescription(QString::fromUtf8(spec.description));
+    for (const QString& name : spec.options)
+        parser.addOption(option(name));
+    if (spec.positional)
+        parser.addPositionalArgument(QString::fromUtf8(spec.positional), QString::fromUtf8(spec.positionalHelp));
+    return spec.count;
+}
+
 } // namespace
 
 QueueCommand::QueueCommand(Cli& cli, QObject* parent)
@@ -91,33 +173,22 @@ void QueueCommand::run(const QStringList& arguments, Cli::Finished finished)
         return finished(ExitCode::Usage);
     }
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("xapi-courier queue %1").arg(action));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
-    parser.addOption(
-        {QStringLiteral("integration"), QStringLiteral("The integration, by name or id."), QStringLiteral("NAME|ID")});
-    parser.addOption(
-        {QStringLiteral("state"), QStringLiteral("Only these states (comma separated)."), QStringLiteral("STATE")});
-    parser.addOption(
-        {QStringLiteral("search"), QStringLiteral("Statement id or error text contains."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("limit"), QStringLiteral("At most this many rows (default 100)."),
-                      QStringLiteral("N"), QStringLiteral("100")});
-    parser.addOption(
-        {QStringLiteral("from"), QStringLiteral("Start of the time range (ISO 8601)."), QStringLiteral("T")});
-    parser.addOption({QStringLiteral("to"), QStringLiteral("End of the time range (ISO 8601)."), QStringLiteral("T")});
-    parser.addOption({QStringLiteral("yes"), QStringLiteral("Do it without asking.")});
-    parser.addPositionalArgument(QStringLiteral("args"), QStringLiteral("Delivery ids, or the export file."));
+    parser.addOption(ArgumentCheck::verboseOption());
+    const qsizetype positional = describeAction(parser, action);
     QStringList parserArguments = arguments;
     parserArguments[0] = QStringLiteral("xapi-courier queue ") + action;
     if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier queue --help)"));
+        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier queue %1 --help)").arg(action));
         return finished(ExitCode::Usage);
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_output.out() << helpText() << Qt::flush;
+        m_output.help(parser, parserArguments.constFirst());
         return finished(ExitCode::Success);
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, positional))
+        return finished(ExitCode::Usage);
     const bool reads = QStringList{QStringLiteral("status"), QStringLiteral("list"), QStringLiteral("attempts"),
                                    QStringLiteral("export")}
                            .contains(action);
@@ -256,14 +327,18 @@ int QueueCommand::status(QCommandLineParser& parser)
     QList<QStringList> rows{{QStringLiteral("NAME"), QStringLiteral("HEALTH"), QStringLiteral("QUEUED"),
                              QStringLiteral("OLDEST"), QStringLiteral("DELIVERED"), QStringLiteral("DUPLICATES"),
                              QStringLiteral("HELD"), QStringLiteral("LAST"), QStringLiteral("NEXT / REASON")}};
+    constexpr qsizetype ReasonWidth = 100; // one line per integration: the reason folded, and cut if long
+    bool elided = false;
     for (const Integration& integration : integrations) {
         const LaneStats lane = stats.value(integration.id);
         QString next;
-        if (integration.health() == Integration::Health::Retrying)
+        if (integration.health() == Integration::Health::Retrying) {
             next = QStringLiteral("probe at ") +
                    integration.nextProbeAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
-        else if (integration.health() == Integration::Health::Held)
-            next = integration.holdReason;
+        } else if (integration.health() == Integration::Health::Held) {
+            next = CliOutput::oneLine(integration.holdReason, ReasonWidth);
+            elided = elided || next != integration.holdReason.simplified();
+        }
         rows << QStringList{integration.name,
                             Integration::healthName(integration.health()),
                             QString::number(lane.queued),
@@ -283,6 +358,8 @@ int QueueCommand::status(QCommandLineParser& parser)
             lanesByHolder[holder] << integration.name;
     }
     QTextStream& out = m_output.out();
+    if (elided)
+        out << "(A reason that ends in … is whole in xapi-courier integration show NAME.)\n";
     out << '\n';
     if (lanesByHolder.isEmpty()) {
         int waiting = 0;
@@ -343,7 +420,7 @@ int QueueCommand::list(QCommandLineParser& parser)
                             Delivery::stateName(delivery.state),
                             QString::number(delivery.attempts),
                             delivery.lastStatus ? QString::number(*delivery.lastStatus) : QStringLiteral("-"),
-                            delivery.lastError.left(80)};
+                            CliOutput::oneLine(delivery.lastError, 80)};
     }
     printTable(m_output.out(), rows);
     return ExitCode::Success;
@@ -395,8 +472,8 @@ int QueueCommand::attempts(QCommandLineParser& parser)
 int QueueCommand::retry(QCommandLineParser& parser)
 {
     const qint64 integrationId = integrationOption(parser, true);
-    if (integrationId < 0)
-        return ExitCode::Usage;
+    if (integrationId < 0) // not given: usage; unknown: refused, as everywhere
+        return parser.isSet(QStringLiteral("integration")) ? ExitCode::Refused : ExitCode::Usage;
     QString error;
     const int count = m_cli.deliveries().retryNow(integrationId, &error);
     if (count < 0) {
@@ -449,7 +526,7 @@ int QueueCommand::replay(QCommandLineParser& parser)
 {
     const qint64 integrationId = integrationOption(parser, true);
     if (integrationId < 0)
-        return ExitCode::Usage;
+        return parser.isSet(QStringLiteral("integration")) ? ExitCode::Refused : ExitCode::Usage;
     QDateTime from;
     QDateTime to;
     if (!timeOption(parser, QStringLiteral("from"), &from) || !timeOption(parser, QStringLiteral("to"), &to))

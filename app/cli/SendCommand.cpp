@@ -1,5 +1,6 @@
 #include "cli/SendCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/ValidateCommand.h"
 #include "common/Clock.h"
 #include "delivery/HttpTransport.h"
@@ -24,6 +25,7 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
                                                     "through the queue, and print the receiver's answer."));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     parser.addOption(
         {QStringLiteral("integration"), QStringLiteral("The integration, by name or id."), QStringLiteral("NAME|ID")});
     parser.addOption(
@@ -52,6 +54,8 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.help(parser, parserArguments.constFirst());
         return finished(ExitCode::Success);
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 1))
+        return finished(ExitCode::Usage);
     if (parser.positionalArguments().size() != 1 || !parser.isSet(QStringLiteral("integration"))) {
         m_output.error(QStringLiteral("give --integration NAME and one file (or -)."));
         return finished(ExitCode::Usage);

@@ -1,5 +1,6 @@
 #include "cli/ValidateCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "statements/StatementReader.h"
 
 #include <QCommandLineParser>
@@ -46,6 +47,7 @@ int ValidateCommand::run(const QStringList& arguments)
     parser.setApplicationDescription(QStringLiteral("Check statements against the xAPI 1.0.3 rules. Accepts one "
                                                     "statement, a JSON array, or one statement per line (NDJSON)."));
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the findings as a JSON array.")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statements, or - for standard input."));
     QStringList parserArguments = arguments;
@@ -58,6 +60,8 @@ int ValidateCommand::run(const QStringList& arguments)
         m_output.help(parser, parserArguments.constFirst());
         return ExitCode::Success;
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 1))
+        return ExitCode::Usage;
     if (parser.positionalArguments().size() != 1) {
         m_output.error(QStringLiteral("name one file, or - for standard input."));
         return ExitCode::Usage;

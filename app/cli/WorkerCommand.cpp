@@ -1,5 +1,6 @@
 #include "cli/WorkerCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/SignalWatcher.h"
 #include "common/Clock.h"
 #include "completions/CompletionReceiver.h"
@@ -28,6 +29,7 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
         "over by the others when its lease runs out."));
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
+    parser.addOption(ArgumentCheck::verboseOption());
     parser.addOption({QStringLiteral("receiver"),
                       QStringLiteral("Also receive H5P completion messages on this port (127.0.0.1 unless --listen)."),
                       QStringLiteral("PORT")});
@@ -55,6 +57,8 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.help(parser, parserArguments.constFirst());
         return m_finished(ExitCode::Success);
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
+        return m_finished(ExitCode::Usage);
     int leaseSeconds = LaneLeases::DefaultSeconds;
     if (parser.isSet(QStringLiteral("lease-seconds"))) {
         bool ok = false;

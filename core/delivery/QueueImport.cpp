@@ -77,6 +77,7 @@ QueueImport::Report QueueImport::run(Store& store, QIODevice& input, const QList
         return report;
     {
         StatementReader reader(*source);
+        reader.setBadLinesAreFindings(skipInvalid); // a line that is not JSON is skipped too
         while (reader.next()) {
             ++report.read;
             if (!reader.findings().isEmpty()) {
@@ -96,6 +97,7 @@ QueueImport::Report QueueImport::run(Store& store, QIODevice& input, const QList
     const QSet<int> invalid(report.invalid.cbegin(), report.invalid.cend());
     Batches batches{store, integrationIds, now, report, {}};
     StatementReader reader(*source, false);
+    reader.setBadLinesAreFindings(skipInvalid); // the same indices as the first pass
     while (reader.next()) {
         if (!invalid.contains(reader.index()) && !batches.add(QJsonDocument::fromJson(reader.json()).object()))
             return report;

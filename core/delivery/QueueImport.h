@@ -11,10 +11,11 @@ class Store;
 
 // Queues the statements of an input (one statement, a JSON array, or one statement per line: NDJSON) to the given
 // integrations, validated first: nothing is queued when one is invalid, unless skipInvalid (then the valid ones are,
-// and the report names the others). The input is read twice (StatementReader: NDJSON a line at a time, so memory
-// stays flat however long it is), first to validate, then to queue; standard input is kept in a temporary file for
-// that. Statements go in transactions of a thousand, so a delivery engine on the same store records its outcomes in
-// between and starts on the first ones while the rest are queued.
+// and the report names the others, lines of NDJSON that are not JSON among them). The input is read twice
+// (StatementReader: NDJSON a line at a time, so memory stays flat however long it is), first to validate, then to
+// queue; standard input is kept in a temporary file for that. Statements go in transactions of a thousand, so a
+// delivery engine on the same store records its outcomes in between and starts on the first ones while the rest are
+// queued.
 class QueueImport final
 {
 public:

@@ -169,6 +169,19 @@ void StatementReader::start()
         m_form = Form::Whole;
         return;
     }
+    // With bad lines as findings, a broken first line followed by a statement is NDJSON.
+    if (m_badLinesAreFindings) {
+        m_firstLines.append({line, m_lineNumber});
+        QByteArray second;
+        if (readLine(&second) && isStatement(second)) {
+            m_firstLines.append({second, m_lineNumber});
+            m_form = Form::Lines;
+            return;
+        }
+        m_firstLines.clear();
+        if (!m_parseError.isEmpty())
+            return;
+    }
     // One statement over several lines (or not JSON): read whole, up to the limit.
     m_position = qsizetype(startOffset - m_consumed);
     m_lineNumber = startLine;
@@ -279,10 +292,18 @@ bool StatementReader::nextLineStatement()
         number = m_lineNumber;
     }
     if (!isStatement(line)) {
-        fail(QStringLiteral("line %1 is not a JSON statement: %2.")
-                 .arg(number)
-                 .arg(view().root().isUndefined() ? view().errorString() : QLatin1StringView("not an object")));
-        return false;
+        const QString problem =
+            QStringLiteral("line %1 is not a JSON statement: %2.")
+                .arg(number)
+                .arg(view().root().isUndefined() ? view().errorString() : QLatin1StringView("not an object"));
+        if (!m_badLinesAreFindings) {
+            fail(problem);
+            return false;
+        }
+        ++m_index;
+        m_json.clear();
+        m_findings = {Finding{QStringLiteral("[%1]").arg(m_index), problem, m_index}};
+        return true;
     }
     ++m_index;
     m_json = line;

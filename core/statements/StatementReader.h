@@ -25,6 +25,11 @@ public:
     StatementReader(const StatementReader&) = delete;
     StatementReader& operator=(const StatementReader&) = delete;
 
+    // NDJSON: a line that is not a statement counts as a statement with one finding saying so (its json() empty),
+    // instead of stopping the input as not JSON; a first line that is broken is then told by a statement on the
+    // second. For queuing the valid statements of an input and skipping the rest.
+    void setBadLinesAreFindings(bool badLinesAreFindings) { m_badLinesAreFindings = badLinesAreFindings; }
+
     // Moves to the next statement; false at the end, or when the input is not JSON or too large (parseError() then
     // says where: nothing read before counts).
     bool next();
@@ -48,6 +53,7 @@ private:
 
     QIODevice& m_input;
     const bool m_validating;
+    bool m_badLinesAreFindings = false;
     Form m_form = Form::Unknown;
     QByteArray m_buffer; // read from the input, not yet consumed from m_position on
     qsizetype m_position = 0;

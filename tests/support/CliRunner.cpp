@@ -3,6 +3,11 @@
 #include <QProcess>
 #include <QSignalSpy>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
 CliRunner::CliRunner(QString databasePath)
     : m_databasePath(std::move(databasePath))
     , m_environment(QProcessEnvironment::systemEnvironment())
@@ -57,6 +62,42 @@ CliResult finish(QProcess& process, const QByteArray& stdinData, bool serving)
 CliResult CliRunner::run(const QStringList& arguments, const QByteArray& stdinData) const
 {
     return finish(*start(arguments), stdinData, false);
+}
+
+CliResult CliRunner::runOnTerminal(const QStringList& arguments, const QByteArray& answer) const
+{
+    CliResult result;
+    const int terminal = ::posix_openpt(O_RDWR | O_NOCTTY);
+    if (terminal < 0 || ::grantpt(terminal) != 0 || ::unlockpt(terminal) != 0) {
+        if (terminal >= 0)
+            ::close(terminal);
+        return result;
+    }
+    const QByteArray device = ::ptsname(terminal);
+    QProcess process;
+    process.setProcessEnvironment(m_environment);
+    process.setChildProcessModifier([device] {
+        const int input = ::open(device.constData(), O_RDWR | O_NOCTTY);
+        if (input >= 0) {
+            ::dup2(input, STDIN_FILENO);
+            ::close(input);
+        }
+    });
+    QStringList allArguments;
+    if (!m_databasePath.isEmpty())
+        allArguments << QStringLiteral("--db") << m_databasePath;
+    process.start(QStringLiteral(COURIER_BINARY), allArguments + arguments);
+    if (process.waitForStarted(10000)) {
+        // The line goes into the terminal's input queue; the command reads it when it asks.
+        const QByteArray line = answer + '\n';
+        if (::write(terminal, line.constData(), size_t(line.size())) == line.size())
+            process.waitForFinished(60000);
+        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        result.out = process.readAllStandardOutput();
+        result.err = process.readAllStandardError();
+    }
+    ::close(terminal);
+    return result;
 }
 
 CliResult CliRunner::runServing(const QStringList& arguments, const QByteArray& stdinData) const

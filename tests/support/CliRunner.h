@@ -24,6 +24,9 @@ public:
     CliResult run(const QStringList& arguments, const QByteArray& stdinData = QByteArray()) const;
     // The same, but waiting in an event loop, so that servers living in the test process (LocalReceiver) answer.
     CliResult runServing(const QStringList& arguments, const QByteArray& stdinData = QByteArray()) const;
+    // The same with a pseudo-terminal as standard input, as when a person runs it: a prompt (on standard error) is
+    // asked, and answered with the given line.
+    CliResult runOnTerminal(const QStringList& arguments, const QByteArray& answer) const;
     // Starts the binary with these arguments (after --db) and returns at once.
     std::unique_ptr<QProcess> start(const QStringList& arguments) const;
     // `integration add` of an integration without authentication, its provider the name in lower case.
