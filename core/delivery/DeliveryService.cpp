@@ -3,6 +3,7 @@
 #include "alerts/Notifier.h"
 #include "delivery/CurlTransport.h"
 #include "delivery/DeliveryEngine.h"
+#include "delivery/DuplicateTriage.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
 
@@ -17,13 +18,23 @@ DeliveryService::DeliveryService(Store& store, SecretStore& secrets, Clock& cloc
     , m_queueTransport(std::make_unique<CurlTransport>(*m_tokens, clock))
     , m_engine(std::make_unique<DeliveryEngine>(store, *m_queueTransport, clock, owner))
     , m_notifier(std::make_unique<Notifier>(store, secrets, clock))
+    , m_triage(std::make_unique<DuplicateTriage>(store, *m_tokens, *m_network))
 {
     connect(m_engine.get(), &DeliveryEngine::healthChanged, m_notifier.get(), &Notifier::healthChanged);
+    m_triage->setLanes([this] {
+        const QSet<qint64>& held = m_engine->heldLanes();
+        return QList<qint64>(held.cbegin(), held.cend());
+    });
+    connect(m_engine.get(), &DeliveryEngine::recorded, m_triage.get(), [this](int outcomes) {
+        if (outcomes > 0)
+            m_triage->poke();
+    });
 }
 
 DeliveryService::~DeliveryService()
 {
-    // The engine first: it may still record outcomes through the transport's callbacks.
+    // Triage and the engine first: they may still be called back by the transports.
+    m_triage.reset();
     m_engine.reset();
 }
 
@@ -31,4 +42,5 @@ void DeliveryService::start()
 {
     m_engine->start();
     m_notifier->start();
+    m_triage->start();
 }

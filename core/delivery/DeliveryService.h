@@ -7,6 +7,7 @@
 class Clock;
 class CurlTransport;
 class DeliveryEngine;
+class DuplicateTriage;
 class HttpTransport;
 class Notifier;
 class QNetworkAccessManager;
@@ -31,6 +32,8 @@ public:
     // What the engine delivers the queue through: libcurl's multi interface on the event loop.
     CurlTransport& queueTransport() { return *m_queueTransport; }
     TokenClient& tokens() { return *m_tokens; }
+    // 409 triage of the duplicates of the lanes the engine works.
+    DuplicateTriage& triage() { return *m_triage; }
     void start();
 
 private:
@@ -40,4 +43,5 @@ private:
     std::unique_ptr<CurlTransport> m_queueTransport;
     std::unique_ptr<DeliveryEngine> m_engine;
     std::unique_ptr<Notifier> m_notifier;
+    std::unique_ptr<DuplicateTriage> m_triage;
 };

@@ -5,6 +5,7 @@
 #include "delivery/DeliveryActions.h"
 #include "integrations/IntegrationService.h"
 #include "queue/DeliveryTableModel.h"
+#include "queue/DuplicateDetail.h"
 #include "queue/HealthCard.h"
 #include "store/Store.h"
 
@@ -61,6 +62,7 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     m_stateFilter->addItem(tr("Held"), QStringLiteral("held"));
     m_stateFilter->addItem(tr("Queued"), QStringLiteral("queued,sending"));
     m_stateFilter->addItem(tr("Delivered"), QStringLiteral("delivered,duplicate"));
+    m_stateFilter->addItem(tr("Conflicting duplicates (409)"), QStringLiteral("duplicate=conflicting"));
     m_stateFilter->addItem(tr("Discarded"), QStringLiteral("discarded"));
     m_stateFilter->addItem(tr("All"), QString());
     m_search = new QLineEdit;
@@ -227,6 +229,10 @@ void DeliveryQueuePage::applyFilter()
     DeliveryFilter filter;
     filter.integrationId = m_integrationFilter->currentData().toLongLong();
     for (const QString& name : m_stateFilter->currentData().toString().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (name.startsWith(QLatin1String("duplicate="))) { // duplicates of one kind (409 triage)
+            filter.duplicateKind = name.section(QLatin1Char('='), 1);
+            continue;
+        }
         if (const auto state = Delivery::stateFromName(name))
             filter.states << *state;
     }
@@ -277,8 +283,9 @@ void DeliveryQueuePage::showAttempts()
     const QList<AttemptRecord> attempts =
         AttemptLog(m_store).newestForDelivery(delivery->id, ShownAttempts, &total, &error);
     QString html = tr("<h4>Statement %1 — %2, %3 attempt(s)</h4>")
-                       .arg(delivery->statementId.toHtmlEscaped(), Delivery::stateName(delivery->state))
+                       .arg(delivery->statementId.toHtmlEscaped(), DuplicateDetail::stateText(*delivery))
                        .arg(delivery->attempts);
+    html += DuplicateDetail::html(*delivery);
     if (!error.isEmpty())
         html += QStringLiteral("<p style=\"color:#c62828\">%1</p>").arg(error.toHtmlEscaped());
     else if (attempts.isEmpty())
