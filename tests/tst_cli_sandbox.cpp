@@ -171,7 +171,7 @@ private Q_SLOTS:
         QCOMPARE(failed.exitCode, 1);
         QVERIFY2(failed.out.contains(QLatin1String("FAIL  post")), qPrintable(failed.out));
         QVERIFY(failed.out.contains(QLatin1String("retrying")));
-        QVERIFY(failed.err.contains(QLatin1String("They are kept (--keep)")));
+        QVERIFY(failed.err.contains(QLatin1String("They are kept as asked")));
 
         QCOMPARE(run({QStringLiteral("check"), QStringLiteral("--integration"), QStringLiteral("Nobody")}).exitCode, 1);
         QCOMPARE(run({QStringLiteral("check")}).exitCode, 2);

@@ -107,8 +107,8 @@ QString ReceiverCheck::plan() const
     return QStringLiteral("The check sends up to 4 test statements straight to %1 (never through the queue): activity "
                           "%2, platform “%3”. %4")
         .arg(m_integration.statementUrl.toString(), activityId(), activityName(),
-             m_keep ? QStringLiteral("They are kept (--keep): void or delete them on the receiver yourself.")
-                    : QStringLiteral("They are voided afterwards (--keep keeps them)."));
+             m_keep ? QStringLiteral("They are kept as asked: void or delete them on the receiver yourself.")
+                    : QStringLiteral("They are voided afterwards unless you choose to keep them."));
 }
 
 QJsonObject ReceiverCheck::testStatement(const QString& id, bool conflicting) const

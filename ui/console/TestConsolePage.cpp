@@ -3,6 +3,8 @@
 #include "console/JsonHighlighter.h"
 #include "delivery/DeliveryTransport.h"
 #include "integrations/IntegrationService.h"
+#include "receiver/ReceiverCheckDialog.h"
+#include "sandbox/SandboxPanel.h"
 #include "statements/ProviderProfile.h"
 #include "statements/StatementValidator.h"
 
@@ -75,6 +77,7 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     m_history->setObjectName(QStringLiteral("history"));
     historyBox->setMinimumWidth(190);
     historyLayout->addWidget(m_history);
+    m_historyLayout = historyLayout;
     connect(m_history, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && row < m_sends.size()) {
             setStatementText(m_sends.at(row).statement);
@@ -101,6 +104,7 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     top->addWidget(new QLabel(tr("Integration")));
     top->addWidget(m_integration, 1);
     top->addWidget(m_send);
+    m_topLayout = top;
     middleLayout->addLayout(top);
     m_editorTabs = new QTabWidget;
     // The id buttons sit beside the Form/JSON tabs, so the statement and the response both get room on a laptop.
@@ -492,4 +496,40 @@ void TestConsolePage::reloadHistory()
                                     send.status ? QString::number(*send.status) : QStringLiteral("—"),
                                     send.integrationName));
     }
+}
+
+void TestConsolePage::setReceiverTools(SandboxController* sandbox, TokenClient* tokens)
+{
+    m_tokens = tokens;
+    if (tokens) {
+        auto* check = new QPushButton(tr("Check Receiver…"));
+        check->setObjectName(QStringLiteral("checkReceiver"));
+        check->setToolTip(tr("Check how the chosen integration's receiver treats resends, conflicts and bad requests"));
+        connect(check, &QPushButton::clicked, this, &TestConsolePage::checkReceiver);
+        const auto enable = [this, check] { check->setEnabled(m_integration->count() > 0); };
+        connect(m_integration, &QComboBox::currentIndexChanged, check, enable);
+        enable();
+        m_topLayout->addWidget(check);
+    }
+    if (sandbox && !m_sandboxPanel) {
+        m_sandboxPanel = new SandboxPanel(*sandbox);
+        m_historyLayout->addWidget(m_sandboxPanel, 1);
+        connect(m_sandboxPanel, &SandboxPanel::integrationReady, this, [this](qint64 integrationId) {
+            reloadIntegrations();
+            if (integrationId > 0)
+                m_integration->setCurrentIndex(std::max(0, m_integration->findData(integrationId)));
+        });
+    }
+}
+
+void TestConsolePage::checkReceiver()
+{
+    const qint64 id = m_integration->currentData().toLongLong();
+    QString error;
+    const auto integration = m_integrations.repository().byId(id, &error);
+    if (!integration || !m_tokens)
+        return;
+    auto* dialog = new ReceiverCheckDialog(*integration, *m_tokens, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
