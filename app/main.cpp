@@ -1,7 +1,7 @@
 #include "MainWindow.h"
 #include "cli/Cli.h"
-#include "secrets/DatabasePassword.h"
 #include "secrets/KeychainSecretStore.h"
+#include "store/DatabasePassword.h"
 #include "store/Store.h"
 
 #include <QApplication>

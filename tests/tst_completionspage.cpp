@@ -2,10 +2,12 @@
 #include "StoreFixtures.h"
 #include "TestStore.h"
 
+#include "common/Clock.h"
 #include "common/MessageBox.h"
 #include "completions/CompletionTableModel.h"
 #include "completions/CompletionsPage.h"
 #include "integrations/IntegrationService.h"
+#include "runtime/CourierRuntime.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -47,7 +49,8 @@ private Q_SLOTS:
 
         InMemorySecretStore secrets;
         IntegrationService integrations(fixture.store(), secrets);
-        CompletionsPage page(fixture.store(), secrets, integrations);
+        CourierRuntime runtime(fixture.store(), secrets, Clock::system(), QStringLiteral("test"));
+        CompletionsPage page(fixture.store(), integrations, runtime);
         page.resize(1300, 760);
         page.show();
         QAbstractItemModelTester tester(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -116,7 +119,8 @@ private Q_SLOTS:
             1);
         InMemorySecretStore secrets;
         IntegrationService integrations(fixture.store(), secrets);
-        CompletionsPage page(fixture.store(), secrets, integrations);
+        CourierRuntime runtime(fixture.store(), secrets, Clock::system(), QStringLiteral("test"));
+        CompletionsPage page(fixture.store(), integrations, runtime);
         page.resize(940, 660);
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));

@@ -5,9 +5,9 @@
 #include "TestStore.h"
 
 #include "delivery/DeliveryEngine.h"
-#include "delivery/DeliveryService.h"
 #include "delivery/DuplicateTriage.h"
 #include "integrations/IntegrationRepository.h"
+#include "runtime/CourierRuntime.h"
 #include "sandbox/Sandbox.h"
 #include "statements/StatementTemplates.h"
 
@@ -29,7 +29,7 @@ private:
     std::unique_ptr<TestStore> m_fixture;
     TestClock m_clock;
     InMemorySecretStore m_secrets;
-    std::unique_ptr<DeliveryService> m_service;
+    std::unique_ptr<CourierRuntime> m_service;
     qint64 m_integrationId = 0;
 
     static QString newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
@@ -59,7 +59,7 @@ private:
         QString error;
         QVERIFY(IntegrationRepository(m_fixture->store()).insert(integration, &issues, &error));
         m_integrationId = integration.id;
-        m_service = std::make_unique<DeliveryService>(m_fixture->store(), m_secrets, m_clock, QStringLiteral("test"));
+        m_service = std::make_unique<CourierRuntime>(m_fixture->store(), m_secrets, m_clock, QStringLiteral("test"));
         m_service->engine().setTickInterval(50);
         m_service->triage().setPollInterval(100);
         m_service->start();

@@ -65,6 +65,19 @@ private Q_SLOTS:
         QVERIFY2(details->toPlainText().contains(QLatin1String("Delivered by")), qPrintable(details->toPlainText()));
         QVERIFY(details->toPlainText().contains(QLatin1String("worker pid 1 on elsewhere")));
     }
+
+    // Closing waits for the runtime (requests and alert e-mails in flight), then really closes.
+    void closingStopsTheRuntimeThenCloses()
+    {
+        TestStore fixture;
+        QVERIFY2(fixture.isValid(), qPrintable(fixture.error()));
+        InMemorySecretStore secrets;
+        MainWindow window(fixture.store(), secrets);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 10000);
+    }
 };
 
 QTEST_MAIN(TestMainWindow)

@@ -52,7 +52,7 @@ private Q_SLOTS:
         InMemorySecretStore secrets;
         TestClock clock;
         IntegrationService integrations(fixture.store(), secrets);
-        Notifier notifier(fixture.store(), secrets, clock);
+        Notifier notifier(fixture.store(), secrets, clock, QStringLiteral("test"));
         const qint64 acme = StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("Acme"));
         const qint64 beta = StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("Beta"));
 
@@ -98,7 +98,7 @@ private Q_SLOTS:
         InMemorySecretStore secrets;
         TestClock clock;
         IntegrationService integrations(fixture.store(), secrets);
-        Notifier notifier(fixture.store(), secrets, clock);
+        Notifier notifier(fixture.store(), secrets, clock, QStringLiteral("test"));
         const qint64 acme = StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("Acme"));
         addAlert(
             fixture.store(), acme, QStringLiteral("Acme"), AlertRecord::State::Failed,
@@ -127,7 +127,7 @@ private Q_SLOTS:
         TestStore fixture;
         InMemorySecretStore secrets;
         TestClock clock;
-        Notifier notifier(fixture.store(), secrets, clock);
+        Notifier notifier(fixture.store(), secrets, clock, QStringLiteral("test"));
         SmtpSettingsDialog dialog(fixture.store(), secrets, notifier);
         dialog.show();
         const QList<QLineEdit*> edits = dialog.findChildren<QLineEdit*>();

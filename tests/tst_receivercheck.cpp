@@ -231,6 +231,31 @@ private Q_SLOTS:
                  expect("pass", "fail", "fail", "skip", "skip", "warn", "warn", "skip", "skip"));
     }
 
+    // OAuth 2.0: the token comes from a token endpoint (a LocalReceiver's /token), the statements go to the sandbox.
+    void oauthToken()
+    {
+        LocalReceiver tokens;
+        QVERIFY(tokens.start());
+        tokens.setTokenReplies({LocalReceiver::token("check-token")});
+        Integration target = integration(m_sandbox->statementsUrl(), Integration::Auth::OAuth2);
+        target.authUrl = tokens.tokenUrl();
+        target.clientId = QStringLiteral("courier");
+        m_secrets.entries.insert(SecretStore::integrationKey(target.uid), QStringLiteral("client-secret"));
+        QCOMPARE(verdicts(check(target)),
+                 expect("pass", "pass", "pass", "pass", "pass", "pass", "pass", "pass", "pass"));
+        QCOMPARE(tokens.tokenRequests.size(), 1);
+        QCOMPARE(m_sandbox->requests().at(1).header("Authorization"), QByteArray("Bearer check-token"));
+
+        // A token endpoint that refuses the client: nothing is sent to the receiver but the about request.
+        m_tokens = std::make_unique<TokenClient>(m_network, m_secrets, m_clock);
+        tokens.setTokenReplies({{401, R"({"error":"invalid_client"})", {}, 0}});
+        m_sandbox->clearRequests();
+        const QList<ReceiverCheckResult> refused = check(target);
+        QCOMPARE(verdicts(refused), expect("pass", "fail", "skip", "skip", "skip", "skip", "skip", "skip", "skip"));
+        QVERIFY2(refused.at(1).detail.contains(QLatin1String("Invalid Credentials")), qPrintable(refused.at(1).detail));
+        QCOMPARE(m_sandbox->requests().size(), 1);
+    }
+
     // A receiver that says 200 to everything: delivery "works", and the check shows what it hides.
     void lenientReceiver()
     {

@@ -5,10 +5,10 @@
 #include "console/TestConsolePage.h"
 #include "sandbox/SandboxController.h"
 #include "delivery/DeliveryEngine.h"
-#include "delivery/DeliveryService.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
 #include "queue/DeliveryQueuePage.h"
+#include "runtime/CourierRuntime.h"
 
 #include "common/Clock.h"
 #include "common/Icons.h"
@@ -63,13 +63,13 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
             tr("Integrations"));
     connect(m_integrationsPage, &IntegrationsPage::summaryChanged, this, &MainWindow::updateSummary);
     // This window delivers too: it shares the integrations' lanes with the workers and windows on the same store.
-    m_delivery = new DeliveryService(store, secrets, Clock::system(),
-                                     LaneLeases::describeThisProcess(QStringLiteral("desktop app")), this);
-    auto* console = new TestConsolePage(store, *m_integrations, m_delivery->transport());
+    m_runtime = new CourierRuntime(store, secrets, Clock::system(),
+                                   LaneLeases::describeThisProcess(QStringLiteral("desktop app")), this);
+    auto* console = new TestConsolePage(store, *m_integrations, m_runtime->transport());
     addPage(console, Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("console")), tr("Test Console"));
     // The built-in sandbox LRS, shared by the Test Console's toggle and the Integrations page's empty state.
     auto* sandbox = new SandboxController(*m_integrations, this);
-    console->setReceiverTools(sandbox, &m_delivery->tokens());
+    console->setReceiverTools(sandbox, &m_runtime->tokens());
     m_integrationsPage->setSandbox(sandbox);
     auto* queuePage = new DeliveryQueuePage(store, *m_integrations);
     m_queuePage = queuePage;
@@ -80,12 +80,11 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
         m_integrationsPage->selectIntegration(id);
         m_integrationsPage->editSelected();
     });
-    auto* completionsPage = new CompletionsPage(store, secrets, *m_integrations);
+    auto* completionsPage = new CompletionsPage(store, *m_integrations, *m_runtime);
     addPage(completionsPage, Icons::themed(QStringLiteral("emblem-ok"), QStringLiteral("completions")),
             tr("Completions"));
-    connect(completionsPage, &CompletionsPage::completionStored, &m_delivery->engine(), &DeliveryEngine::poke);
-    m_integrationsPage->setTokenClient(&m_delivery->tokens());
-    m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, m_delivery->notifier());
+    m_integrationsPage->setTokenClient(&m_runtime->tokens());
+    m_notificationsPage = new NotificationsPage(store, secrets, *m_integrations, m_runtime->notifier());
     addPage(m_notificationsPage, Icons::themed(QStringLiteral("mail-message"), QStringLiteral("notifications")),
             tr("Notifications"));
 
@@ -133,7 +132,7 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
         std::clamp(settings.value(QStringLiteral("window/page")).toInt(), 0, m_sidebar->count() - 1));
     m_integrationsPage->reload();
     updateStatusBar();
-    m_delivery->start();
+    m_runtime->start();
     followOtherProcesses();
 }
 
@@ -156,9 +155,9 @@ void MainWindow::followOtherProcesses()
         if (!settle->isActive())
             settle->start();
     };
-    connect(&m_delivery->engine(), &DeliveryEngine::recorded, settle, changed);
-    connect(&m_delivery->engine(), &DeliveryEngine::healthChanged, settle, changed);
-    connect(&m_delivery->engine(), &DeliveryEngine::activeChanged, settle, changed);
+    connect(&m_runtime->engine(), &DeliveryEngine::recorded, settle, changed);
+    connect(&m_runtime->engine(), &DeliveryEngine::healthChanged, settle, changed);
+    connect(&m_runtime->engine(), &DeliveryEngine::activeChanged, settle, changed);
     m_notifier = new StoreNotifier(m_store, this);
     connect(m_notifier, &StoreNotifier::changed, settle, changed);
     QString error;
@@ -204,6 +203,17 @@ void MainWindow::updateStatusBar()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // Requests and alert e-mails in flight are answered and recorded first (an e-mail sent but not recorded would
+    // be sent again by the next process).
+    if (!m_runtime->hasStopped()) {
+        event->ignore();
+        statusBar()->showMessage(tr("Closing: waiting for the requests and alert e-mails in flight…"));
+        // Queued: stopped() may come at once, from inside this event, where close() would be ignored.
+        connect(m_runtime, &CourierRuntime::stopped, this, &QWidget::close,
+                Qt::ConnectionType(Qt::QueuedConnection | Qt::UniqueConnection));
+        m_runtime->stop();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -4,7 +4,7 @@
 
 class IntegrationService;
 class DeliveryQueuePage;
-class DeliveryService;
+class CourierRuntime;
 class NotificationsPage;
 class IntegrationsPage;
 class QLabel;
@@ -36,7 +36,7 @@ private:
 
     Store& m_store;
     IntegrationService* m_integrations = nullptr; // child of this
-    DeliveryService* m_delivery = nullptr;        // child of this
+    CourierRuntime* m_runtime = nullptr;          // child of this
     QListWidget* m_sidebar = nullptr;
     QStackedWidget* m_pages = nullptr;
     IntegrationsPage* m_integrationsPage = nullptr;

@@ -161,10 +161,14 @@ void AlertsCommand::list(QCommandLineParser& parser)
         m_output.info(QStringLiteral("No alerts yet."));
     for (const AlertRecord& alert : alerts) {
         m_output.out() << alert.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << "  "
-                       << AlertRecord::stateName(alert.state).leftJustified(10) << alert.integrationName << "  "
+                       << AlertRecord::stateName(alert.state).leftJustified(12) << alert.integrationName << "  "
                        << alert.subject << "  → " << alert.recipients.join(QStringLiteral(", "));
         if (!alert.error.isEmpty())
             m_output.out() << "\n    " << alert.error;
+        if (alert.state == AlertRecord::State::Failed && alert.nextAttemptAt.isValid())
+            m_output.out() << "\n    Tried again at "
+                           << alert.nextAttemptAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                           << " while its cause lasts.";
         m_output.out() << '\n';
     }
     m_output.out() << Qt::flush;
@@ -178,7 +182,7 @@ void AlertsCommand::test(QCommandLineParser& parser)
         m_output.error(QStringLiteral("--to ADDRESS is required."));
         return finish(ExitCode::Usage);
     }
-    m_notifier = new Notifier(m_cli.store(), m_cli.secrets(), Clock::system(), this);
+    m_notifier = new Notifier(m_cli.store(), m_cli.secrets(), Clock::system(), QStringLiteral("alerts test"), this);
     m_notifier->sendTest(to, this, [this, to](const SmtpResult& result) {
         if (!result.serverReply.isEmpty())
             m_output.out() << result.serverReply << '\n' << Qt::flush;

@@ -13,8 +13,8 @@
 #include "cli/WorkerCommand.h"
 #include "delivery/DeliveryActions.h"
 #include "integrations/IntegrationService.h"
-#include "secrets/DatabasePassword.h"
 #include "secrets/KeychainSecretStore.h"
+#include "store/DatabasePassword.h"
 #include "store/Store.h"
 
 #include <QCommandLineParser>

@@ -1,7 +1,7 @@
 #include "cli/DbCommand.h"
 
 #include "cli/Terminal.h"
-#include "secrets/DatabasePassword.h"
+#include "store/DatabasePassword.h"
 #include "store/SqlDialect.h"
 #include "store/Store.h"
 #include "store/StoreCopy.h"

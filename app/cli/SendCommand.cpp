@@ -2,10 +2,10 @@
 
 #include "cli/ValidateCommand.h"
 #include "common/Clock.h"
-#include "delivery/DeliveryService.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
 #include "integrations/IntegrationService.h"
+#include "runtime/CourierRuntime.h"
 #include "statements/StatementValidator.h"
 
 #include <QCommandLineParser>
@@ -108,13 +108,13 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         body = data.trimmed();
     else
         body = '[' + batch.statements.join(',') + ']';
-    m_delivery = new DeliveryService(m_cli.store(), m_cli.secrets(), Clock::system(), QStringLiteral("send"), this);
-    HttpTransport& transport = m_delivery->transport();
+    m_runtime = new CourierRuntime(m_cli.store(), m_cli.secrets(), Clock::system(), QStringLiteral("send"), this);
+    HttpTransport& transport = m_runtime->transport();
     transport.setUsePut(parser.isSet(QStringLiteral("put")));
     transport.setTimeout(timeoutMs);
     transport.setConnectTimeout(connectTimeoutMs);
-    m_delivery->tokens().setTimeout(timeoutMs);
-    m_delivery->tokens().setConnectTimeout(connectTimeoutMs);
+    m_runtime->tokens().setTimeout(timeoutMs);
+    m_runtime->tokens().setConnectTimeout(connectTimeoutMs);
     // --client-auth tries the other placement without saving it (integration edit --client-auth saves it).
     Integration target = *integration;
     if (!clientAuth.isEmpty())

@@ -4,7 +4,7 @@
 
 #include <QObject>
 
-class DeliveryService;
+class CourierRuntime;
 struct TransportResult;
 
 // `xapi-courier send --integration NAME FILE|-`: one request straight to the receiver, not through the queue, and
@@ -22,5 +22,5 @@ private:
 
     Cli& m_cli;
     CliOutput& m_output;
-    DeliveryService* m_delivery = nullptr; // child of this
+    CourierRuntime* m_runtime = nullptr; // child of this: its transport and tokens, not started
 };

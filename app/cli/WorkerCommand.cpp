@@ -4,8 +4,8 @@
 #include "common/Clock.h"
 #include "completions/CompletionReceiver.h"
 #include "delivery/DeliveryEngine.h"
-#include "delivery/DeliveryService.h"
 #include "delivery/LaneLeases.h"
+#include "runtime/CourierRuntime.h"
 #include "store/Store.h"
 
 #include <QCommandLineParser>
@@ -69,13 +69,13 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
 
     auto* signals_ = new SignalWatcher(this);
     connect(signals_, &SignalWatcher::terminationRequested, this,
-            [this](int signalNumber) { stop(QStringLiteral("signal %1").arg(signalNumber)); });
+            [this](int signalNumber) { stop(QStringLiteral("signal %1").arg(signalNumber), false); });
 
-    m_delivery = new DeliveryService(m_cli.store(), m_cli.secrets(), Clock::system(),
-                                     LaneLeases::describeThisProcess(QStringLiteral("worker")), this);
-    DeliveryEngine& engine = m_delivery->engine();
+    m_runtime = new CourierRuntime(m_cli.store(), m_cli.secrets(), Clock::system(),
+                                   LaneLeases::describeThisProcess(QStringLiteral("worker")), this);
+    DeliveryEngine& engine = m_runtime->engine();
     engine.setLeaseSeconds(leaseSeconds);
-    connect(&engine, &DeliveryEngine::stopped, this, [this] {
+    connect(m_runtime, &CourierRuntime::stopped, this, [this] {
         m_output.info(QStringLiteral("Worker stopped; nothing in flight was lost."));
         if (m_finished)
             std::exchange(m_finished, nullptr)(ExitCode::Success);
@@ -92,30 +92,28 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
                 m_output.info(QStringLiteral("Integration health: %1 %2").arg(Integration::healthName(health), reason));
             });
     if (parser.isSet(QStringLiteral("receiver"))) {
-        auto* receiver = new CompletionReceiver(m_cli.store(), m_cli.secrets(), Clock::system(), this);
-        receiver->setTrustedUserHeader(parser.value(QStringLiteral("trusted-user-header")).toLatin1());
         QString error;
-        if (!receiver->listen(QHostAddress(parser.value(QStringLiteral("listen"))),
-                              quint16(parser.value(QStringLiteral("receiver")).toUInt()), &error)) {
+        if (!m_runtime->startReceiver(QHostAddress(parser.value(QStringLiteral("listen"))),
+                                      quint16(parser.value(QStringLiteral("receiver")).toUInt()),
+                                      parser.value(QStringLiteral("trusted-user-header")).toLatin1(), &error)) {
             m_output.error(error);
             return m_finished(ExitCode::Refused);
         }
-        connect(receiver, &CompletionReceiver::stored, &engine, &DeliveryEngine::poke);
         m_output.info(QStringLiteral("Receiving H5P completions on %1:%2.")
                           .arg(parser.value(QStringLiteral("listen")))
-                          .arg(receiver->port()));
+                          .arg(m_runtime->receiver()->port()));
     }
     if (parser.isSet(QStringLiteral("until-idle"))) {
-        connect(&engine, &DeliveryEngine::idle, this, [this] { stop(QStringLiteral("idle")); });
+        connect(&engine, &DeliveryEngine::idle, this, [this] { stop(QStringLiteral("idle"), true); });
     }
-    m_delivery->start();
+    m_runtime->start();
 }
 
-void WorkerCommand::stop(const QString& why)
+void WorkerCommand::stop(const QString& why, bool sendDueAlerts)
 {
     if (m_stopping)
         return;
     m_stopping = true;
-    m_output.info(QStringLiteral("Stopping (%1): waiting for requests in flight…").arg(why));
-    m_delivery->engine().stop();
+    m_output.info(QStringLiteral("Stopping (%1): waiting for requests and alert e-mails in flight…").arg(why));
+    m_runtime->stop(sendDueAlerts);
 }

@@ -22,18 +22,20 @@ EmailMessage compose(const AlertFacts& facts, const QString& from)
     QString headline;
     QString next;
     QString todo;
+    const bool held = facts.kind == QLatin1String("held") ||
+                      (facts.kind == QLatin1String("unhealthy") && integration.health() == Integration::Health::Held);
     if (facts.kind == QLatin1String("recovered")) {
         headline = QStringLiteral("deliveries to %1 work again").arg(integration.name);
         next = QStringLiteral("The queue is sending what waited, in order.");
         todo = QStringLiteral("Nothing: this is for your records.");
-    } else if (integration.health() == Integration::Health::Held) {
+    } else if (held) {
         headline = QStringLiteral("deliveries to %1 are held").arg(integration.name);
-        next = QStringLiteral("Held until the integration is updated: nothing is sent until then, and everything that "
+        next = QStringLiteral("Held until the integration is edited: nothing is sent until then, and everything that "
                               "waited is sent after the next saved edit.");
-        todo = QStringLiteral("Read the receiver's answer below. If the credentials (Client ID, Client Secret or "
-                              "Authentication URL) or the Statement URL are wrong, correct them in xAPI Courier; if "
-                              "the statements themselves were refused, fix the receiver or discard them, then save "
-                              "the integration to resume.");
+        todo = QStringLiteral("Edit the integration in xAPI Courier. Read the receiver's answer below: if the "
+                              "credentials (Client ID, Client Secret or Authentication URL) or the Statement URL are "
+                              "wrong, correct them; if the statements themselves were refused, fix the receiver or "
+                              "discard them. Saving the integration resumes delivery.");
     } else {
         headline = QStringLiteral("deliveries to %1 are failing and being retried").arg(integration.name);
         next = QStringLiteral("One statement is retried every %1 seconds%2; once it is accepted, the whole backlog is "
@@ -42,8 +44,9 @@ EmailMessage compose(const AlertFacts& facts, const QString& from)
                    .arg(integration.nextProbeAt.isValid()
                             ? QStringLiteral(" (next try at %1)").arg(when(integration.nextProbeAt))
                             : QString());
-        todo = QStringLiteral("Check that the receiver at %1 is up and answering; nothing needs to change in xAPI "
-                              "Courier. Use “Retry now” once it is back.")
+        todo = QStringLiteral("Nothing: delivery recovers by itself as soon as the receiver at %1 answers again, and "
+                              "nothing needs to change in xAPI Courier. If the outage lasts, ask the receiver's "
+                              "owners whether it is up.")
                    .arg(integration.statementUrl.host());
     }
     if (facts.kind == QLatin1String("unhealthy"))
@@ -57,7 +60,10 @@ EmailMessage compose(const AlertFacts& facts, const QString& from)
         {QStringLiteral("Integration"), QStringLiteral("%1 (provider %2)").arg(integration.name, integration.provider)},
         {QStringLiteral("Statement URL"), integration.statementUrl.toString()},
         {QStringLiteral("Health"), Integration::healthLabel(integration.health())},
-        {QStringLiteral("Since"), when(integration.healthSince.isValid() ? integration.healthSince : facts.now)},
+        facts.kind == QLatin1String("recovered")
+            ? std::pair{QStringLiteral("Working again since"), when(facts.now)}
+            : std::pair{QStringLiteral("First failure"),
+                        when(integration.failingSince.isValid() ? integration.failingSince : facts.now)},
         {QStringLiteral("Statements waiting"), QString::number(facts.waiting)},
         {QStringLiteral("What happens next"), next},
         {QStringLiteral("What to do"), todo},

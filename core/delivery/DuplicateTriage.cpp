@@ -40,12 +40,14 @@ DuplicateTriage::DuplicateTriage(Store& store, TokenClient& tokens, QNetworkAcce
 
 void DuplicateTriage::start()
 {
+    m_running = true;
     m_poll.start();
     poke();
 }
 
 void DuplicateTriage::stop()
 {
+    m_running = false;
     m_poll.stop();
     m_soon.stop();
 }
@@ -98,7 +100,7 @@ QString DuplicateTriage::kindFor(int status, const QByteArray& sent, const QByte
 
 void DuplicateTriage::next()
 {
-    if (m_busy)
+    if (m_busy || !m_running)
         return;
     QString error;
     QList<qint64> lanes;

@@ -41,6 +41,7 @@ public:
     // Look for untriaged duplicates soon (after outcomes were recorded); also looks every few seconds once started.
     void poke();
     void start();
+    // No new reads (one in flight is recorded when it answers).
     void stop();
     bool isBusy() const { return m_busy; }
 
@@ -65,4 +66,5 @@ private:
     QHash<qint64, int> m_transientFailures; // delivery -> failed tries in this process
     int m_timeoutMs = 15000;
     bool m_busy = false;
+    bool m_running = false;
 };

@@ -24,6 +24,8 @@ QJsonObject Integration::toJson() const
          nextProbeAt.isValid() ? QJsonValue(nextProbeAt.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue()},
         {QStringLiteral("healthSince"),
          healthSince.isValid() ? QJsonValue(healthSince.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue()},
+        {QStringLiteral("failingSince"),
+         failingSince.isValid() ? QJsonValue(failingSince.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue()},
         {QStringLiteral("retryInterval"), retryIntervalSeconds},
         {QStringLiteral("concurrency"), concurrency},
         {QStringLiteral("batchSize"), batchSize},

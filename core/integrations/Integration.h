@@ -35,6 +35,7 @@ struct Integration
     int revision = 1;     // bumped by every saved edit; a held lane resumes when it changes
     int heldRevision = 0; // the revision that was current when the lane was held
     QDateTime healthSince;
+    QDateTime failingSince;        // the first failure of the current episode (held or retrying); invalid while healthy
     int retryIntervalSeconds = 60; // between probes while retrying
     int concurrency = 4;           // requests in flight while healthy
     int batchSize = 1;             // statements per POST

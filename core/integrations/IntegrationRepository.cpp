@@ -14,7 +14,7 @@ namespace {
 const QString selectColumns = QStringLiteral(
     "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
     "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at, held_revision, health_since, "
-    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth FROM integrations");
+    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth, failing_since FROM integrations");
 
 QString uniqueKey(const QString& text)
 {
@@ -49,6 +49,7 @@ Integration fromRecord(const QSqlQuery& query)
     integration.batchSize = query.value(22).toInt();
     integration.alertsEnabled = query.value(23).toBool();
     integration.clientCredentialsInBody = query.value(24).toString() == QLatin1String("body");
+    integration.failingSince = SqlValues::toTime(query.value(25));
     return integration;
 }
 
@@ -267,12 +268,14 @@ bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QSt
 {
     const QString health = Integration::healthName(change.health);
     const QVariant nextProbe = SqlValues::time(change.nextProbeAt);
-    return updateOne(QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
-                                    "health_since END, health = ?, hold_reason = ?, next_probe_at = ?, "
-                                    "held_revision = ? WHERE id = ?"),
-                     {health, QDateTime::currentMSecsSinceEpoch(), health, SqlValues::text(change.reason), nextProbe,
-                      change.heldRevision, id},
-                     error);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return updateOne(
+        QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
+                       "health_since END, failing_since = CASE WHEN ? IN ('held', 'retrying') THEN "
+                       "COALESCE(failing_since, ?) END, health = ?, hold_reason = ?, next_probe_at = ?, held_revision "
+                       "= ? WHERE id "
+                       "= ?"),
+        {health, now, health, now, health, SqlValues::text(change.reason), nextProbe, change.heldRevision, id}, error);
 }
 
 bool IntegrationRepository::remove(qint64 id, QString* error)

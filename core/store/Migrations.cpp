@@ -200,6 +200,24 @@ const QList<Migration>& all()
                             " attempt_id BIGINT NOT NULL,"
                             " PRIMARY KEY (delivery_id, attempt_id))%WITHOUT_ROWID%"),
          }},
+        {11,
+         QStringLiteral("alerts claimed by one process at a time, and the time of an integration's first failure"),
+         // An alert moves pending -> sending -> sent | failed | suppressed | superseded. The process that sends it
+         // claims it (claimed_by) until lease_until, so no other process sends it meanwhile and a dead claimer's alert
+         // is taken up again. integration_revision and failing_since tie an alert to its cause: an edit, or a
+         // recovery, makes it stale (superseded). dedupe_key keeps one "works again" note per failure alert that
+         // went out, whichever processes saw the recovery.
+         {
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN failing_since BIGINT"),
+             QStringLiteral("UPDATE integrations SET failing_since = health_since WHERE health IN ('held', "
+                            "'retrying')"),
+             QStringLiteral("ALTER TABLE alerts ADD COLUMN claimed_by TEXT"),
+             QStringLiteral("ALTER TABLE alerts ADD COLUMN lease_until BIGINT"),
+             QStringLiteral("ALTER TABLE alerts ADD COLUMN integration_revision INTEGER NOT NULL DEFAULT 0"),
+             QStringLiteral("ALTER TABLE alerts ADD COLUMN failing_since BIGINT"),
+             QStringLiteral("ALTER TABLE alerts ADD COLUMN dedupe_key TEXT"),
+             QStringLiteral("CREATE UNIQUE INDEX alerts_dedupe ON alerts (dedupe_key)"),
+         }},
         {14,
          QStringLiteral("409 triage: which kind of duplicate a delivery is"),
          // NULL while a duplicate waits for triage (and on every other state); 'identical', 'conflicting' or

@@ -5,6 +5,8 @@ namespace SqlDialect {
 namespace {
 // pg_advisory_xact_lock key for migrations: "xapi" in ASCII.
 constexpr qint64 MigrationLockKey = 0x78617069;
+// ... and for alert decisions: "alrt".
+constexpr qint64 AlertsLockKey = 0x616c7274;
 } // namespace
 
 QStringList afterConnect(Dialect dialect)
@@ -41,6 +43,13 @@ QString migrationLock(Dialect dialect)
     if (dialect == Dialect::Sqlite)
         return {};
     return QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(MigrationLockKey);
+}
+
+QString alertsLock(Dialect dialect)
+{
+    if (dialect == Dialect::Sqlite)
+        return {};
+    return QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(AlertsLockKey);
 }
 
 QString resetIdSequence(Dialect dialect, const QString& table)

@@ -17,6 +17,9 @@ QStringList afterConnect(Dialect dialect);
 QString beginWrite(Dialect dialect);
 // Starts a read-only transaction that sees one snapshot of the store for all its statements.
 QString beginRead(Dialect dialect);
+// Serialises the alert decisions of all processes (raise, claim) inside a write transaction; empty when beginWrite
+// already does.
+QString alertsLock(Dialect dialect);
 // One column of the names of the tables in the store's schema.
 QString listTables(Dialect dialect);
 // Serialises migrations between processes inside the migration transaction; empty when beginWrite already does.

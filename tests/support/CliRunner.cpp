@@ -1,6 +1,7 @@
 #include "CliRunner.h"
 
 #include <QProcess>
+#include <QSignalSpy>
 
 CliRunner::CliRunner(QString databasePath)
     : m_databasePath(std::move(databasePath))
@@ -17,23 +18,48 @@ CliResult CliRunner::addOpenIntegration(const QString& name, const QString& stat
                 QStringLiteral("--auth"), QStringLiteral("none")});
 }
 
-CliResult CliRunner::run(const QStringList& arguments, const QByteArray& stdinData) const
+std::unique_ptr<QProcess> CliRunner::start(const QStringList& arguments) const
 {
-    QProcess process;
-    process.setProcessEnvironment(m_environment);
+    auto process = std::make_unique<QProcess>();
+    process->setProcessEnvironment(m_environment);
     QStringList allArguments;
     if (!m_databasePath.isEmpty())
         allArguments << QStringLiteral("--db") << m_databasePath;
     allArguments << arguments;
-    process.start(QStringLiteral(COURIER_BINARY), allArguments);
+    process->start(QStringLiteral(COURIER_BINARY), allArguments);
+    return process;
+}
+
+namespace {
+
+CliResult finish(QProcess& process, const QByteArray& stdinData, bool serving)
+{
     CliResult result;
     if (!process.waitForStarted(10000))
         return result;
     process.write(stdinData);
     process.closeWriteChannel();
-    process.waitForFinished(60000);
+    if (serving) {
+        QSignalSpy finished(&process, &QProcess::finished);
+        if (process.state() != QProcess::NotRunning)
+            finished.wait(60000);
+    } else {
+        process.waitForFinished(60000);
+    }
     result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     result.out = process.readAllStandardOutput();
     result.err = process.readAllStandardError();
     return result;
+}
+
+} // namespace
+
+CliResult CliRunner::run(const QStringList& arguments, const QByteArray& stdinData) const
+{
+    return finish(*start(arguments), stdinData, false);
+}
+
+CliResult CliRunner::runServing(const QStringList& arguments, const QByteArray& stdinData) const
+{
+    return finish(*start(arguments), stdinData, true);
 }

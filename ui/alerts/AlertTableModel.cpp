@@ -1,6 +1,7 @@
 #include "alerts/AlertTableModel.h"
 
 #include <QColor>
+#include <QLocale>
 #include <QMetaEnum>
 
 AlertTableModel::AlertTableModel(QObject* parent)
@@ -67,10 +68,17 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
             case AlertRecord::State::Sent:
                 return tr("sent");
             case AlertRecord::State::Failed:
-                return tr("failed: %1").arg(alert.error);
+                if (!alert.nextAttemptAt.isValid())
+                    return tr("failed: %1").arg(alert.error);
+                return tr("failed: %1 — tried again at %2")
+                    .arg(alert.error, QLocale().toString(alert.nextAttemptAt.toLocalTime(), QLocale::ShortFormat));
             case AlertRecord::State::Suppressed:
                 return tr("suppressed (24 h window)");
+            case AlertRecord::State::Superseded:
+                return tr("superseded: %1").arg(alert.error);
             case AlertRecord::State::Pending:
+                return tr("waiting to be sent");
+            case AlertRecord::State::Sending:
                 return tr("sending…");
             }
         }

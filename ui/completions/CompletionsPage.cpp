@@ -1,11 +1,11 @@
 #include "completions/CompletionsPage.h"
 
-#include "common/Clock.h"
 #include "common/MessageBox.h"
 #include "completions/CompletionReceiver.h"
 #include "completions/CompletionTableModel.h"
 #include "delivery/DeliveryQueue.h"
 #include "integrations/IntegrationService.h"
+#include "runtime/CourierRuntime.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -36,11 +36,12 @@ QString csvField(const QString& text)
 }
 } // namespace
 
-CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, IntegrationService& integrations, QWidget* parent)
+CompletionsPage::CompletionsPage(Store& store, IntegrationService& integrations, CourierRuntime& runtime,
+                                 QWidget* parent)
     : QWidget(parent)
     , m_store(store)
-    , m_secrets(secrets)
     , m_integrations(integrations)
+    , m_runtime(runtime)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -57,6 +58,7 @@ CompletionsPage::CompletionsPage(Store& store, SecretStore& secrets, Integration
     receiverBar->addWidget(new QLabel(QStringLiteral("  ")));
     receiverBar->addWidget(m_receiverState);
     connect(m_receiving, &QCheckBox::toggled, this, &CompletionsPage::setReceiverRunning);
+    connect(&m_runtime, &CourierRuntime::completionStored, this, &CompletionsPage::applyFilter);
     layout->addWidget(receiverBar);
 
     auto* filters = new QToolBar;
@@ -295,28 +297,20 @@ bool CompletionsPage::exportCsv(const QString& path, QString* error)
 
 void CompletionsPage::setReceiverRunning(bool running)
 {
-    delete m_receiver;
-    m_receiver = nullptr;
     if (!running) {
+        m_runtime.stopReceiver();
         m_receiverState->setText(tr("The receiver is off."));
         return;
     }
-    m_receiver = new CompletionReceiver(m_store, m_secrets, Clock::system(), this);
     QString error;
-    if (!m_receiver->listen(QHostAddress::LocalHost, quint16(m_port->value()), &error)) {
+    if (!m_runtime.startReceiver(QHostAddress::LocalHost, quint16(m_port->value()), {}, &error)) {
         m_receiverState->setText(error);
         QSignalBlocker blocker(m_receiving);
         m_receiving->setChecked(false);
-        delete m_receiver;
-        m_receiver = nullptr;
         return;
     }
-    connect(m_receiver, &CompletionReceiver::stored, this, [this] {
-        applyFilter();
-        Q_EMIT completionStored();
-    });
     m_receiverState->setText(
         tr("Listening on http://127.0.0.1:%1 — the embedding page gets a session from /session?user=ID "
            "and H5P posts to /setFinished?_csrf=TOKEN.")
-            .arg(m_receiver->port()));
+            .arg(m_runtime.receiver()->port()));
 }

@@ -2,7 +2,7 @@
 
 #include <QWidget>
 
-class CompletionReceiver;
+class CourierRuntime;
 class CompletionTableModel;
 class IntegrationService;
 class QCheckBox;
@@ -24,7 +24,8 @@ class CompletionsPage final : public QWidget
     Q_OBJECT
 
 public:
-    CompletionsPage(Store& store, SecretStore& secrets, IntegrationService& integrations, QWidget* parent = nullptr);
+    // The receiver switch starts and stops the runtime's completion receiver.
+    CompletionsPage(Store& store, IntegrationService& integrations, CourierRuntime& runtime, QWidget* parent = nullptr);
     ~CompletionsPage() override;
 
     CompletionTableModel* model() const { return m_model; }
@@ -33,16 +34,12 @@ public:
     bool exportCsv(const QString& path, QString* error);
     void setReceiverRunning(bool running);
 
-Q_SIGNALS:
-    void completionStored();
-
 private:
     void showSelected();
 
     Store& m_store;
-    SecretStore& m_secrets;
     IntegrationService& m_integrations;
-    CompletionReceiver* m_receiver = nullptr; // child of this, while running
+    CourierRuntime& m_runtime;
     CompletionTableModel* m_model = nullptr;
     QLineEdit* m_content = nullptr;
     QLineEdit* m_user = nullptr;

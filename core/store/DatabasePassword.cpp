@@ -1,4 +1,4 @@
-#include "secrets/DatabasePassword.h"
+#include "store/DatabasePassword.h"
 
 #include "common/Logging.h"
 
