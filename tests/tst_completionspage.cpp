@@ -11,6 +11,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
+#include <QDateEdit>
 #include <QFile>
 #include <QLineEdit>
 #include <QScrollBar>
@@ -21,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QToolBar>
 
 class TestCompletionsPage final : public QObject
 {
@@ -101,6 +103,94 @@ private Q_SLOTS:
         socket.connectToHost(QHostAddress::LocalHost, port);
         QVERIFY(socket.waitForConnected(5000));
         page.findChild<QCheckBox*>()->setChecked(false);
+    }
+
+    // Only applied filters look applied; the export is what is shown, in the order shown, with ISO 8601 times; the
+    // page follows records another process stores; an integration that cannot take a record says why; the
+    // toolbar's actions stay in view with the receiver on.
+    void showsTheStoreAsItIsAndExportsWhatIsShown()
+    {
+        TestStore fixture;
+        StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("acme"));
+        StoreFixtures::addOpenIntegration(fixture.store(), QStringLiteral("adl-mbox")); // e-mail actors only
+        CompletionStore completions(fixture.store());
+        QString error;
+        QByteArray lines;
+        for (int i = 0; i < 3; ++i)
+            lines += QStringLiteral(R"({"contentId":"1","userId":"1234%1","score":%1,"maxScore":10,)"
+                                    R"("openedTimestamp":%2,"finishedTimestamp":%3,"completionTime":60})")
+                         .arg(i)
+                         .arg(1739000000 + i * 100)
+                         .arg(1739000060 + i * 100)
+                         .toUtf8() +
+                     '\n';
+        lines += R"({"contentId":"2","userId":"other","score":1,"maxScore":10,"openedTimestamp":1739000000,)"
+                 R"("finishedTimestamp":1739000060,"completionTime":60})";
+        QCOMPARE(completions.importLines(lines, &error).stored, 4);
+
+        InMemorySecretStore secrets;
+        IntegrationService integrations(fixture.store(), secrets);
+        CourierRuntime runtime(fixture.store(), secrets, Clock::system(), QStringLiteral("test"));
+        CompletionsPage page(fixture.store(), integrations, runtime);
+        page.resize(1166, 700); // a 1366 px screen less the sidebar
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        for (QDateEdit* date : page.findChildren<QDateEdit*>())
+            QVERIFY(!date->isEnabled()); // the date range is not applied until "finished" is ticked
+
+        page.findChild<QLineEdit*>(QStringLiteral("content"))->setText(QStringLiteral("1"));
+        page.applyFilter();
+        page.model()->sort(int(CompletionTableModel::Column::Finished), Qt::AscendingOrder);
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("shown.csv"));
+        QVERIFY2(page.exportCsv(csv, &error), qPrintable(error));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = file.readAll().trimmed().split('\n');
+        QCOMPARE(rows.size(), 4); // the header and the 3 records shown
+        QVERIFY2(rows[1].startsWith("1,12340,0,10,2025-02-08T07:33:20Z,2025-02-08T07:34:20Z,60,"), rows[1].constData());
+        QVERIFY(rows[3].startsWith("1,12342,"));
+
+        auto* table = page.findChild<QTableView*>();
+        table->selectRow(0);
+        const QString detail = page.findChild<QTextBrowser*>()->toPlainText();
+        QVERIFY2(detail.contains(QLatin1String("adl-mbox")) &&
+                     detail.contains(QLatin1String("cannot take this record")),
+                 qPrintable(detail));
+
+        // Another process imports: the page shows it without a touch of the filters.
+        page.findChild<QLineEdit*>(QStringLiteral("content"))->clear();
+        page.applyFilter();
+        QCOMPARE(page.model()->totalCount(), 4);
+        auto other = Store::open(StoreLocation::fromString(fixture.location()));
+        QVERIFY2(other.store, qPrintable(other.error));
+        QCOMPARE(CompletionStore(*other.store)
+                     .importLines(R"({"contentId":"3","userId":"late","score":1,"maxScore":10,)"
+                                  R"("openedTimestamp":1739000000,"finishedTimestamp":1739000060,"completionTime":60})",
+                                  &error)
+                     .stored,
+                 1);
+        page.refreshLive();
+        QCOMPARE(page.model()->totalCount(), 5);
+
+        // The receiver on: Delete Content… and Export CSV… stay on the toolbar, not in its overflow menu.
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        const quint16 port = probe.serverPort();
+        probe.close();
+        page.findChild<QSpinBox*>()->setValue(port);
+        page.findChild<QCheckBox*>()->setChecked(true);
+        QVERIFY(runtime.receiver());
+        QTest::qWait(50);
+        int visible = 0;
+        for (QToolBar* bar : page.findChildren<QToolBar*>()) {
+            for (QAction* action : bar->actions()) {
+                if (action->text().startsWith(QLatin1String("Delete Content")) ||
+                    action->text().startsWith(QLatin1String("Export CSV")))
+                    visible += bar->widgetForAction(action) && bar->widgetForAction(action)->isVisible();
+            }
+        }
+        QCOMPARE(visible, 2);
     }
 
     // In a laptop-sized window (the page about 940 px wide) every column is in view beside the detail pane, none

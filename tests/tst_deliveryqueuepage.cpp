@@ -14,6 +14,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -289,6 +290,63 @@ private Q_SLOTS:
         for (QLabel* label : page.findChildren<QLabel*>())
             summarised |= label->text().contains(QLatin1String("Discarded 1000 of 1000"));
         QVERIFY(summarised);
+    }
+
+    // Each filter says in its own words that nothing matches it.
+    void eachFilterHasItsOwnEmptyText()
+    {
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.show();
+        auto* states = page.findChild<QComboBox*>(QStringLiteral("stateFilter"));
+        const auto shown = [&page](const QString& text) {
+            const QList<QLabel*> labels = page.findChildren<QLabel*>();
+            return std::any_of(labels.cbegin(), labels.cend(),
+                               [&](const QLabel* label) { return label->isVisible() && label->text() == text; });
+        };
+        states->setCurrentIndex(states->findText(QStringLiteral("Delivered")));
+        QVERIFY(shown(QStringLiteral("No statement here has been delivered yet.")));
+        states->setCurrentIndex(states->findText(QStringLiteral("Discarded")));
+        QVERIFY(shown(QStringLiteral("No statement here was discarded.")));
+        states->setCurrentIndex(states->findText(QStringLiteral("Held")));
+        page.findChild<QLineEdit*>()->setText(QStringLiteral("no-such-statement"));
+        QTRY_VERIFY(shown(QStringLiteral("No delivery here matches “no-such-statement”.")));
+    }
+
+    // "Retry now" says which integration it probes, and the message goes once the probe has its answer.
+    void retryNowMessageNamesItsIntegrationAndGoes()
+    {
+        QString error;
+        IntegrationRepository repository(m_fixture->store());
+        QVERIFY(repository.setHealth(m_id,
+                                     {Integration::Health::Retrying, QStringLiteral("HTTP 503"),
+                                      QDateTime::currentDateTimeUtc().addSecs(600), 1},
+                                     &error));
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.show();
+        HealthCard* card = page.findChild<HealthCard*>();
+        Q_EMIT card->retryNowRequested(m_id);
+        const auto message = [&page]() -> QString {
+            for (QLabel* label : page.findChildren<QLabel*>()) {
+                if (label->isVisible() && label->text().contains(QLatin1String("probing now")))
+                    return label->text();
+            }
+            return {};
+        };
+        QVERIFY2(message().startsWith(QLatin1String("Acme LRS: probing now with one statement")),
+                 qPrintable(message()));
+        page.refreshLive();
+        QVERIFY(!message().isEmpty()); // the probe has not been answered yet
+        // The probe failed: the next one is a retry interval away.
+        QVERIFY(repository.setHealth(
+            m_id,
+            {Integration::Health::Retrying, QStringLiteral("HTTP 503"), QDateTime::currentDateTimeUtc().addSecs(60), 1},
+            &error));
+        page.refreshLive();
+        QVERIFY(message().isEmpty());
     }
 };
 

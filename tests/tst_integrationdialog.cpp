@@ -12,7 +12,9 @@
 #include "integrations/IntegrationsPage.h"
 #include "secrets/KeychainSecretStore.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QPushButton>
@@ -218,6 +220,85 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page.notice().contains(QLatin1String("Connected")), 20000);
         QCOMPARE(receiver.tokenRequests.size(), 1);
         screenshot(page, QStringLiteral("page-test-connection"));
+    }
+
+    // A disabled Add button says what is still missing, fields not touched yet included.
+    void disabledAddSaysWhatIsMissing()
+    {
+        IntegrationDialog dialog(*m_service, std::nullopt);
+        dialog.show();
+        type(dialog, QStringLiteral("name"), QStringLiteral("Acme LRS"));
+        type(dialog, QStringLiteral("provider"), QStringLiteral("acme"));
+        type(dialog, QStringLiteral("statementUrl"), QStringLiteral("https://lrs.acme.example/xapi/statements"));
+        QVERIFY(!dialog.okButton()->isEnabled());
+        auto* missing = dialog.findChild<QLabel*>(QStringLiteral("missing"));
+        QVERIFY(missing && missing->isVisible());
+        QVERIFY2(missing->text().contains(QLatin1String("Authentication URL")) &&
+                     missing->text().contains(QLatin1String("Client ID")) &&
+                     missing->text().contains(QLatin1String("Client Secret")),
+                 qPrintable(missing->text()));
+        type(dialog, QStringLiteral("authUrl"), QStringLiteral("https://auth.acme.example/oauth/token"));
+        type(dialog, QStringLiteral("clientId"), QStringLiteral("courier"));
+        type(dialog, QStringLiteral("clientSecret"), QStringLiteral("s3cret-value"));
+        QVERIFY(dialog.okButton()->isEnabled());
+        QVERIFY(!missing->isVisible());
+
+        // An error that clears leaves no blank gap: the dialog is as tall as before the error.
+        QTest::qWait(50); // the dialog fits its content after the event loop has laid it out
+        const int before = dialog.height();
+        type(dialog, QStringLiteral("statementUrl"), QStringLiteral("not a url at all, and a long one that wraps"));
+        QTRY_VERIFY(dialog.height() > before);
+        type(dialog, QStringLiteral("statementUrl"), QStringLiteral("https://lrs.acme.example/xapi/statements"));
+        QTRY_COMPARE(dialog.height(), before);
+    }
+
+    // Test Connection without a token says what it tested and for which integration; the result goes when another
+    // integration is selected. Return in the filter box does not open the editor; on the table it does. The
+    // actions on the selection act only while the page is in view, and the table has the keyboard.
+    void pageKeyboardAndConnectionTestWithoutToken()
+    {
+        LocalReceiver receiver;
+        QVERIFY(receiver.start());
+        Integration open = sampleIntegration(QStringLiteral("Open LRS"), QStringLiteral("open"));
+        open.auth = Integration::Auth::None;
+        open.statementUrl = receiver.statementsUrl();
+        QVERIFY(addAndWait(*m_service, open, QString()).ok);
+        QVERIFY(addAndWait(*m_service, sampleIntegration(QStringLiteral("Other"), QStringLiteral("other")),
+                           QStringLiteral("s"))
+                    .ok);
+        QNetworkAccessManager network;
+        TestClock clock;
+        TokenClient tokens(network, m_secrets, clock);
+        IntegrationsPage page(m_fixture->store(), *m_service);
+        page.resize(1000, 600);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        page.setTokenClient(&tokens);
+        QTRY_COMPARE(page.model()->rowCount(), 2);
+        QTRY_VERIFY(page.table()->hasFocus());
+        QCOMPARE(page.table()->textElideMode(), Qt::ElideRight); // URLs keep scheme, host and port in view
+
+        page.table()->selectRow(0); // "Open LRS", sorted by name
+        page.testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.notice().isEmpty(), 20000);
+        QVERIFY2(page.notice().contains(QLatin1String("Open LRS: Reachable")), qPrintable(page.notice()));
+        page.table()->selectRow(1);
+        QVERIFY(page.notice().isEmpty());
+
+        auto* filter = page.findChild<QLineEdit*>();
+        filter->setFocus();
+        QTest::keyClick(filter, Qt::Key_Return);
+        QVERIFY(!page.openDialog());
+        page.table()->setFocus();
+        QTest::keyClick(page.table(), Qt::Key_Return);
+        QTRY_VERIFY(page.openDialog());
+        page.openDialog()->reject();
+        QTRY_VERIFY(!page.openDialog());
+
+        QAction* edit = page.pageActions().at(1);
+        QVERIFY(edit->isEnabled());
+        page.hide();
+        QVERIFY(!edit->isEnabled()); // the Integrations menu does not act on a hidden selection
     }
 
     void pageOpensTheDialogFromItsAction()

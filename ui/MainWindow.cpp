@@ -80,7 +80,8 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
         m_integrationsPage->selectIntegration(id);
         m_integrationsPage->editSelected();
     });
-    auto* completionsPage = new CompletionsPage(store, *m_integrations, *m_runtime);
+    m_completionsPage = new CompletionsPage(store, *m_integrations, *m_runtime);
+    auto* completionsPage = m_completionsPage;
     addPage(completionsPage, Icons::themed(QStringLiteral("emblem-ok"), QStringLiteral("completions")),
             tr("Completions"));
     m_integrationsPage->setTokenClient(&m_runtime->tokens());
@@ -147,8 +148,10 @@ void MainWindow::followOtherProcesses()
     settle->setSingleShot(true);
     settle->setInterval(300);
     connect(settle, &QTimer::timeout, this, [this] {
+        m_integrations->followStore();
         m_integrationsPage->reload();
         m_queuePage->refreshLive();
+        m_completionsPage->refreshLive();
         updateStatusBar();
     });
     const auto changed = [settle] {

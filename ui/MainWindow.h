@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 class IntegrationService;
+class CompletionsPage;
 class DeliveryQueuePage;
 class CourierRuntime;
 class NotificationsPage;
@@ -42,6 +43,7 @@ private:
     IntegrationsPage* m_integrationsPage = nullptr;
     NotificationsPage* m_notificationsPage = nullptr;
     DeliveryQueuePage* m_queuePage = nullptr;
+    CompletionsPage* m_completionsPage = nullptr;
     StoreNotifier* m_notifier = nullptr; // other desktops' and workers' commits
     QLabel* m_integrationsLabel = nullptr;
     QLabel* m_unhealthyLabel = nullptr;

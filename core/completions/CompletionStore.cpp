@@ -427,6 +427,19 @@ CompletionStore::CompletionStore(Store& store)
 
 CompletionStore::~CompletionStore() = default;
 
+QString CompletionStore::fingerprint(QString* error) const
+{
+    QSqlQuery query(m_store.database());
+    if (!query.exec(QStringLiteral("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(received_at), 0) FROM "
+                                   "completions")) ||
+        !query.next()) {
+        *error = Store::describe(query.lastError());
+        return {};
+    }
+    return QStringLiteral("%1:%2:%3")
+        .arg(query.value(0).toString(), query.value(1).toString(), query.value(2).toString());
+}
+
 QJsonObject CompletionStore::statementFor(const CompletionRecord& record, const Integration& integration)
 {
     return Writer::statementWith(ProviderProfile::forProvider(integration.provider, integration.statementUrl), record);

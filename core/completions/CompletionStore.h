@@ -110,6 +110,9 @@ public:
     // The steps SQLite takes for a page (EXPLAIN QUERY PLAN), to show which index serves a filter and sort.
     QStringList explainPage(const CompletionFilter& filter, Sort sort, bool descending, QString* error) const;
 
+    // Changes whenever a record is added, replaced or removed, by any process.
+    QString fingerprint(QString* error) const;
+
     // The statement made from a record for one integration (by its provider's profile), as it is queued.
     static QJsonObject statementFor(const CompletionRecord& record, const Integration& integration);
 

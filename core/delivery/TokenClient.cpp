@@ -110,13 +110,29 @@ void TokenClient::testConnection(const Integration& integration, QObject* contex
                                  std::function<void(bool ok, const QString& message)> done)
 {
     if (integration.auth != Integration::Auth::OAuth2) {
-        return done(
-            true,
-            integration.auth == Integration::Auth::Basic
-                ? QStringLiteral("“%1” uses HTTP Basic: there is no token to fetch; the user name and "
-                                 "password go with every statement.")
-                      .arg(integration.name)
-                : QStringLiteral("“%1” uses no authentication: there is no token to fetch.").arg(integration.name));
+        // No token to fetch: what can be tested is that the Statement URL answers at all (any HTTP status will do;
+        // nothing is sent but a GET, no credentials).
+        const QString auth = integration.auth == Integration::Auth::Basic
+                                 ? QStringLiteral("it uses HTTP Basic, so there is no token to fetch")
+                                 : QStringLiteral("it uses no authentication, so there is no token to fetch");
+        QNetworkRequest request(integration.statementUrl);
+        request.setRawHeader("X-Experience-API-Version", "1.0.3");
+        request.setRawHeader("User-Agent", "xAPI-Courier/" COURIER_VERSION);
+        request.setTransferTimeout(m_timeoutMs);
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+        QNetworkReply* reply = m_network.get(request);
+        ReplyMonitor* monitor = ReplyMonitor::watch(reply, m_connectTimeoutMs, m_timeoutMs);
+        connect(reply, &QNetworkReply::finished, context, [reply, monitor, integration, auth, done] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QString url = integration.statementUrl.toString();
+            if (status > 0)
+                return done(
+                    true,
+                    QStringLiteral("Reachable: %1 answered HTTP %2 to a GET (%3).").arg(url).arg(status).arg(auth));
+            done(false, QStringLiteral("Not reachable: %1 did not answer a GET: %2").arg(url, monitor->failureText()));
+        });
+        return;
     }
     invalidate(integration.id);
     authorization(integration, context, [this, integration, done](const AuthorizationResult& result) {

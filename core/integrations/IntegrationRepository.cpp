@@ -123,6 +123,21 @@ QList<Integration> IntegrationRepository::all(QString* error) const
     return result;
 }
 
+QString IntegrationRepository::fingerprint(QString* error) const
+{
+    QSqlQuery query(m_store.database());
+    if (!query.exec(QStringLiteral("SELECT COUNT(*), COALESCE(MAX(updated_at), 0), COALESCE(SUM(revision), 0), "
+                                   "COALESCE(SUM(id), 0), COALESCE(SUM(enabled), 0) FROM integrations")) ||
+        !query.next()) {
+        *error = Store::describe(query.lastError());
+        return {};
+    }
+    QStringList parts;
+    for (int column = 0; column < 5; ++column)
+        parts << query.value(column).toString();
+    return parts.join(QLatin1Char(':'));
+}
+
 std::optional<Integration> IntegrationRepository::byId(qint64 id, QString* error) const
 {
     QSqlQuery query(m_store.database());

@@ -14,6 +14,9 @@ public:
     explicit IntegrationRepository(Store& store);
 
     QList<Integration> all(QString* error) const;
+    // Changes whenever an integration is added, removed, edited, renamed, enabled or disabled (by any process); not
+    // on health changes.
+    QString fingerprint(QString* error) const;
     std::optional<Integration> byId(qint64 id, QString* error) const;
     // By id when the text is a number that names one, otherwise by name (case-insensitive).
     std::optional<Integration> find(const QString& nameOrId, QString* error) const;

@@ -52,7 +52,23 @@ IntegrationService::IntegrationService(Store& store, SecretStore& secrets, QObje
     : QObject(parent)
     , m_secrets(secrets)
     , m_repository(store)
-{}
+{
+    QString error;
+    m_fingerprint = m_repository.fingerprint(&error);
+    connect(this, &IntegrationService::integrationsChanged, this, [this] {
+        QString error;
+        m_fingerprint = m_repository.fingerprint(&error);
+    });
+}
+
+void IntegrationService::followStore()
+{
+    QString error;
+    const QString now = m_repository.fingerprint(&error);
+    if (now.isEmpty() || now == m_fingerprint)
+        return;
+    Q_EMIT integrationsChanged();
+}
 
 bool IntegrationService::secretRequired(const Integration& draft, QString* error) const
 {

@@ -47,6 +47,11 @@ public:
     void remove(qint64 id, IntegrationCallback done);
     bool setEnabled(qint64 id, bool enabled, QString* error);
 
+    // After the store changed (another process committed): announces integrationsChanged() when the integrations
+    // themselves changed (added, removed, edited, renamed, enabled or disabled), so every list, picker and column
+    // that shows them follows.
+    void followStore();
+
     // The stored client secret or Basic password of an integration.
     void readSecret(const Integration& integration, QObject* context, std::function<void(const SecretResult&)> done);
 
@@ -59,4 +64,5 @@ private:
 
     SecretStore& m_secrets;
     IntegrationRepository m_repository;
+    QString m_fingerprint; // of the integrations as last announced
 };

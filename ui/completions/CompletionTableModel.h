@@ -17,6 +17,9 @@ public:
     explicit CompletionTableModel(Store& store, QObject* parent = nullptr);
 
     void setFilter(const CompletionFilter& filter);
+    const CompletionFilter& filter() const { return m_filter; }
+    CompletionStore::Sort sortKey() const { return m_sort; }
+    bool isDescending() const { return m_descending; }
 
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;

@@ -1,17 +1,18 @@
 #include "completions/CompletionsPage.h"
 
 #include "common/MessageBox.h"
+#include "completions/CompletionCsv.h"
 #include "completions/CompletionReceiver.h"
 #include "completions/CompletionTableModel.h"
 #include "delivery/DeliveryQueue.h"
 #include "integrations/IntegrationService.h"
 #include "runtime/CourierRuntime.h"
+#include "statements/StatementValidator.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDoubleSpinBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -19,6 +20,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSaveFile>
+#include <QSet>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -26,15 +29,6 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
-
-namespace {
-QString csvField(const QString& text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
-        return text;
-    return QLatin1Char('"') + QString(text).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-}
-} // namespace
 
 CompletionsPage::CompletionsPage(Store& store, IntegrationService& integrations, CourierRuntime& runtime,
                                  QWidget* parent)
@@ -60,6 +54,13 @@ CompletionsPage::CompletionsPage(Store& store, IntegrationService& integrations,
     connect(m_receiving, &QCheckBox::toggled, this, &CompletionsPage::setReceiverRunning);
     connect(&m_runtime, &CourierRuntime::completionStored, this, &CompletionsPage::applyFilter);
     layout->addWidget(receiverBar);
+    // How to use the receiver, on a line of its own so the toolbar's actions stay in view.
+    m_receiverHint = new QLabel;
+    m_receiverHint->setWordWrap(true);
+    m_receiverHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_receiverHint->setContentsMargins(8, 0, 8, 4);
+    m_receiverHint->hide();
+    layout->addWidget(m_receiverHint);
 
     auto* filters = new QToolBar;
     m_content = new QLineEdit;
@@ -127,6 +128,11 @@ CompletionsPage::CompletionsPage(Store& store, IntegrationService& integrations,
         connect(spin, &QDoubleSpinBox::valueChanged, delay, qOverload<>(&QTimer::start));
     for (QDateEdit* edit : {m_from, m_to})
         connect(edit, &QDateEdit::dateChanged, delay, qOverload<>(&QTimer::start));
+    // Only filters that apply look active: the dates are greyed out until "finished" is ticked.
+    for (QDateEdit* edit : {m_from, m_to}) {
+        edit->setEnabled(false);
+        connect(m_useDates, &QCheckBox::toggled, edit, &QWidget::setEnabled);
+    }
     connect(m_useDates, &QCheckBox::toggled, this, &CompletionsPage::applyFilter);
     connect(m_outcome, &QComboBox::currentIndexChanged, this, &CompletionsPage::applyFilter);
 
@@ -192,11 +198,16 @@ void CompletionsPage::applyFilter()
         filter.passed = m_outcome->currentIndex() == 1;
     filter.passThreshold = m_threshold->value() / 100.0;
     m_model->setFilter(filter);
-    m_count->setText(m_model->totalCount() == 0
-                         ? tr("No completion records here yet. Switch the receiver on, or import records with "
-                              "xapi-courier completions import.")
-                         : (m_model->totalCount() == 1 ? tr("1 completion record")
-                                                       : tr("%1 completion records").arg(m_model->totalCount())));
+    QString error;
+    m_fingerprint = CompletionStore(m_store).fingerprint(&error);
+    if (m_model->totalCount() > 0)
+        m_count->setText(m_model->totalCount() == 1 ? tr("1 completion record")
+                                                    : tr("%1 completion records").arg(m_model->totalCount()));
+    else if (filter.isEmpty())
+        m_count->setText(tr("No completion records here yet. Switch the receiver on, or import records with "
+                            "xapi-courier completions import."));
+    else
+        m_count->setText(tr("No completion record matches these filters."));
     showSelected();
 }
 
@@ -209,34 +220,68 @@ void CompletionsPage::showSelected()
                              "each integration has it.</p>"));
         return;
     }
+    // JSON wraps at the pane's width instead of running off its edge.
+    const auto json = [](const QByteArray& text) {
+        return QStringLiteral("<pre style=\"white-space: pre-wrap\">%1</pre>")
+            .arg(QString::fromUtf8(text).toHtmlEscaped());
+    };
     QString html =
         tr("<h3>Content %1 · user %2</h3>").arg(record->contentId.toHtmlEscaped(), record->userId.toHtmlEscaped());
-    html +=
-        QStringLiteral("<pre>%1</pre>")
-            .arg(QString::fromUtf8(QJsonDocument(record->toJson()).toJson(QJsonDocument::Indented)).toHtmlEscaped());
+    html += json(QJsonDocument(record->toJson()).toJson(QJsonDocument::Indented));
     html += tr("<h4>Statement %1</h4>").arg(record->statementId);
     DeliveryFilter filter;
     filter.statementId = record->statementId;
     QString error;
-    QHash<qint64, QString> names;
-    for (const Integration& integration : m_integrations.list(&error))
-        names.insert(integration.id, integration.name);
+    const QList<Integration> integrations = m_integrations.list(&error);
     const QList<Delivery> deliveries = DeliveryQueue(m_store).list(filter, 100, 0, &error);
-    if (deliveries.isEmpty())
-        html += tr("<p>Not queued to any integration (none was enabled when it arrived).</p>");
     html += QStringLiteral("<table cellpadding=\"3\">");
+    QSet<qint64> queued;
     for (const Delivery& delivery : deliveries) {
+        queued.insert(delivery.integrationId);
+        const auto integration = std::find_if(integrations.cbegin(), integrations.cend(),
+                                              [&](const Integration& i) { return i.id == delivery.integrationId; });
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td>%3</td></tr>")
-                    .arg(names.value(delivery.integrationId).toHtmlEscaped(), Delivery::stateName(delivery.state),
-                         delivery.lastError.left(120).toHtmlEscaped());
+                    .arg((integration != integrations.cend() ? integration->name : QString()).toHtmlEscaped(),
+                         Delivery::stateName(delivery.state), delivery.lastError.left(120).toHtmlEscaped());
+    }
+    // The enabled integrations that do not have it, and why: its provider could not make a valid statement of this
+    // record, or the integration was disabled or added after the record arrived.
+    for (const Integration& integration : integrations) {
+        if (queued.contains(integration.id) || !integration.enabled)
+            continue;
+        const QList<Finding> findings =
+            StatementValidator::validate(CompletionStore::statementFor(*record, integration));
+        const QString why =
+            findings.isEmpty()
+                ? tr("not queued: it was disabled or added after the record arrived")
+                : tr("cannot take this record: %1 Check the integration's provider.").arg(findings.first().toText());
+        html += QStringLiteral("<tr><td><b>%1</b></td><td colspan=\"2\" style=\"color:#c62828\">%2</td></tr>")
+                    .arg(integration.name.toHtmlEscaped(), why.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
+    if (integrations.isEmpty())
+        html += tr("<p>Not queued: there is no integration yet.</p>");
     if (!deliveries.isEmpty())
-        html +=
-            QStringLiteral("<pre>%1</pre>")
-                .arg(QString::fromUtf8(QJsonDocument::fromJson(deliveries.first().body).toJson(QJsonDocument::Indented))
-                         .toHtmlEscaped());
+        html += json(QJsonDocument::fromJson(deliveries.first().body).toJson(QJsonDocument::Indented));
     m_detail->setHtml(html);
+}
+
+void CompletionsPage::refreshLive()
+{
+    QString error;
+    const QString fingerprint = CompletionStore(m_store).fingerprint(&error);
+    if (fingerprint == m_fingerprint)
+        return;
+    m_stale = !isVisible();
+    if (!m_stale)
+        applyFilter();
+}
+
+void CompletionsPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (std::exchange(m_stale, false))
+        applyFilter();
 }
 
 void CompletionsPage::deleteContent()
@@ -263,40 +308,26 @@ void CompletionsPage::deleteContent()
 
 bool CompletionsPage::exportCsv(const QString& path, QString* error)
 {
-    QFile file(path);
+    QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         *error = tr("%1 cannot be written: %2").arg(path, file.errorString());
         return false;
     }
-    file.write("contentId,userId,score,maxScore,openedTimestamp,finishedTimestamp,completionTime,receivedAt,source,"
-               "statementId\n");
-    CompletionStore completions(m_store);
-    constexpr int page = 5000;
-    for (int offset = 0;; offset += page) {
-        const QList<CompletionRecord> records =
-            completions.page({}, CompletionStore::Sort::Finished, false, page, offset, error);
-        for (const CompletionRecord& r : records) {
-            const QStringList fields = {csvField(r.contentId),
-                                        csvField(r.userId),
-                                        QString::number(r.score),
-                                        QString::number(r.maxScore),
-                                        QString::number(r.openedTimestamp),
-                                        QString::number(r.finishedTimestamp),
-                                        QString::number(r.completionTime),
-                                        r.receivedAt.toUTC().toString(Qt::ISODate),
-                                        csvField(r.source),
-                                        r.statementId};
-            file.write(fields.join(QLatin1Char(',')).toUtf8() + '\n');
-        }
-        if (records.size() < page)
-            break;
+    // What is shown, in the order shown.
+    const int written =
+        CompletionCsv::write(m_store, m_model->filter(), m_model->sortKey(), m_model->isDescending(), file, error);
+    if (written < 0 || !file.commit()) {
+        if (error->isEmpty())
+            *error = tr("%1 cannot be written: %2").arg(path, file.errorString());
+        return false;
     }
-    m_count->setText(tr("Exported to %1.").arg(path));
-    return error->isEmpty();
+    m_count->setText(tr("Exported %n record(s) to %1.", nullptr, written).arg(path));
+    return true;
 }
 
 void CompletionsPage::setReceiverRunning(bool running)
 {
+    m_receiverHint->hide();
     if (!running) {
         m_runtime.stopReceiver();
         m_receiverState->setText(tr("The receiver is off."));
@@ -304,13 +335,17 @@ void CompletionsPage::setReceiverRunning(bool running)
     }
     QString error;
     if (!m_runtime.startReceiver(QHostAddress::LocalHost, quint16(m_port->value()), {}, &error)) {
-        m_receiverState->setText(error);
+        m_receiverState->setText(tr("Not receiving: see below."));
+        m_receiverHint->setText(error);
+        m_receiverHint->show();
         QSignalBlocker blocker(m_receiving);
         m_receiving->setChecked(false);
         return;
     }
-    m_receiverState->setText(
-        tr("Listening on http://127.0.0.1:%1 — the embedding page gets a session from /session?user=ID "
-           "and H5P posts to /setFinished?_csrf=TOKEN.")
-            .arg(m_runtime.receiver()->port()));
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(m_runtime.receiver()->port());
+    m_receiverState->setText(tr("Listening on %1").arg(base));
+    m_receiverHint->setText(tr("The embedding page gets a session from %1/session?user=ID, and H5P posts to "
+                               "%1/setFinished?_csrf=TOKEN.")
+                                .arg(base));
+    m_receiverHint->show();
 }

@@ -33,6 +33,12 @@ public:
     void deleteContent();
     bool exportCsv(const QString& path, QString* error);
     void setReceiverRunning(bool running);
+    // After a commit by any process: the records are read again when they changed (at once while shown, else
+    // when shown next).
+    void refreshLive();
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void showSelected();
@@ -40,6 +46,9 @@ private:
     Store& m_store;
     IntegrationService& m_integrations;
     CourierRuntime& m_runtime;
+    QLabel* m_receiverHint = nullptr;
+    QString m_fingerprint; // of the records as last read
+    bool m_stale = false;  // changed while hidden
     CompletionTableModel* m_model = nullptr;
     QLineEdit* m_content = nullptr;
     QLineEdit* m_user = nullptr;

@@ -14,6 +14,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace {
@@ -126,6 +127,13 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
     addField(deliveryForm, QStringLiteral("alerts"), tr("Alerts"), m_alerts);
     layout->addWidget(delivery);
 
+    // While the button is disabled by fields not touched yet, this says what is still needed.
+    m_missing = new QLabel;
+    m_missing->setObjectName(QStringLiteral("missing"));
+    m_missing->setWordWrap(true);
+    m_missing->setForegroundRole(QPalette::PlaceholderText);
+    m_missing->hide();
+    layout->addWidget(m_missing);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     okButton()->setText(editing ? tr("Save Integration") : tr("Add Integration"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &IntegrationDialog::accept);
@@ -201,6 +209,7 @@ QWidget* IntegrationDialog::addField(QFormLayout* form, const QString& field, co
     m_messages.insert(field, message);
     m_rows.insert(field, row);
     m_labels.insert(field, labelWidget);
+    m_fieldOrder << field;
     return row;
 }
 
@@ -277,6 +286,18 @@ void IntegrationDialog::revalidate()
     const FieldIssues issues = m_service.check(draft(), !secret().isEmpty(), &error);
     showIssues(issues, false);
     okButton()->setEnabled(!m_busy && !hasErrors(issues) && error.isEmpty());
+    // Errors of fields not touched yet are not shown under them; name those fields here.
+    QStringList missing;
+    for (const QString& field : std::as_const(m_fieldOrder)) {
+        const QLabel* label = m_labels.value(field);
+        if (label->isVisibleTo(this) && !m_touched.contains(field) && hasErrors(issuesForField(issues, field)))
+            missing << label->text().remove(QLatin1Char('&'));
+    }
+    m_missing->setText(missing.isEmpty()
+                           ? QString()
+                           : tr("Still needed before you can save: %1.").arg(missing.join(QStringLiteral(", "))));
+    m_missing->setVisible(!missing.isEmpty());
+    okButton()->setToolTip(m_missing->text());
     if (!error.isEmpty())
         showBanner(error);
 }
@@ -308,7 +329,8 @@ void IntegrationDialog::showIssues(const FieldIssues& issues, bool showAllErrors
         label->setVisible(!label->text().isEmpty());
         // Wrapped text needs its height reserved, or the form squeezes it.
         const QWidget* editor = m_editors.value(it.key());
-        label->setMinimumHeight(label->heightForWidth(std::max(240, editor ? editor->width() : 0)));
+        label->setMinimumHeight(
+            label->text().isEmpty() ? 0 : label->heightForWidth(std::max(240, editor ? editor->width() : 0)));
         if (QWidget* editor = m_editors.value(it.key()))
             editor->setToolTip(showErrors ? errors.join(QLatin1Char('\n')) : QString());
     }
@@ -317,12 +339,16 @@ void IntegrationDialog::showIssues(const FieldIssues& issues, bool showAllErrors
 
 void IntegrationDialog::growToFit()
 {
-    // Messages under the fields wrap; make room for them rather than squeezing the editors.
-    layout()->activate();
-    const int needed =
-        layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width()) : layout()->totalSizeHint().height();
-    if (needed > height())
-        resize(width(), needed);
+    // Messages under the fields wrap; make room for them rather than squeezing the editors, and give the room back
+    // when they go, so no blank gap is left.
+    // After the event loop has laid out what just appeared or went.
+    QTimer::singleShot(0, this, [this] {
+        layout()->activate();
+        const int needed =
+            layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width()) : layout()->totalSizeHint().height();
+        if (needed != height())
+            resize(width(), needed);
+    });
 }
 
 void IntegrationDialog::showBanner(const QString& text)

@@ -77,6 +77,8 @@ private:
     QSpinBox* m_batchSize = nullptr;
     QCheckBox* m_alerts = nullptr;
     QLabel* m_banner = nullptr;
+    QLabel* m_missing = nullptr;
+    QStringList m_fieldOrder; // as the form shows them
     QDialogButtonBox* m_buttons = nullptr;
     bool m_busy = false;
 };

@@ -43,7 +43,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
         new QAction(Icons::themed(QStringLiteral("list-add"), QStringLiteral("add")), tr("&Add Integration…"), this);
     m_add->setShortcut(QKeySequence::New);
     m_edit = new QAction(Icons::themed(QStringLiteral("document-edit"), QStringLiteral("edit")), tr("&Edit…"), this);
-    m_edit->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_E), QKeySequence(Qt::Key_Return)});
+    m_edit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E)); // Return: on the table only (activated), not the filter
     m_toggle = new QAction(Icons::themed(QStringLiteral("system-run"), QStringLiteral("toggle")), tr("&Disable"), this);
     m_toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_delete =
@@ -144,7 +144,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);
+    m_table->setTextElideMode(Qt::ElideRight); // a URL keeps its scheme, host and port
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(int(IntegrationTableModel::Column::StatementUrl),
@@ -152,8 +152,12 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_table->setAlternatingRowColors(true);
     m_table->addActions({m_edit, m_toggle, m_delete, m_test, m_check});
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    connect(m_table, &QTableView::doubleClicked, this, &IntegrationsPage::editSelected);
+    connect(m_table, &QTableView::activated, this, &IntegrationsPage::editSelected); // double click, Return
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        // A connection test's result is about the integration it tested: it goes when another is selected.
+        const auto current = selected();
+        if (m_notice->isVisible() && (!current || current->id != m_noticeFor))
+            m_notice->hide();
         showDetails();
         updateActions();
     });
@@ -223,13 +227,28 @@ std::optional<Integration> IntegrationsPage::selected() const
 
 void IntegrationsPage::updateActions()
 {
-    const auto integration = selected();
+    // The actions on the selected integration (also in the Integrations menu) act only while the page, and so its
+    // selection, is in view.
+    const auto integration = isVisible() ? selected() : std::nullopt;
     m_edit->setEnabled(integration.has_value());
     m_delete->setEnabled(integration.has_value());
     m_toggle->setEnabled(integration.has_value());
     m_toggle->setText(integration && !integration->enabled ? tr("E&nable") : tr("&Disable"));
     m_test->setEnabled(integration.has_value() && m_tokens);
     m_check->setEnabled(integration.has_value() && m_tokens);
+}
+
+void IntegrationsPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    updateActions();
+    m_table->setFocus(); // Ctrl+E, Ctrl+Shift+E, Ctrl+T and Del work without a click
+}
+
+void IntegrationsPage::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    updateActions();
 }
 
 void IntegrationsPage::showDetails()
@@ -293,6 +312,7 @@ void IntegrationsPage::openEditor(std::optional<Integration> existing)
         if (m_dialog == dialog)
             m_dialog = nullptr;
     });
+    connect(dialog, &QDialog::finished, m_table, qOverload<>(&QWidget::setFocus));
     dialog->open();
 }
 
@@ -360,17 +380,21 @@ void IntegrationsPage::testConnection()
     m_test->setEnabled(false);
     m_test->setText(tr("Testing…"));
     QPointer<IntegrationsPage> self(this);
-    m_tokens->testConnection(*integration, this, [self](bool ok, const QString& message) {
-        if (!self)
-            return;
-        self->m_test->setText(tr("&Test Connection"));
-        self->updateActions();
-        self->m_notice->setStyleSheet(
-            ok ? QStringLiteral("QLabel { background: #e6f4ea; color: #1e6b34; padding: 6px; }")
-               : QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; }"));
-        self->m_notice->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + message);
-        self->m_notice->show();
-    });
+    m_tokens->testConnection(
+        *integration, this, [self, id = integration->id, name = integration->name](bool ok, const QString& message) {
+            if (!self)
+                return;
+            self->m_noticeFor = id;
+            self->m_test->setText(tr("&Test Connection"));
+            self->updateActions();
+            self->m_notice->setStyleSheet(
+                ok ? QStringLiteral("QLabel { background: #e6f4ea; color: #1e6b34; padding: 6px; }")
+                   : QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; }"));
+            // Named: the result belongs to the integration tested, not to whatever is selected later.
+            self->m_notice->setText((ok ? QStringLiteral("✔ ") : QStringLiteral("✖ ")) + name + QStringLiteral(": ") +
+                                    message);
+            self->m_notice->show();
+        });
 }
 
 QString IntegrationsPage::notice() const

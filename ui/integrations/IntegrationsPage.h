@@ -53,6 +53,10 @@ Q_SIGNALS:
     // count of integrations, count not healthy (held or retrying)
     void summaryChanged(int total, int unhealthy);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
 private:
     std::optional<Integration> selected() const;
     void showDetails();
@@ -69,6 +73,7 @@ private:
     QLineEdit* m_filter = nullptr;
     QLabel* m_error = nullptr;
     QLabel* m_notice = nullptr; // the outcome of the last Test Connection
+    qint64 m_noticeFor = 0;     // ... of this integration
     QAction* m_add = nullptr;
     QAction* m_edit = nullptr;
     QAction* m_toggle = nullptr;

@@ -56,15 +56,27 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
 
     auto* toolbar = new QToolBar;
     m_integrationFilter = new QComboBox;
+    m_integrationFilter->setObjectName(QStringLiteral("integrationFilter"));
     m_integrationFilter->setMinimumContentsLength(16);
     m_stateFilter = new QComboBox;
-    m_stateFilter->addItem(tr("Failed and waiting"), QStringLiteral("held,queued,sending,discarded"));
-    m_stateFilter->addItem(tr("Held"), QStringLiteral("held"));
-    m_stateFilter->addItem(tr("Queued"), QStringLiteral("queued,sending"));
-    m_stateFilter->addItem(tr("Delivered"), QStringLiteral("delivered,duplicate"));
-    m_stateFilter->addItem(tr("Conflicting duplicates (409)"), QStringLiteral("duplicate=conflicting"));
-    m_stateFilter->addItem(tr("Discarded"), QStringLiteral("discarded"));
-    m_stateFilter->addItem(tr("All"), QString());
+    m_stateFilter->setObjectName(QStringLiteral("stateFilter"));
+    // Each filter with the text shown when nothing matches it.
+    const QList<std::tuple<QString, QString, QString>> states = {
+        {tr("Failed and waiting"), QStringLiteral("held,queued,sending,discarded"),
+         tr("Nothing is failing or waiting here: every statement of this selection was delivered, or none was "
+            "queued.")},
+        {tr("Held"), QStringLiteral("held"), tr("No statement is held here.")},
+        {tr("Queued"), QStringLiteral("queued,sending"), tr("Nothing is queued here: there is nothing left to send.")},
+        {tr("Delivered"), QStringLiteral("delivered,duplicate"), tr("No statement here has been delivered yet.")},
+        {tr("Conflicting duplicates (409)"), QStringLiteral("duplicate=conflicting"),
+         tr("No 409 here was for other content under a reused id (or triage has not read them back yet).")},
+        {tr("Discarded"), QStringLiteral("discarded"), tr("No statement here was discarded.")},
+        {tr("All"), QString(), tr("No statement was queued here yet: queue some with xapi-courier enqueue.")},
+    };
+    for (const auto& [label, names, empty] : states) {
+        m_stateFilter->addItem(label, names);
+        m_stateFilter->setItemData(m_stateFilter->count() - 1, empty, EmptyTextRole);
+    }
     m_search = new QLineEdit;
     m_search->setPlaceholderText(tr("Search statement id or error"));
     m_search->setClearButtonEnabled(true);
@@ -208,7 +220,16 @@ void DeliveryQueuePage::reloadCards()
         connect(card, &HealthCard::retryNowRequested, this, [this](qint64 id) {
             QString failure;
             const int count = m_actions->retryNow(id, &failure);
-            report(count < 0 ? failure : tr("Trying now; %1 queued statements are due.").arg(count), count < 0);
+            QString error;
+            const auto integration = m_integrations.repository().byId(id, &error);
+            const QString name = integration ? integration->name : QString::number(id);
+            if (count < 0)
+                return report(failure, true);
+            // Names its integration, and goes once the probe has its answer (reloadCards).
+            report(tr("%1: probing now with one statement; the other %2 follow once it is accepted.")
+                       .arg(name)
+                       .arg(std::max(0, count - 1)));
+            m_messageAbout = id;
             reloadCards();
         });
         m_cards->insertWidget(int(m_cardWidgets.size()), card);
@@ -219,6 +240,15 @@ void DeliveryQueuePage::reloadCards()
         const LaneStats lane = stats.value(integrations.at(i).id);
         m_cardWidgets.at(i)->show(integrations.at(i), lane);
         queued += lane.queued;
+        // A "probing now" message goes once the probe was answered: the integration works again, or waits for
+        // its next probe.
+        const Integration& integration = integrations.at(i);
+        if (m_messageAbout == integration.id &&
+            (integration.health() != Integration::Health::Retrying ||
+             (integration.nextProbeAt.isValid() && integration.nextProbeAt > QDateTime::currentDateTimeUtc()))) {
+            m_messageAbout = 0;
+            report({});
+        }
     }
     m_noIntegrations->setVisible(integrations.isEmpty());
     Q_EMIT queuedChanged(queued);
@@ -244,10 +274,13 @@ void DeliveryQueuePage::applyFilter()
             m_table->selectionModel()->select(m_model->index(row, 0),
                                               QItemSelectionModel::Select | QItemSelectionModel::Rows);
     }
-    m_count->setText(
-        m_model->totalCount() == 0
-            ? tr("Nothing here: every statement of this selection was delivered, or none was queued.")
-            : (m_model->totalCount() == 1 ? tr("1 delivery") : tr("%1 deliveries").arg(m_model->totalCount())));
+    if (m_model->totalCount() > 0)
+        m_count->setText(m_model->totalCount() == 1 ? tr("1 delivery")
+                                                    : tr("%1 deliveries").arg(m_model->totalCount()));
+    else if (!filter.search.trimmed().isEmpty())
+        m_count->setText(tr("No delivery here matches “%1”.").arg(filter.search.trimmed()));
+    else
+        m_count->setText(m_stateFilter->currentData(EmptyTextRole).toString());
     showAttempts();
 }
 
@@ -322,6 +355,7 @@ void DeliveryQueuePage::showAttempts()
 
 void DeliveryQueuePage::report(const QString& text, bool error)
 {
+    m_messageAbout = 0;
     m_message->setText(text);
     m_message->setStyleSheet(error ? QStringLiteral("QLabel { color: #c62828; padding: 4px; }")
                                    : QStringLiteral("QLabel { padding: 4px; }"));

@@ -29,7 +29,8 @@ class DeliveryQueuePage final : public QWidget
     Q_OBJECT
 
 public:
-    static constexpr int ShownAttempts = 20; // in the detail pane, newest first
+    static constexpr int ShownAttempts = 20;               // in the detail pane, newest first
+    static constexpr int EmptyTextRole = Qt::UserRole + 1; // of the state filter's items
 
     DeliveryQueuePage(Store& store, IntegrationService& integrations, QWidget* parent = nullptr);
     ~DeliveryQueuePage() override;
@@ -73,6 +74,7 @@ private:
     QLineEdit* m_search = nullptr;
     QLabel* m_count = nullptr;
     QLabel* m_message = nullptr;
+    qint64 m_messageAbout = 0; // the integration a "probing now" message is about, until the probe is answered
     QToolBar* m_toolbar = nullptr;
     QWidget* m_progressRow = nullptr;
     QProgressBar* m_progress = nullptr;
