@@ -1,5 +1,4 @@
 #include "InMemorySecretStore.h"
-#include "LocalReceiver.h"
 #include "StoreFixtures.h"
 #include "TestClock.h"
 #include "TestStore.h"
@@ -9,21 +8,24 @@
 #include "delivery/LaneLeases.h"
 #include "delivery/TokenClient.h"
 #include "integrations/IntegrationRepository.h"
+#include "sandbox/Sandbox.h"
+#include "statements/StatementTemplates.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
+#include <QUuid>
 
-// The error policy end to end: a real SQLite queue, real HTTP to a scripted receiver on 127.0.0.1, and a test
-// clock so the 60-second probe needs no sleeping.
+// The error policy end to end: a real SQLite queue, real HTTP to the sandbox LRS on 127.0.0.1 failing as its fault
+// script says, and a test clock so the 60-second probe needs no sleeping.
 class TestDeliveryEngine final : public QObject
 {
     Q_OBJECT
 
 private:
     std::unique_ptr<TestStore> m_fixture;
-    std::unique_ptr<LocalReceiver> m_receiver;
+    std::unique_ptr<Sandbox> m_receiver;
     TestClock m_clock;
     QNetworkAccessManager m_network;
     InMemorySecretStore m_secrets;
@@ -37,11 +39,34 @@ private:
         QString error;
         return *IntegrationRepository(m_fixture->store()).byId(m_integration.id, &error);
     }
+    // A valid statement (the sandbox refuses others) with a stable id per prefix and number.
+    static QString statementId(const QString& prefix, int i)
+    {
+        static const QUuid space(QStringLiteral("{6f1c9d2e-4b7a-4c1e-9a3d-2e8f5b7c1a90}"));
+        return QUuid::createUuidV5(space, QStringLiteral("%1%2").arg(prefix).arg(i)).toString(QUuid::WithoutBraces);
+    }
+    static QJsonObject statement(const QString& id, double score = 80)
+    {
+        TemplateValues values;
+        values.id = id;
+        values.actorEmail = QStringLiteral("learner@example.com");
+        values.objectId = QStringLiteral("https://example.com/courses/engine");
+        values.scoreRaw = score;
+        values.scoreMin = 0.0;
+        values.scoreMax = 100.0;
+        values.timestamp = QDateTime(QDate(2026, 11, 22), QTime(9, 0), Qt::UTC);
+        return StatementTemplates::build(values);
+    }
+    void faults(const QString& spec)
+    {
+        QString error;
+        QVERIFY2(m_receiver->setFaults(spec, &error), qPrintable(error));
+    }
     void enqueue(int count, const QString& prefix = QStringLiteral("s"))
     {
         QList<QJsonObject> statements;
         for (int i = 0; i < count; ++i)
-            statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("%1%2").arg(prefix).arg(i)}};
+            statements << statement(statementId(prefix, i));
         QString error;
         QVERIFY(DeliveryQueue(m_fixture->store()).enqueue(statements, {m_integration.id}, m_clock.now(), &error));
         if (m_engine)
@@ -72,13 +97,13 @@ private:
     void expectQuiet(int requests)
     {
         QTest::qWait(600);
-        QCOMPARE(m_receiver->statementRequests.size(), requests);
+        QCOMPARE(m_receiver->requests().size(), requests);
     }
     QStringList ids(int count, const QString& prefix = QStringLiteral("s"))
     {
         QStringList result;
         for (int i = 0; i < count; ++i)
-            result << QStringLiteral("%1%2").arg(prefix).arg(i);
+            result << statementId(prefix, i);
         return result;
     }
 
@@ -87,8 +112,9 @@ private Q_SLOTS:
     {
         m_fixture = std::make_unique<TestStore>();
         QVERIFY(m_fixture->isValid());
-        m_receiver = std::make_unique<LocalReceiver>();
-        QVERIFY(m_receiver->start());
+        m_receiver = std::make_unique<Sandbox>();
+        QString listenError;
+        QVERIFY2(m_receiver->listen(0, &listenError), qPrintable(listenError));
         m_integration = Integration();
         m_integration.uid = QStringLiteral("u");
         m_integration.name = QStringLiteral("Local LRS");
@@ -157,7 +183,7 @@ private Q_SLOTS:
         QCOMPARE(failed.size(), 1);
         QVERIFY(failed.first().first().toString().startsWith(QLatin1String("Cannot renew the lane leases: ")));
         QVERIFY(!m_engine->storeError().isEmpty());
-        QCOMPARE(m_receiver->statementRequests.size(), 0);
+        QCOMPARE(m_receiver->requests().size(), 0);
 
         QVERIFY(readOnly(false));
         advance(4);
@@ -176,7 +202,11 @@ private Q_SLOTS:
 
     void conflictIsADuplicateAndCountsAsDelivered()
     {
-        m_receiver->setStatementReplies({{409, "duplicate statement id", {}, 0}});
+        // The sandbox already holds these ids with other content: 409.
+        QString error;
+        QVERIFY(m_receiver->statements().insert({statement(statementId(QStringLiteral("s"), 0), 1),
+                                                 statement(statementId(QStringLiteral("s"), 1), 1)},
+                                                QDateTime::currentDateTimeUtc(), &error));
         enqueue(2);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Duplicate), 2, 20000);
         QCOMPARE(stored().health(), Integration::Health::Healthy);
@@ -184,7 +214,7 @@ private Q_SLOTS:
 
     void serverErrorsProbeOneStatementPerIntervalThenFlush()
     {
-        m_receiver->setStatementReplies({{503, "maintenance", {}, 0}});
+        faults(QStringLiteral("503*2")); // the first request and the first probe
         enqueue(6);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
         QVERIFY(stored().holdReason.contains(QLatin1String("HTTP 503")));
@@ -194,41 +224,40 @@ private Q_SLOTS:
         advance(30); // not yet
         expectQuiet(1);
         advance(30); // the interval has passed: exactly one probe
-        QTRY_COMPARE(m_receiver->statementRequests.size(), 2);
+        QTRY_COMPARE(m_receiver->requests().size(), 2);
         expectQuiet(2);
-        QCOMPARE(m_receiver->receivedIds(), (QStringList{QStringLiteral("s0"), QStringLiteral("s0")}));
+        QCOMPARE(m_receiver->receivedIds(), ids(1) + ids(1));
 
-        m_receiver->setStatementReplies({{200, {}, {}, 0}});
-        advance(60);
+        advance(60); // the script is used up: the probe is accepted
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 6, 20000);
         QCOMPARE(stored().health(), Integration::Health::Healthy);
-        QCOMPARE(m_receiver->receivedIds(), QStringList({QStringLiteral("s0"), QStringLiteral("s0")}) + ids(6));
+        QCOMPARE(m_receiver->receivedIds(), ids(1) + ids(1) + ids(6));
     }
 
     void clientErrorsHoldUntilTheIntegrationIsUpdated()
     {
-        m_receiver->setStatementReplies({{400, R"({"error":"verb.id is not an IRI"})", {}, 0}});
+        faults(QStringLiteral("400*1"));
         enqueue(3);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Held, 20000);
-        QVERIFY(stored().holdReason.contains(QLatin1String("verb.id is not an IRI")));
+        QVERIFY(stored().holdReason.contains(QLatin1String("HTTP 400")));
+        QVERIFY(stored().holdReason.contains(QLatin1String("Sandbox fault 400"))); // the receiver's words
         QTRY_COMPARE(count(Delivery::State::Held), 1);
         advance(3600);
         expectQuiet(1);
 
-        m_receiver->setStatementReplies({{200, {}, {}, 0}});
         Integration edited = stored();
         FieldIssues issues;
         QString error;
         QVERIFY(IntegrationRepository(m_fixture->store()).update(edited, &issues, &error));
         m_engine->poke();
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 3, 20000);
-        QCOMPARE(m_receiver->receivedIds(), QStringList({QStringLiteral("s0")}) + ids(3));
+        QCOMPARE(m_receiver->receivedIds(), ids(1) + ids(3));
         QCOMPARE(stored().health(), Integration::Health::Healthy);
     }
 
     void disablingStopsProbing()
     {
-        m_receiver->setStatementReplies({{500, "down", {}, 0}});
+        faults(QStringLiteral("500*1000"));
         enqueue(2);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
         QString error;
@@ -239,12 +268,12 @@ private Q_SLOTS:
         QCOMPARE(count(Delivery::State::Queued), 3);
         QVERIFY(IntegrationRepository(m_fixture->store()).setEnabled(m_integration.id, true, &error));
         m_engine->poke();
-        QTRY_COMPARE(m_receiver->statementRequests.size(), 2);
+        QTRY_COMPARE(m_receiver->requests().size(), 2);
     }
 
     void retryAfterIsHonoured()
     {
-        m_receiver->setStatementReplies({{429, "slow down", {{"Retry-After", "120"}}, 0}, {200, {}, {}, 0}});
+        faults(QStringLiteral("429*1:retry-after=120"));
         enqueue(1);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
         QCOMPARE(stored().nextProbeAt, m_clock.now().addSecs(120));
@@ -256,7 +285,7 @@ private Q_SLOTS:
 
     void attemptsAreLogged()
     {
-        m_receiver->setStatementReplies({{500, "first fails", {}, 0}, {200, {}, {}, 0}});
+        faults(QStringLiteral("500*1"));
         enqueue(1);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
         advance(60);
@@ -267,7 +296,7 @@ private Q_SLOTS:
         const QList<AttemptRecord> attempts = AttemptLog(m_fixture->store()).forDelivery(delivery.id, &error);
         QCOMPARE(attempts.size(), 2);
         QCOMPARE(attempts[0].status.value_or(0), 500);
-        QCOMPARE(attempts[0].responseBody, QStringLiteral("first fails"));
+        QVERIFY(attempts[0].responseBody.contains(QLatin1String("Sandbox fault 500 (1 of 1)")));
         QCOMPARE(attempts[1].status.value_or(0), 200);
         QVERIFY(attempts[1].requestHeaders.contains(QLatin1String("X-Experience-API-Version: 1.0.3")));
     }
@@ -279,26 +308,28 @@ private Q_SLOTS:
         FieldIssues issues;
         QString error;
         QVERIFY(IntegrationRepository(m_fixture->store()).update(wide, &issues, &error));
-        m_receiver->setStatementReplies({{200, {}, {}, 100}});
+        faults(QStringLiteral("delay=100"));
         enqueue(8);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 8, 20000);
         // Several in flight: all arrive, though the receiver may see them in any order (strict order needs
         // concurrency 1, proven by acceptedInOrder).
         QStringList received = m_receiver->receivedIds();
         received.sort();
-        QCOMPARE(received, ids(8));
-        QVERIFY(m_receiver->statementRequests.size() == 8);
+        QStringList expected = ids(8);
+        expected.sort();
+        QCOMPARE(received, expected);
+        QVERIFY(m_receiver->requests().size() == 8);
     }
 
     // A request that hangs shows as 'sending' once it has been in flight MarkSendingAfterMs; the answer then records
     // it as usual. Answered sooner, a statement is never marked.
     void aHangingRequestShowsAsSending()
     {
-        m_receiver->setStatementReplies({{200, {}, {}, 0}, {200, {}, {}, 1500}});
         enqueue(1, QStringLiteral("quick"));
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 1, 20000);
+        faults(QStringLiteral("delay=1500"));
         enqueue(1, QStringLiteral("slow"));
-        QTRY_COMPARE_WITH_TIMEOUT(m_receiver->statementRequests.size(), 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_receiver->requests().size(), 2, 20000);
         QTest::qWait(200); // several ticks and commits, the clock standing still
         QCOMPARE(count(Delivery::State::Sending), 0);
         QCOMPARE(count(Delivery::State::Queued), 1);
@@ -320,8 +351,8 @@ private Q_SLOTS:
         QVERIFY(IntegrationRepository(m_fixture->store()).update(batched, &issues, &error));
         enqueue(10);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 10, 20000);
-        QCOMPARE(m_receiver->statementRequests.size(), 2);
-        QVERIFY(m_receiver->statementRequests.first().body.startsWith('['));
+        QCOMPARE(m_receiver->requests().size(), 2);
+        QVERIFY(m_receiver->requests().first().body.startsWith('['));
         QCOMPARE(m_receiver->receivedIds(), ids(10));
     }
 
@@ -354,21 +385,22 @@ private Q_SLOTS:
         for (int lane = 0; lane < 4; ++lane) {
             QList<QJsonObject> statements;
             for (int i = 0; i < 30; ++i)
-                statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("%1%2").arg(prefixes[lane]).arg(i)}};
+                statements << statement(statementId(prefixes[lane], i));
             QVERIFY(DeliveryQueue(m_fixture->store()).enqueue(statements, {lanes[lane]}, m_clock.now(), &error));
         }
         m_engine->poke();
         other.poke();
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 120, 20000);
-        QCOMPARE(m_receiver->statementRequests.size(), 120); // nothing sent twice
+        QCOMPARE(m_receiver->requests().size(), 120); // nothing sent twice
         const QStringList received = m_receiver->receivedIds();
         for (const QString& prefix : prefixes) {
+            const QStringList expected = ids(30, prefix);
             QStringList ofLane;
             for (const QString& id : received) {
-                if (id.startsWith(prefix))
+                if (expected.contains(id))
                     ofLane << id;
             }
-            QCOMPARE(ofLane, ids(30, prefix));
+            QCOMPARE(ofLane, expected);
         }
         other.stop();
         QTRY_VERIFY(!other.isRunning());
@@ -440,12 +472,12 @@ private Q_SLOTS:
         FieldIssues issues;
         QString error;
         QVERIFY(IntegrationRepository(m_fixture->store()).update(batched, &issues, &error));
-        m_receiver->setStatementReplies({{503, "busy", {}, 0}, {200, {}, {}, 0}});
+        faults(QStringLiteral("503*1"));
         enqueue(10);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
         advance(60); // the probe carries s0 alone; then [s1..s5] and [s6..s9]
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 10, 20000);
-        QCOMPARE(m_receiver->statementRequests.size(), 4);
+        QCOMPARE(m_receiver->requests().size(), 4);
 
         const auto scalar = [this](const QString& sql) {
             QSqlQuery query(m_fixture->store().database());
@@ -461,20 +493,20 @@ private Q_SLOTS:
             for (const AttemptRecord& attempt : byStatement.value(delivery.statementId))
                 QCOMPARE(attempt.deliveryId, delivery.id);
         }
-        const QList<AttemptRecord> first = byStatement.value(QStringLiteral("s0"));
+        const QList<AttemptRecord> first = byStatement.value(statementId(QStringLiteral("s"), 0));
         QCOMPARE(first.size(), 2);
         QCOMPARE(first[0].status.value_or(0), 503);
         QCOMPARE(first[0].statements, 5);
-        QCOMPARE(first[0].responseBody, QStringLiteral("busy"));
+        QVERIFY(first[0].responseBody.contains(QLatin1String("Sandbox fault 503")));
         QCOMPARE(first[1].status.value_or(0), 200);
         QCOMPARE(first[1].statements, 1);
-        const QList<AttemptRecord> fourth = byStatement.value(QStringLiteral("s3"));
+        const QList<AttemptRecord> fourth = byStatement.value(statementId(QStringLiteral("s"), 3));
         QCOMPARE(fourth.size(), 2);
         QCOMPARE(fourth[0].id, first[0].id); // the same row
         QCOMPARE(fourth[1].statements, 5);
         QCOMPARE(fourth[1].status.value_or(0), 200);
         QVERIFY(fourth[1].requestBodySize > 0);
-        const QList<AttemptRecord> last = byStatement.value(QStringLiteral("s9"));
+        const QList<AttemptRecord> last = byStatement.value(statementId(QStringLiteral("s"), 9));
         QCOMPARE(last.size(), 1);
         QCOMPARE(last[0].statements, 4);
         QCOMPARE(last[0].toJson().value(QStringLiteral("statements")).toInt(), 4);

@@ -3,6 +3,7 @@
 #include "alerts/NotificationsPage.h"
 #include "completions/CompletionsPage.h"
 #include "console/TestConsolePage.h"
+#include "sandbox/SandboxController.h"
 #include "delivery/DeliveryEngine.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
@@ -64,8 +65,12 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     // This window delivers too: it shares the integrations' lanes with the workers and windows on the same store.
     m_runtime = new CourierRuntime(store, secrets, Clock::system(),
                                    LaneLeases::describeThisProcess(QStringLiteral("desktop app")), this);
-    addPage(new TestConsolePage(store, *m_integrations, m_runtime->transport()),
-            Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("console")), tr("Test Console"));
+    auto* console = new TestConsolePage(store, *m_integrations, m_runtime->transport());
+    addPage(console, Icons::themed(QStringLiteral("utilities-terminal"), QStringLiteral("console")), tr("Test Console"));
+    // The built-in sandbox LRS, shared by the Test Console's toggle and the Integrations page's empty state.
+    auto* sandbox = new SandboxController(*m_integrations, this);
+    console->setReceiverTools(sandbox, &m_runtime->tokens());
+    m_integrationsPage->setSandbox(sandbox);
     auto* queuePage = new DeliveryQueuePage(store, *m_integrations);
     m_queuePage = queuePage;
     addPage(queuePage, Icons::themed(QStringLiteral("mail-send-receive"), QStringLiteral("queue")),

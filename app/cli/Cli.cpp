@@ -2,11 +2,13 @@
 
 #include "cli/AlertsCommand.h"
 #include "cli/ArgumentCheck.h"
+#include "cli/CheckCommand.h"
 #include "cli/CompletionsCommand.h"
 #include "cli/DbCommand.h"
 #include "cli/EnqueueCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
+#include "cli/SandboxCommand.h"
 #include "cli/SendCommand.h"
 #include "cli/ValidateCommand.h"
 #include "cli/WorkerCommand.h"
@@ -24,7 +26,8 @@ namespace {
 const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"),  QStringLiteral("alerts"),
                               QStringLiteral("settings"),    QStringLiteral("worker"), QStringLiteral("validate"),
                               QStringLiteral("enqueue"),     QStringLiteral("send"),   QStringLiteral("completions"),
-                              QStringLiteral("db")};
+                              QStringLiteral("db"),          QStringLiteral("sandbox"),
+                              QStringLiteral("check")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -108,6 +111,14 @@ QString Cli::helpText() const
         "                  Copy a store (e.g. this desktop's SQLite file) into a new, empty PostgreSQL database.\n"
         "  db password [--password-stdin | --forget]\n"
         "                  Keep a PostgreSQL store's password in the OS keychain (checked with the server first).\n"
+        "  check --integration NAME [--json] [--keep]\n"
+        "                  Check a receiver with test statements (voided afterwards unless --keep): about,\n"
+        "                  authentication, post, resends, version header, batch ids, read-back (exit 1 on a fail).\n"
+        "  sandbox --port P [--faults SPEC] [--db PATH] [--basic USER:PASS]\n"
+        "                  A local LRS on 127.0.0.1 to try and rehearse against, failing on purpose when told\n"
+        "                  (503*N, 500*N, 400*N, 401*N, 429*N:retry-after=S, drop*N, delay=MS).\n"
+        "  sandbox list [--port P | --db PATH] [--requests] [--json]\n"
+        "                  The statements a sandbox received (and the requests it answered).\n"
         "\n"
         "Options:\n"
         "  --db PATH|URL   The store: an SQLite file (default: $XAPI_COURIER_DB, else\n"
@@ -172,6 +183,14 @@ void Cli::run(const QStringList& arguments, Finished finished)
     if (command == QLatin1String("worker")) {
         auto* worker = new WorkerCommand(*this, this);
         return worker->run(positional.mid(1), std::move(finished));
+    }
+    if (command == QLatin1String("check")) {
+        auto* check = new CheckCommand(*this, this);
+        return check->run(positional.mid(1), std::move(finished));
+    }
+    if (command == QLatin1String("sandbox")) {
+        auto* sandbox = new SandboxCommand(*this, this);
+        return sandbox->run(positional.mid(1), std::move(finished));
     }
     if (command == QLatin1String("queue")) {
         auto* queue = new QueueCommand(*this, this);

@@ -13,6 +13,23 @@
 
 namespace {
 
+// "5 (2 conflicting, 1 unverified)": the duplicates, and those 409 triage found to be more than a resend.
+QString duplicatesText(const LaneStats& lane)
+{
+    QStringList parts;
+    if (lane.duplicatesConflicting > 0)
+        parts << QStringLiteral("%1 conflicting").arg(lane.duplicatesConflicting);
+    if (lane.duplicatesUnverified > 0)
+        parts << QStringLiteral("%1 unverified").arg(lane.duplicatesUnverified);
+    const int pending = lane.duplicates - lane.duplicatesIdentical - lane.duplicatesConflicting -
+                        lane.duplicatesUnverified;
+    if (pending > 0)
+        parts << QStringLiteral("%1 not triaged").arg(pending);
+    return parts.isEmpty() ? QString::number(lane.duplicates)
+                           : QStringLiteral("%1 (%2)").arg(lane.duplicates).arg(parts.join(QStringLiteral(", ")));
+}
+
+
 const QStringList actions = {QStringLiteral("status"), QStringLiteral("list"),    QStringLiteral("attempts"),
                              QStringLiteral("retry"),  QStringLiteral("discard"), QStringLiteral("resend"),
                              QStringLiteral("replay"), QStringLiteral("export")};
@@ -74,6 +91,9 @@ qsizetype describeAction(QCommandLineParser& parser, const QString& action)
             return {name, QStringLiteral("End of the time range (ISO 8601, UTC if no offset)."), QStringLiteral("T")};
         if (name == QLatin1String("yes"))
             return {name, QStringLiteral("Do it without asking.")};
+        if (name == QLatin1String("duplicate-kind"))
+            return {name, QStringLiteral("Only duplicates (409) that triage found identical, conflicting or unverified."),
+                    QStringLiteral("KIND")};
         return {name, QStringLiteral("Print JSON.")};
     };
     struct Action
@@ -91,7 +111,7 @@ qsizetype describeAction(QCommandLineParser& parser, const QString& action)
         {QStringLiteral("list"),
          {"Deliveries, the newest first.",
           {QStringLiteral("state"), QStringLiteral("integration"), QStringLiteral("search"), QStringLiteral("limit"),
-           QStringLiteral("json")}}},
+           QStringLiteral("duplicate-kind"), QStringLiteral("json")}}},
         {QStringLiteral("attempts"),
          {"Every try of one delivery: the request as sent (Authorization hidden) and the response.",
           {QStringLiteral("json")},
@@ -148,6 +168,7 @@ QString QueueCommand::helpText() const
         "Actions:\n"
         "  status [--json]                      per integration: health, queued, delivered, held, last error\n"
         "  list [--state S[,S]] [--integration N] [--search TEXT] [--limit N] [--json]\n"
+        "       [--duplicate-kind identical|conflicting|unverified]   duplicates (409) of one kind\n"
         "  attempts DELIVERY_ID [--json]        every try of one delivery: request and response\n"
         "  retry --integration N                skip the wait: probe now, queued statements are due now\n"
         "  discard DELIVERY_ID... [--yes]       drop queued or held deliveries\n"
@@ -306,6 +327,9 @@ int QueueCommand::status(QCommandLineParser& parser)
                 {QStringLiteral("queued"), lane.queued},
                 {QStringLiteral("delivered"), lane.delivered},
                 {QStringLiteral("duplicates"), lane.duplicates},
+                {QStringLiteral("duplicatesIdentical"), lane.duplicatesIdentical},
+                {QStringLiteral("duplicatesConflicting"), lane.duplicatesConflicting},
+                {QStringLiteral("duplicatesUnverified"), lane.duplicatesUnverified},
                 {QStringLiteral("held"), lane.held},
                 {QStringLiteral("discarded"), lane.discarded},
                 {QStringLiteral("oldestQueuedAt"), timeValue(lane.oldestQueuedAt)},
@@ -344,7 +368,7 @@ int QueueCommand::status(QCommandLineParser& parser)
                             QString::number(lane.queued),
                             age(lane.oldestQueuedAt),
                             QString::number(lane.delivered),
-                            QString::number(lane.duplicates),
+                            duplicatesText(lane),
                             QString::number(lane.held),
                             lane.lastStatus
                                 ? QString::number(*lane.lastStatus)
@@ -393,6 +417,13 @@ int QueueCommand::list(QCommandLineParser& parser)
     if (const int code = filterOptions(parser, &filter); code != ExitCode::Success)
         return code;
     filter.search = parser.value(QStringLiteral("search"));
+    filter.duplicateKind = parser.value(QStringLiteral("duplicate-kind")).trimmed().toLower();
+    if (!filter.duplicateKind.isEmpty() &&
+        !QStringList{QStringLiteral("identical"), QStringLiteral("conflicting"), QStringLiteral("unverified")}.contains(
+            filter.duplicateKind)) {
+        m_output.error(QStringLiteral("--duplicate-kind is identical, conflicting or unverified."));
+        return ExitCode::Usage;
+    }
     const int limit = parser.value(QStringLiteral("limit")).toInt();
     QString error;
     const QList<Delivery> deliveries = m_cli.deliveries().queue().list(filter, limit > 0 ? limit : 100, 0, &error);
@@ -417,7 +448,9 @@ int QueueCommand::list(QCommandLineParser& parser)
         rows << QStringList{QString::number(delivery.id),
                             names.value(delivery.integrationId),
                             delivery.statementId,
-                            Delivery::stateName(delivery.state),
+                            delivery.state == Delivery::State::Duplicate && !delivery.duplicateKind.isEmpty()
+                                ? QStringLiteral("duplicate (%1)").arg(delivery.duplicateKind)
+                                : Delivery::stateName(delivery.state),
                             QString::number(delivery.attempts),
                             delivery.lastStatus ? QString::number(*delivery.lastStatus) : QStringLiteral("-"),
                             CliOutput::oneLine(delivery.lastError, 80)};

@@ -56,6 +56,13 @@ QJsonObject Delivery::toJson(bool withBody) const
         {QStringLiteral("updatedAt"), timeValue(updatedAt)},
         {QStringLiteral("deliveredAt"), timeValue(deliveredAt)},
     };
+    if (state == State::Duplicate) {
+        json.insert(QStringLiteral("duplicateKind"),
+                    duplicateKind.isEmpty() ? QJsonValue() : QJsonValue(duplicateKind)); // null: not triaged yet
+        const QJsonObject detail = QJsonDocument::fromJson(duplicateDetail).object();
+        if (!detail.isEmpty())
+            json.insert(QStringLiteral("duplicateDetail"), detail);
+    }
     if (withBody)
         json.insert(QStringLiteral("statement"), QJsonDocument::fromJson(body).object());
     return json;

@@ -24,6 +24,10 @@ struct Delivery
     QDateTime createdAt;
     QDateTime updatedAt;
     QDateTime deliveredAt;
+    // For a duplicate (409): "identical", "conflicting" or "unverified" once triaged (empty before), and the
+    // differences or the reason as JSON (DuplicateTriage).
+    QString duplicateKind;
+    QByteArray duplicateDetail;
 
     bool isFinished() const
     {

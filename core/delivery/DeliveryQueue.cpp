@@ -15,7 +15,7 @@ namespace {
 
 const QString selectColumns = QStringLiteral(
     "SELECT id, integration_id, statement_id, %BODY_BYTES%, state, attempts, next_attempt_at, last_status, "
-    "last_error, created_at, updated_at, delivered_at FROM deliveries "
+    "last_error, created_at, updated_at, delivered_at, duplicate_kind, duplicate_detail FROM deliveries "
     "JOIN delivery_bodies ON delivery_id = id");
 
 Delivery fromRecord(const QSqlQuery& query)
@@ -34,6 +34,8 @@ Delivery fromRecord(const QSqlQuery& query)
     delivery.createdAt = SqlValues::toTime(query.value(9));
     delivery.updatedAt = SqlValues::toTime(query.value(10));
     delivery.deliveredAt = SqlValues::toTime(query.value(11));
+    delivery.duplicateKind = query.value(12).toString();
+    delivery.duplicateDetail = query.value(13).toByteArray();
     return delivery;
 }
 
@@ -66,6 +68,10 @@ QString whereClause(const DeliveryFilter& filter, QVariantList* values)
         conditions << QStringLiteral("(statement_id %ILIKE% ? OR last_error %ILIKE% ?)");
         const QString pattern = QLatin1Char('%') + filter.search.trimmed() + QLatin1Char('%');
         *values << pattern << pattern;
+    }
+    if (!filter.duplicateKind.isEmpty()) {
+        conditions << QStringLiteral("state = 'duplicate' AND duplicate_kind = ?");
+        *values << filter.duplicateKind;
     }
     if (!filter.statementId.isEmpty()) {
         conditions << QStringLiteral("statement_id = ?");
@@ -306,6 +312,7 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
         }
         PreparedSql update(m_store, QStringLiteral("UPDATE deliveries SET state = ?, attempts = attempts + 1, "
                                                    "last_status = ?, last_error = ?, next_attempt_at = ?, "
+                                                   "duplicate_kind = NULL, duplicate_detail = NULL, "
                                                    "updated_at = ?, delivered_at = CASE WHEN ? = 1 THEN ? ELSE "
                                                    "delivered_at END WHERE id = ?"));
         update.add(Delivery::stateName(outcome.state));
@@ -322,6 +329,7 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     for (auto it = accepted.cbegin(); it != accepted.cend(); ++it) {
         PreparedSql done(m_store, QStringLiteral("UPDATE%OR_FAIL% deliveries SET state = ?, attempts = attempts + 1, "
                                                  "last_status = ?, last_error = '', next_attempt_at = NULL, "
+                                                 "duplicate_kind = NULL, duplicate_detail = NULL, "
                                                  "updated_at = ?, delivered_at = ? WHERE id %IN_IDS%"));
         done.add(Delivery::stateName(Delivery::State(it.key().first)));
         done.add(it.key().second);
@@ -558,6 +566,24 @@ QHash<qint64, LaneStats> DeliveryQueue::stats(QString* error) const
         }
     }
     query.finish();
+    QSqlQuery kinds(m_store.database());
+    kinds.prepare(QStringLiteral("SELECT integration_id, duplicate_kind, COUNT(*) FROM deliveries "
+                                 "WHERE state = 'duplicate' AND duplicate_kind IS NOT NULL "
+                                 "GROUP BY integration_id, duplicate_kind"));
+    if (!exec(kinds, error))
+        return result;
+    while (kinds.next()) {
+        LaneStats& lane = result[kinds.value(0).toLongLong()];
+        const QString kind = kinds.value(1).toString();
+        const int count = kinds.value(2).toInt();
+        if (kind == QLatin1String("identical"))
+            lane.duplicatesIdentical += count;
+        else if (kind == QLatin1String("conflicting"))
+            lane.duplicatesConflicting += count;
+        else
+            lane.duplicatesUnverified += count;
+    }
+    kinds.finish();
     // The last answer per integration, for "what went wrong" at a glance.
     QSqlQuery last(m_store.database());
     last.prepare(QStringLiteral("SELECT a.integration_id, a.status, a.error FROM attempts a JOIN ("
@@ -580,4 +606,33 @@ int DeliveryQueue::undelivered(qint64 integrationId, QString* error) const
     filter.integrationId = integrationId;
     filter.states = {Delivery::State::Queued, Delivery::State::Sending, Delivery::State::Held};
     return count(filter, error);
+}
+
+QList<Delivery> DeliveryQueue::untriagedDuplicates(const QList<qint64>& integrationIds, int limit,
+                                                   QString* error) const
+{
+    QList<Delivery> found;
+    if (integrationIds.isEmpty())
+        return found;
+    QSqlQuery query(m_store.database());
+    query.prepare(m_store.sql(selectColumns + QStringLiteral(" WHERE state = 'duplicate' AND duplicate_kind IS NULL "
+                                                             "AND integration_id IN (%1) ORDER BY id LIMIT %2")
+                                                  .arg(idList(integrationIds))
+                                                  .arg(limit)));
+    if (!exec(query, error))
+        return found;
+    while (query.next())
+        found << fromRecord(query);
+    return found;
+}
+
+bool DeliveryQueue::setDuplicateKind(qint64 deliveryId, const QString& kind, const QByteArray& detail, QString* error)
+{
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("UPDATE deliveries SET duplicate_kind = ?, duplicate_detail = ? "
+                                 "WHERE id = ? AND state = 'duplicate' AND duplicate_kind IS NULL"));
+    query.addBindValue(kind);
+    query.addBindValue(QString::fromUtf8(detail));
+    query.addBindValue(deliveryId);
+    return exec(query, error);
 }

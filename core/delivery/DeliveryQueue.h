@@ -15,6 +15,7 @@ struct DeliveryFilter
     QList<Delivery::State> states; // empty: every state
     QString search;                // statement id or error text contains
     QString statementId;           // exactly this statement
+    QString duplicateKind;         // duplicates of this kind only (identical, conflicting, unverified)
     QDateTime createdFrom;
     QDateTime createdTo;
 };
@@ -26,6 +27,10 @@ struct LaneStats
     int sending = 0;
     int delivered = 0;
     int duplicates = 0;
+    // Of the duplicates, by 409 triage (the rest wait for it).
+    int duplicatesIdentical = 0;
+    int duplicatesConflicting = 0;
+    int duplicatesUnverified = 0;
     int held = 0;
     int discarded = 0;
     QDateTime oldestQueuedAt;
@@ -97,6 +102,11 @@ public:
     QList<qint64> ids(const DeliveryFilter& filter, QString* error) const;
     QHash<qint64, LaneStats> stats(QString* error) const;
     int undelivered(qint64 integrationId, QString* error) const; // queued + sending + held
+
+    // 409 triage: duplicates of these integrations not triaged yet, oldest first…
+    QList<Delivery> untriagedDuplicates(const QList<qint64>& integrationIds, int limit, QString* error) const;
+    // …and what triage found (only while the delivery is still a duplicate not triaged since).
+    bool setDuplicateKind(qint64 deliveryId, const QString& kind, const QByteArray& detail, QString* error);
 
 private:
     int updateStates(const QString& sql, QString* error);

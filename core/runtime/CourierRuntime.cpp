@@ -4,6 +4,7 @@
 #include "completions/CompletionReceiver.h"
 #include "delivery/CurlTransport.h"
 #include "delivery/DeliveryEngine.h"
+#include "delivery/DuplicateTriage.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
 
@@ -21,7 +22,17 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
     , m_queueTransport(std::make_unique<CurlTransport>(*m_tokens, clock))
     , m_engine(std::make_unique<DeliveryEngine>(store, *m_queueTransport, clock, owner))
     , m_notifier(std::make_unique<Notifier>(store, secrets, clock, owner))
+    , m_triage(std::make_unique<DuplicateTriage>(store, *m_tokens, *m_network))
 {
+    // After outcomes were recorded, 409s of the lanes this engine holds are read back and compared.
+    m_triage->setLanes([this] {
+        const QSet<qint64>& held = m_engine->heldLanes();
+        return QList<qint64>(held.cbegin(), held.cend());
+    });
+    connect(m_engine.get(), &DeliveryEngine::recorded, m_triage.get(), [this](int outcomes) {
+        if (outcomes > 0)
+            m_triage->poke();
+    });
     connect(m_engine.get(), &DeliveryEngine::healthChanged, m_notifier.get(), &Notifier::healthChanged);
     connect(m_engine.get(), &DeliveryEngine::stopped, this, [this] {
         m_engineStopped = true;
@@ -35,8 +46,9 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
 
 CourierRuntime::~CourierRuntime()
 {
-    // The receiver and the engine first: they may still record through the transport's callbacks.
+    // The receiver, triage and the engine first: they may still record through the transports' callbacks.
     m_receiver.reset();
+    m_triage.reset();
     m_engine.reset();
 }
 
@@ -44,6 +56,7 @@ void CourierRuntime::start()
 {
     m_engine->start();
     m_notifier->start();
+    m_triage->start();
 }
 
 void CourierRuntime::stop(bool untilIdle)
@@ -52,6 +65,7 @@ void CourierRuntime::stop(bool untilIdle)
         return;
     m_stopping = true;
     stopReceiver();
+    m_triage->stop(); // what is left is triaged by the next process that works the lane
     m_engineStopped = !m_engine->isRunning();
     m_engine->stop();
     m_notifier->finish(untilIdle);

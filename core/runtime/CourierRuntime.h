@@ -9,6 +9,7 @@ class Clock;
 class CompletionReceiver;
 class CurlTransport;
 class DeliveryEngine;
+class DuplicateTriage;
 class HttpTransport;
 class Notifier;
 class QNetworkAccessManager;
@@ -34,6 +35,8 @@ public:
     // For one request now (send, the Test Console): Qt Network, with every detail of the exchange.
     HttpTransport& transport() { return *m_transport; }
     TokenClient& tokens() { return *m_tokens; }
+    // 409 triage of the duplicates of the lanes this process's engine works.
+    DuplicateTriage& triage() { return *m_triage; }
 
     // Delivery and alerts.
     void start();
@@ -67,6 +70,7 @@ private:
     std::unique_ptr<DeliveryEngine> m_engine;
     std::unique_ptr<Notifier> m_notifier;
     std::unique_ptr<CompletionReceiver> m_receiver;
+    std::unique_ptr<DuplicateTriage> m_triage;
     bool m_stopping = false;
     bool m_engineStopped = false;
     bool m_alertsFinished = false;

@@ -218,6 +218,16 @@ const QList<Migration>& all()
              QStringLiteral("ALTER TABLE alerts ADD COLUMN dedupe_key TEXT"),
              QStringLiteral("CREATE UNIQUE INDEX alerts_dedupe ON alerts (dedupe_key)"),
          }},
+        {14,
+         QStringLiteral("409 triage: which kind of duplicate a delivery is"),
+         // NULL while a duplicate waits for triage (and on every other state); 'identical', 'conflicting' or
+         // 'unverified' after it, with the differences (or why it could not be verified) as JSON in duplicate_detail.
+         {
+             QStringLiteral("ALTER TABLE deliveries ADD COLUMN duplicate_kind TEXT"),
+             QStringLiteral("ALTER TABLE deliveries ADD COLUMN duplicate_detail TEXT"),
+             QStringLiteral("CREATE INDEX deliveries_untriaged ON deliveries (integration_id, id) "
+                            "WHERE state = 'duplicate' AND duplicate_kind IS NULL"),
+         }},
     };
     return migrations;
 }

@@ -39,6 +39,11 @@ LocalReceiver::LocalReceiver(QObject* parent)
                    [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
                        answer(request, std::move(responder), m_statementReplies, statementRequests);
                    });
+    // The about resource goes by the same script (and log): a receiver that answers everything alike.
+    m_server.route(QStringLiteral("/xapi/about"),
+                   [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+                       answer(request, std::move(responder), m_statementReplies, statementRequests);
+                   });
     m_server.route(QStringLiteral("/token"),
                    [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
                        answer(request, std::move(responder), m_tokenReplies, tokenRequests);
@@ -100,7 +105,9 @@ void LocalReceiver::answer(const QHttpServerRequest& request, QHttpServerRespond
                            QList<Request>& log)
 {
     Request received;
-    received.method = request.method() == QHttpServerRequest::Method::Put ? "PUT" : "POST";
+    received.method = request.method() == QHttpServerRequest::Method::Put   ? "PUT"
+                      : request.method() == QHttpServerRequest::Method::Get ? "GET"
+                                                                            : "POST";
     received.path = request.url().path();
     received.query = request.url().query();
     received.headers = request.headers();

@@ -11,7 +11,8 @@
 #include <functional>
 
 // A real xAPI receiver on 127.0.0.1 (Qt HttpServer) that answers from a script and remembers every request:
-// /xapi/statements for statements, /token for the OAuth 2.0 token endpoint.
+// /xapi/statements (and /xapi/about) for statements, /token for the OAuth 2.0 token endpoint. For an LRS that behaves
+// (or fails on a script of its own), use the sandbox (core/sandbox/Sandbox) instead.
 class LocalReceiver final : public QObject
 {
     Q_OBJECT

@@ -4,6 +4,9 @@
 #include "console/StatementForm.h"
 #include "delivery/DeliveryTransport.h"
 #include "integrations/IntegrationService.h"
+#include "receiver/ReceiverCheckDialog.h"
+#include "sandbox/SandboxPanel.h"
+#include "statements/ProviderProfile.h"
 #include "statements/StatementValidator.h"
 
 #include <QComboBox>
@@ -63,6 +66,7 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     m_history->setObjectName(QStringLiteral("history"));
     historyBox->setMinimumWidth(190);
     historyLayout->addWidget(m_history);
+    m_historyLayout = historyLayout;
     connect(m_history, &QListWidget::currentRowChanged, this, &TestConsolePage::openHistoryEntry);
     // A click on the entry already selected opens it again (after the statement was edited, say).
     connect(m_history, &QListWidget::itemClicked, this,
@@ -89,6 +93,7 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     top->addWidget(new QLabel(tr("Integration")));
     top->addWidget(m_integration, 1);
     top->addWidget(m_send);
+    m_topLayout = top;
     middleLayout->addLayout(top);
     m_editorTabs = new QTabWidget;
     // The id buttons sit beside the Form/JSON tabs, so the statement and the response both get room on a laptop.
@@ -429,4 +434,40 @@ void TestConsolePage::reloadHistory()
                                                   : QStringLiteral("—"),
                                     send.integrationName));
     }
+}
+
+void TestConsolePage::setReceiverTools(SandboxController* sandbox, TokenClient* tokens)
+{
+    m_tokens = tokens;
+    if (tokens) {
+        auto* check = new QPushButton(tr("Check Receiver…"));
+        check->setObjectName(QStringLiteral("checkReceiver"));
+        check->setToolTip(tr("Check how the chosen integration's receiver treats resends, conflicts and bad requests"));
+        connect(check, &QPushButton::clicked, this, &TestConsolePage::checkReceiver);
+        const auto enable = [this, check] { check->setEnabled(m_integration->count() > 0); };
+        connect(m_integration, &QComboBox::currentIndexChanged, check, enable);
+        enable();
+        m_topLayout->addWidget(check);
+    }
+    if (sandbox && !m_sandboxPanel) {
+        m_sandboxPanel = new SandboxPanel(*sandbox);
+        m_historyLayout->addWidget(m_sandboxPanel, 1);
+        connect(m_sandboxPanel, &SandboxPanel::integrationReady, this, [this](qint64 integrationId) {
+            reloadIntegrations();
+            if (integrationId > 0)
+                m_integration->setCurrentIndex(std::max(0, m_integration->findData(integrationId)));
+        });
+    }
+}
+
+void TestConsolePage::checkReceiver()
+{
+    const qint64 id = m_integration->currentData().toLongLong();
+    QString error;
+    const auto integration = m_integrations.repository().byId(id, &error);
+    if (!integration || !m_tokens)
+        return;
+    auto* dialog = new ReceiverCheckDialog(*integration, *m_tokens, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }

@@ -16,7 +16,12 @@ class QPushButton;
 class QTableWidget;
 class QTabWidget;
 class StatementForm;
+class SandboxController;
+class SandboxPanel;
 class Store;
+class TokenClient;
+class QHBoxLayout;
+class QVBoxLayout;
 
 // Build a statement in a form or as JSON (kept in step), see the validator's findings as you type, fire it at an
 // integration and read exactly what came back. Every send is kept in a history that can be reopened and re-sent.
@@ -33,6 +38,11 @@ public:
     void regenerateId();
     void reloadIntegrations();
     QString statementText() const;
+    // The sandbox toggle with its presets and what it received (under the history), and Check Receiver… for the
+    // integration chosen here.
+    void setReceiverTools(SandboxController* sandbox, TokenClient* tokens);
+    void checkReceiver();
+    SandboxPanel* sandboxPanel() const { return m_sandboxPanel; }
     void setStatementText(const QString& json);
 
 Q_SIGNALS:
@@ -72,4 +82,8 @@ private:
     QPlainTextEdit* m_request = nullptr;
     QListWidget* m_history = nullptr;
     QList<TestSend> m_sends;
+    QVBoxLayout* m_historyLayout = nullptr;
+    QHBoxLayout* m_topLayout = nullptr;
+    SandboxPanel* m_sandboxPanel = nullptr;
+    TokenClient* m_tokens = nullptr;
 };

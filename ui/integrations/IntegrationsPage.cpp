@@ -9,6 +9,8 @@
 #include "integrations/IntegrationDialog.h"
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationTableModel.h"
+#include "receiver/ReceiverCheckDialog.h"
+#include "sandbox/SandboxController.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -55,7 +57,14 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_test->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_test->setToolTip(tr("Fetch a token from the Authentication URL and say what happened"));
     m_test->setEnabled(false);
-    for (QAction* action : {m_edit, m_toggle, m_delete, m_test})
+    m_check = new QAction(Icons::themed(QStringLiteral("emblem-default"), QStringLiteral("connect")),
+                          tr("Check &Receiver…"), this);
+    m_check->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_check->setToolTip(tr("Send a few test statements and see how the receiver treats resends, conflicts and bad "
+                           "requests (voided afterwards)"));
+    m_check->setEnabled(false);
+    connect(m_check, &QAction::triggered, this, &IntegrationsPage::checkReceiver);
+    for (QAction* action : {m_edit, m_toggle, m_delete, m_test, m_check})
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(m_test, &QAction::triggered, this, &IntegrationsPage::testConnection);
     connect(m_add, &QAction::triggered, this, &IntegrationsPage::addIntegration);
@@ -68,7 +77,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     layout->setContentsMargins(0, 0, 0, 0);
     auto* toolbar = new QToolBar;
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    toolbar->addActions({m_add, m_edit, m_toggle, m_delete, m_test});
+    toolbar->addActions({m_add, m_edit, m_toggle, m_delete, m_test, m_check});
     toolbar->addSeparator();
     toolbar->addAction(m_refresh);
     auto* spacer = new QWidget;
@@ -108,6 +117,12 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     emptyLayout->addWidget(emptyTitle);
     emptyLayout->addWidget(emptyText);
     emptyLayout->addWidget(emptyButton, 0, Qt::AlignHCenter);
+    m_trySandbox = new QPushButton(tr("Try with the built-in sandbox"));
+    m_trySandbox->setObjectName(QStringLiteral("trySandbox"));
+    m_trySandbox->setToolTip(tr("Start a local LRS on this machine and add an integration that points at it"));
+    m_trySandbox->hide();
+    connect(m_trySandbox, &QPushButton::clicked, this, &IntegrationsPage::tryWithSandbox);
+    emptyLayout->addWidget(m_trySandbox, 0, Qt::AlignHCenter);
     emptyLayout->addStretch();
     m_stack->addWidget(empty);
 
@@ -135,7 +150,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
     m_table->horizontalHeader()->setSectionResizeMode(int(IntegrationTableModel::Column::StatementUrl),
                                                       QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);
-    m_table->addActions({m_edit, m_toggle, m_delete, m_test});
+    m_table->addActions({m_edit, m_toggle, m_delete, m_test, m_check});
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_table, &QTableView::activated, this, &IntegrationsPage::editSelected); // double click, Return
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
@@ -163,7 +178,7 @@ IntegrationsPage::IntegrationsPage(Store& store, IntegrationService& service, QW
 
 QList<QAction*> IntegrationsPage::pageActions() const
 {
-    return {m_add, m_edit, m_toggle, m_delete, m_test, m_refresh};
+    return {m_add, m_edit, m_toggle, m_delete, m_test, m_check, m_refresh};
 }
 
 void IntegrationsPage::reload()
@@ -220,6 +235,7 @@ void IntegrationsPage::updateActions()
     m_toggle->setEnabled(integration.has_value());
     m_toggle->setText(integration && !integration->enabled ? tr("E&nable") : tr("&Disable"));
     m_test->setEnabled(integration.has_value() && m_tokens);
+    m_check->setEnabled(integration.has_value() && m_tokens);
 }
 
 void IntegrationsPage::showEvent(QShowEvent* event)
@@ -384,4 +400,46 @@ void IntegrationsPage::testConnection()
 QString IntegrationsPage::notice() const
 {
     return m_notice->isVisible() ? m_notice->text() : QString();
+}
+
+void IntegrationsPage::checkReceiver()
+{
+    const auto integration = selected();
+    if (!integration || !m_tokens)
+        return;
+    auto* dialog = new ReceiverCheckDialog(*integration, *m_tokens, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void IntegrationsPage::setSandbox(SandboxController* sandbox)
+{
+    m_sandbox = sandbox;
+    m_trySandbox->setVisible(sandbox != nullptr);
+}
+
+void IntegrationsPage::tryWithSandbox()
+{
+    if (!m_sandbox)
+        return;
+    m_trySandbox->setEnabled(false);
+    QPointer<IntegrationsPage> self(this);
+    m_sandbox->start([self](qint64 integrationId, const QString& error) {
+        if (!self)
+            return;
+        self->m_trySandbox->setEnabled(true);
+        self->reload();
+        if (integrationId == 0) {
+            self->m_error->setText(tr("The built-in sandbox could not start: %1").arg(error));
+            self->m_error->show();
+            return;
+        }
+        self->selectIntegration(integrationId);
+        self->m_notice->setStyleSheet(QStringLiteral("QLabel { background: #e6f4ea; color: #1e6b34; padding: 6px; }"));
+        self->m_notice->setText(tr("✔ The built-in sandbox runs on this machine and “%1” points at it. Send a "
+                                   "statement from the Test Console, check it with Check Receiver…, or make it fail "
+                                   "on purpose with the Test Console's sandbox presets.")
+                                    .arg(SandboxController::integrationName()));
+        self->m_notice->show();
+    });
 }

@@ -9,6 +9,8 @@ class IntegrationTableModel;
 class QAction;
 class QLabel;
 class QLineEdit;
+class QPushButton;
+class SandboxController;
 class QSortFilterProxyModel;
 class QStackedWidget;
 class QTableView;
@@ -40,6 +42,12 @@ public:
     void testConnection();
     // Enables "Test Connection" (fetching a token needs the network and the keychain).
     void setTokenClient(TokenClient* tokens);
+    // Check Receiver…: the receiver check of the selected integration (ReceiverCheckDialog).
+    void checkReceiver();
+    QAction* checkReceiverAction() const { return m_check; }
+    // Offers "Try with the built-in sandbox" in the empty state.
+    void setSandbox(SandboxController* sandbox);
+    void tryWithSandbox();
 
 Q_SIGNALS:
     // count of integrations, count not healthy (held or retrying)
@@ -73,5 +81,8 @@ private:
     QAction* m_refresh = nullptr;
     QAction* m_test = nullptr;
     TokenClient* m_tokens = nullptr;
+    QAction* m_check = nullptr;
+    SandboxController* m_sandbox = nullptr;
+    QPushButton* m_trySandbox = nullptr;
     class IntegrationDialog* m_dialog = nullptr;
 };

@@ -5,6 +5,7 @@
 #include "delivery/DeliveryActions.h"
 #include "integrations/IntegrationService.h"
 #include "queue/DeliveryTableModel.h"
+#include "queue/DuplicateDetail.h"
 #include "queue/HealthCard.h"
 #include "queue/ReplayDialog.h"
 #include "store/Store.h"
@@ -68,6 +69,8 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
         {tr("Held"), QStringLiteral("held"), tr("No statement is held here.")},
         {tr("Queued"), QStringLiteral("queued,sending"), tr("Nothing is queued here: there is nothing left to send.")},
         {tr("Delivered"), QStringLiteral("delivered,duplicate"), tr("No statement here has been delivered yet.")},
+        {tr("Conflicting duplicates (409)"), QStringLiteral("duplicate=conflicting"),
+         tr("No 409 here was for other content under a reused id (or triage has not read them back yet).")},
         {tr("Discarded"), QStringLiteral("discarded"), tr("No statement here was discarded.")},
         {tr("All"), QString(), tr("No statement was queued here yet: queue some with xapi-courier enqueue.")},
     };
@@ -257,6 +260,10 @@ void DeliveryQueuePage::applyFilter()
     DeliveryFilter filter;
     filter.integrationId = m_integrationFilter->currentData().toLongLong();
     for (const QString& name : m_stateFilter->currentData().toString().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (name.startsWith(QLatin1String("duplicate="))) { // duplicates of one kind (409 triage)
+            filter.duplicateKind = name.section(QLatin1Char('='), 1);
+            continue;
+        }
         if (const auto state = Delivery::stateFromName(name))
             filter.states << *state;
     }
@@ -310,8 +317,9 @@ void DeliveryQueuePage::showAttempts()
     const QList<AttemptRecord> attempts =
         AttemptLog(m_store).newestForDelivery(delivery->id, ShownAttempts, &total, &error);
     QString html = tr("<h4>Statement %1 — %2, %3 attempt(s)</h4>")
-                       .arg(delivery->statementId.toHtmlEscaped(), Delivery::stateName(delivery->state))
+                       .arg(delivery->statementId.toHtmlEscaped(), DuplicateDetail::stateText(*delivery))
                        .arg(delivery->attempts);
+    html += DuplicateDetail::html(*delivery);
     if (!error.isEmpty())
         html += QStringLiteral("<p style=\"color:#c62828\">%1</p>").arg(error.toHtmlEscaped());
     else if (attempts.isEmpty())

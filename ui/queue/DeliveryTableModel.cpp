@@ -1,5 +1,7 @@
 #include "queue/DeliveryTableModel.h"
 
+#include "queue/DuplicateDetail.h"
+
 #include <QColor>
 #include <QMetaEnum>
 
@@ -54,7 +56,7 @@ QVariant DeliveryTableModel::data(const QModelIndex& index, int role) const
     case Column::Statement:
         return delivery.statementId;
     case Column::State:
-        return Delivery::stateName(delivery.state);
+        return DuplicateDetail::stateText(delivery);
     case Column::Attempts:
         return delivery.attempts;
     case Column::LastStatus:
