@@ -87,7 +87,7 @@ QString Cli::helpText() const
         "                  sent (Authorization redacted), the answer and timings (exit 0 on 2xx or 409).\n"
         "  enqueue --integration NAME|--all FILE|- [--skip-invalid]\n"
         "                  Queue statements for delivery (validated first).\n"
-        "  queue status|list|attempts|retry|discard|resend|replay|export\n"
+        "  queue status|list|attempts|retry|discard|resend|replay|export|prune\n"
         "                  Inspect and act on the delivery queue (see `xapi-courier queue --help`).\n"
         "  completions list|import|delete\n"
         "                  H5P completion records, and the statements made from them.\n"

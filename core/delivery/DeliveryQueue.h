@@ -28,6 +28,7 @@ struct LaneStats
     int duplicates = 0;
     int held = 0;
     int discarded = 0;
+    int pruned = 0; // delivered and duplicates removed by retention, still counted in those two
     QDateTime oldestQueuedAt;
     std::optional<int> lastStatus;
     QString lastError;
@@ -82,7 +83,8 @@ public:
     int releaseHeld(qint64 integrationId, QString* error); // held -> queued, when the integration was updated
     int retryNow(qint64 integrationId, QString* error);    // forget the waits of queued deliveries
     int discard(const QList<qint64>& ids, QString* error); // queued or held -> discarded
-    int resend(const QList<qint64>& ids, QString* error);  // delivered, duplicate or discarded -> queued
+    // delivered, duplicate or discarded -> queued; not those whose body retention erased (nothing left to send)
+    int resend(const QList<qint64>& ids, QString* error);
     // Replay: the first delivery of every statement first queued in [from, to] (to any integration), in order…
     QList<qint64> replaySources(const QDateTime& from, const QDateTime& to, QString* error) const;
     // …queued again to one integration, same ids and bodies.

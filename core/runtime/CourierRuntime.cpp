@@ -6,6 +6,7 @@
 #include "delivery/DeliveryEngine.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
+#include "retention/RetentionScheduler.h"
 
 #include <QNetworkAccessManager>
 
@@ -21,6 +22,7 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
     , m_queueTransport(std::make_unique<CurlTransport>(*m_tokens, clock))
     , m_engine(std::make_unique<DeliveryEngine>(store, *m_queueTransport, clock, owner))
     , m_notifier(std::make_unique<Notifier>(store, secrets, clock, owner))
+    , m_retention(std::make_unique<RetentionScheduler>(store, clock))
 {
     connect(m_engine.get(), &DeliveryEngine::healthChanged, m_notifier.get(), &Notifier::healthChanged);
     connect(m_engine.get(), &DeliveryEngine::stopped, this, [this] {
@@ -44,6 +46,7 @@ void CourierRuntime::start()
 {
     m_engine->start();
     m_notifier->start();
+    m_retention->start();
 }
 
 void CourierRuntime::stop(bool untilIdle)
@@ -52,6 +55,7 @@ void CourierRuntime::stop(bool untilIdle)
         return;
     m_stopping = true;
     stopReceiver();
+    m_retention->stop();
     m_engineStopped = !m_engine->isRunning();
     m_engine->stop();
     m_notifier->finish(untilIdle);

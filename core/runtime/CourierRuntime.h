@@ -12,6 +12,7 @@ class DeliveryEngine;
 class HttpTransport;
 class Notifier;
 class QNetworkAccessManager;
+class RetentionScheduler;
 class SecretStore;
 class Store;
 class TokenClient;
@@ -34,6 +35,8 @@ public:
     // For one request now (send, the Test Console): Qt Network, with every detail of the exchange.
     HttpTransport& transport() { return *m_transport; }
     TokenClient& tokens() { return *m_tokens; }
+    // Prunes by each integration's retention policy, hourly while started.
+    RetentionScheduler& retention() { return *m_retention; }
 
     // Delivery and alerts.
     void start();
@@ -67,6 +70,7 @@ private:
     std::unique_ptr<DeliveryEngine> m_engine;
     std::unique_ptr<Notifier> m_notifier;
     std::unique_ptr<CompletionReceiver> m_receiver;
+    std::unique_ptr<RetentionScheduler> m_retention;
     bool m_stopping = false;
     bool m_engineStopped = false;
     bool m_alertsFinished = false;
