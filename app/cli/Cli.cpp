@@ -4,6 +4,7 @@
 #include "cli/CompletionsCommand.h"
 #include "cli/DbCommand.h"
 #include "cli/EnqueueCommand.h"
+#include "cli/EraseCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
 #include "cli/SendCommand.h"
@@ -23,7 +24,7 @@ namespace {
 const QStringList commands = {QStringLiteral("integration"), QStringLiteral("queue"),  QStringLiteral("alerts"),
                               QStringLiteral("settings"),    QStringLiteral("worker"), QStringLiteral("validate"),
                               QStringLiteral("enqueue"),     QStringLiteral("send"),   QStringLiteral("completions"),
-                              QStringLiteral("db")};
+                              QStringLiteral("db"),          QStringLiteral("erase")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -100,6 +101,8 @@ QString Cli::helpText() const
         "                  Check statements against the xAPI 1.0.3 rules (exit 0 valid, 1 not, 2 unreadable).\n"
         "  worker [--until-idle] [--lease-seconds N] [--receiver PORT]\n"
         "                  The headless delivery worker (stops cleanly on SIGTERM); several may share a store.\n"
+        "  erase --actor mailto:ADDRESS|HOMEPAGE::NAME|mbox_sha1sum:HASH [--void] [--yes]\n"
+        "                  Erase one learner: their statements in every state, attempts, completion records.\n"
         "  db status|migrate [--json]\n"
         "                  The store's engine, schema version and pending migrations; apply them.\n"
         "  db copy --from PATH|URL --to URL\n"
@@ -156,6 +159,8 @@ void Cli::run(const QStringList& arguments, Finished finished)
         auto* send = new SendCommand(*this, this);
         return send->run(positional.mid(1), std::move(finished));
     }
+    if (command == QLatin1String("erase"))
+        return finished(EraseCommand(*this).run(positional.mid(1)));
     if (command == QLatin1String("enqueue"))
         return finished(EnqueueCommand(*this, nullptr).run(positional.mid(1)));
     if (command == QLatin1String("validate"))
