@@ -99,7 +99,7 @@ QString Cli::helpText() const
         "                  The bearer token of the H5P completion webhook (kept in the OS keychain).\n"
         "  validate FILE|- [--json]\n"
         "                  Check statements against the xAPI 1.0.3 rules (exit 0 valid, 1 not, 2 unreadable).\n"
-        "  worker [--until-idle] [--lease-seconds N] [--receiver PORT]\n"
+        "  worker [--until-idle] [--lease-seconds N] [--receiver PORT] [--metrics ADDRESS:PORT]\n"
         "                  The headless delivery worker (stops cleanly on SIGTERM); several may share a store.\n"
         "  erase --actor mailto:ADDRESS|HOMEPAGE::NAME|mbox_sha1sum:HASH [--void] [--yes]\n"
         "                  Erase one learner: their statements in every state, attempts, completion records.\n"

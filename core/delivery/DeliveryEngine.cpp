@@ -451,5 +451,7 @@ void DeliveryEngine::flush()
         qCWarning(lcDelivery) << "Could not record" << outcomes.size() << "outcomes:" << error;
         return;
     }
+    if (!outcomes.isEmpty())
+        Q_EMIT outcomesRecorded(outcomes);
     Q_EMIT recorded(int(outcomes.size()));
 }

@@ -62,6 +62,8 @@ Q_SIGNALS:
     // After each commit of this engine's: the outcomes it recorded, 0 when it only marked hanging requests 'sending'
     // (a window showing the store reloads; the engine's own writes reach no StoreNotifier).
     void recorded(int outcomes);
+    // The same commit's outcomes themselves (for the metrics).
+    void outcomesRecorded(const QList<DeliveryQueue::Outcome>& outcomes);
     void healthChanged(qint64 integrationId, Integration::Health health, const QString& reason);
     void activeChanged(bool active);
     void idle();

@@ -6,12 +6,13 @@
 #include "delivery/DeliveryEngine.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
+#include "metrics/DeliveryMetrics.h"
+#include "metrics/MetricsServer.h"
 #include "retention/RetentionScheduler.h"
 
 #include <QNetworkAccessManager>
 
-CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock, const QString& owner,
-                               QObject* parent)
+CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock, const QString& owner, QObject* parent)
     : QObject(parent)
     , m_store(store)
     , m_secrets(secrets)
@@ -23,7 +24,10 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
     , m_engine(std::make_unique<DeliveryEngine>(store, *m_queueTransport, clock, owner))
     , m_notifier(std::make_unique<Notifier>(store, secrets, clock, owner))
     , m_retention(std::make_unique<RetentionScheduler>(store, clock))
+    , m_metrics(std::make_unique<DeliveryMetrics>(store))
 {
+    connect(m_engine.get(), &DeliveryEngine::outcomesRecorded, this,
+            [this](const QList<DeliveryQueue::Outcome>& outcomes) { m_metrics->count(outcomes); });
     connect(m_engine.get(), &DeliveryEngine::healthChanged, m_notifier.get(), &Notifier::healthChanged);
     connect(m_engine.get(), &DeliveryEngine::stopped, this, [this] {
         m_engineStopped = true;
@@ -37,6 +41,7 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
 
 CourierRuntime::~CourierRuntime()
 {
+    m_metricsServer.reset();
     // The receiver and the engine first: they may still record through the transport's callbacks.
     m_receiver.reset();
     m_engine.reset();
@@ -81,6 +86,15 @@ bool CourierRuntime::startReceiver(const QHostAddress& address, quint16 port, co
     connect(receiver.get(), &CompletionReceiver::stored, m_engine.get(), &DeliveryEngine::poke);
     connect(receiver.get(), &CompletionReceiver::stored, this, &CourierRuntime::completionStored);
     m_receiver = std::move(receiver);
+    return true;
+}
+
+bool CourierRuntime::startMetrics(const QHostAddress& address, quint16 port, QString* error)
+{
+    auto server = std::make_unique<MetricsServer>([this] { return m_metrics->exposition(); });
+    if (!server->listen(address, port, error))
+        return false;
+    m_metricsServer = std::move(server);
     return true;
 }
 
