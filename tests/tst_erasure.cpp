@@ -1,13 +1,19 @@
 #include "CliRunner.h"
+#include "InMemorySecretStore.h"
+#include "LocalReceiver.h"
 #include "StoreFixtures.h"
 #include "TestStore.h"
 
+#include "common/Clock.h"
+#include "delivery/DeliveryEngine.h"
 #include "delivery/DeliveryQueue.h"
 #include "erasure/LearnerErasure.h"
+#include "runtime/CourierRuntime.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -224,6 +230,38 @@ private Q_SLOTS:
         ErasureCounts again;
         QVERIFY(erasure.count(*ada, &again, &error));
         QVERIFY(again.isEmpty());
+    }
+
+    // A statement erased while its request is in flight: its answer is left out and the others' are recorded (the
+    // attempt of the erased one would point at nothing and fail the whole commit: the others were sent again).
+    void erasedWhileInFlight()
+    {
+        LocalReceiver receiver;
+        QVERIFY(receiver.start());
+        receiver.setStatementReplies({{200, {}, {}, 400}});
+        const qint64 lrs = StoreFixtures::addOpenIntegration(store(), QStringLiteral("lrs"), receiver.statementsUrl());
+        QList<QJsonObject> statements{statement(QStringLiteral("ada-1"), mbox(QStringLiteral("ada@example.com"))),
+                                      statement(QStringLiteral("bob-1"), mbox(QStringLiteral("bob@example.com"))),
+                                      statement(QStringLiteral("bob-2"), mbox(QStringLiteral("bob@example.com")))};
+        QString error;
+        QVERIFY(DeliveryQueue(store()).enqueue(statements, {lrs}, QDateTime::currentDateTimeUtc(), &error));
+        InMemorySecretStore secrets;
+        CourierRuntime runtime(store(), secrets, Clock::system(), QStringLiteral("erasure test"));
+        runtime.start();
+        QTRY_COMPARE_WITH_TIMEOUT(receiver.statementRequests.size(), 3, 20000);
+        ErasureCounts erased;
+        QString warning;
+        QVERIFY2(LearnerErasure(store()).erase(*LearnerId::parse(QStringLiteral("mailto:ada@example.com"), &error),
+                                               false, m_now, &erased, &warning, &error),
+                 qPrintable(error));
+        QCOMPARE(erased.queued, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(StoreFixtures::countDeliveries(store(), Delivery::State::Delivered), 2, 20000);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM deliveries")), 2);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempts")), 2);
+        QCOMPARE(receiver.statementRequests.size(), 3); // Bob's were not sent a second time for want of a record
+        QSignalSpy stopped(&runtime, &CourierRuntime::stopped);
+        runtime.stop();
+        QVERIFY(stopped.count() == 1 || stopped.wait(30000));
     }
 
     // Through the real binary: afterwards not one byte of her address (nor its hash) is in the SQLite files.

@@ -78,6 +78,10 @@ private:
     };
 
     void tick();
+    // After a failed commit: the deliveries erased meanwhile (LearnerErasure) are dropped from the outcomes, whose
+    // attempts would point at nothing, and the rest recorded again. False when none was gone or it failed again.
+    bool recordWithoutErased(QList<DeliveryQueue::Outcome>& outcomes, const QList<qint64>& hanging,
+                             const QDateTime& now, QString* error);
     void holdLanes(const QList<Integration>& integrations, const QDateTime& now);
     void giveBackDrained();
     bool othersHaveWork(const QList<Integration>& integrations, const QDateTime& now) const;

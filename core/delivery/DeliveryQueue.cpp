@@ -594,3 +594,17 @@ int DeliveryQueue::undelivered(qint64 integrationId, QString* error) const
     filter.states = {Delivery::State::Queued, Delivery::State::Sending, Delivery::State::Held};
     return count(filter, error);
 }
+
+QSet<qint64> DeliveryQueue::existing(const QList<qint64>& ids, QString* error) const
+{
+    QSet<qint64> found;
+    if (ids.isEmpty())
+        return found;
+    PreparedSql select(m_store, QStringLiteral("SELECT id FROM deliveries WHERE id %IN_IDS%"));
+    select.addIds(ids);
+    if (!select.exec(error))
+        return found;
+    while (select.next())
+        found.insert(select.integer(0));
+    return found;
+}

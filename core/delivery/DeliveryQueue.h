@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 class Store;
 
@@ -97,6 +98,8 @@ public:
     QList<qint64> ids(const DeliveryFilter& filter, QString* error) const;
     QHash<qint64, LaneStats> stats(QString* error) const;
     int undelivered(qint64 integrationId, QString* error) const; // queued + sending + held
+    // Which of these deliveries are still in the store (a learner's erasure removes them, even in flight).
+    QSet<qint64> existing(const QList<qint64>& ids, QString* error) const;
 
 private:
     int updateStates(const QString& sql, QString* error);
