@@ -7,6 +7,7 @@
 #include "delivery/DeliveryEngine.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
+#include "erasure/EraseLearnerDialog.h"
 #include "queue/DeliveryQueuePage.h"
 #include "runtime/CourierRuntime.h"
 
@@ -90,6 +91,14 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
             tr("Notifications"));
 
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* eraseLearner = fileMenu->addAction(tr("&Erase Learner…"), this, [this] {
+        auto* dialog = new EraseLearnerDialog(m_store, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    eraseLearner->setObjectName(QStringLiteral("eraseLearner"));
+    eraseLearner->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete));
+    fileMenu->addSeparator();
     QAction* quit = fileMenu->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
     auto* integrationsMenu = menuBar()->addMenu(tr("&Integrations"));

@@ -6,6 +6,7 @@
 #include "cli/CompletionsCommand.h"
 #include "cli/DbCommand.h"
 #include "cli/EnqueueCommand.h"
+#include "cli/EraseCommand.h"
 #include "cli/IntegrationCommand.h"
 #include "cli/QueueCommand.h"
 #include "cli/SandboxCommand.h"
@@ -27,7 +28,7 @@ const QStringList commands = {QStringLiteral("integration"), QStringLiteral("que
                               QStringLiteral("settings"),    QStringLiteral("worker"), QStringLiteral("validate"),
                               QStringLiteral("enqueue"),     QStringLiteral("send"),   QStringLiteral("completions"),
                               QStringLiteral("db"),          QStringLiteral("sandbox"),
-                              QStringLiteral("check")};
+                              QStringLiteral("check"),       QStringLiteral("erase")};
 
 QCommandLineParser* globalParser(QCommandLineParser& parser)
 {
@@ -92,7 +93,7 @@ QString Cli::helpText() const
         "                  sent (Authorization redacted), the answer and timings (exit 0 on 2xx or 409).\n"
         "  enqueue --integration NAME|--all FILE|- [--skip-invalid]\n"
         "                  Queue statements for delivery (validated first).\n"
-        "  queue status|list|attempts|retry|discard|resend|replay|export\n"
+        "  queue status|list|attempts|retry|discard|resend|replay|export|prune\n"
         "                  Inspect and act on the delivery queue (see `xapi-courier queue --help`).\n"
         "  completions list|import|delete\n"
         "                  H5P completion records, and the statements made from them.\n"
@@ -103,8 +104,10 @@ QString Cli::helpText() const
         "                  The bearer token of the H5P completion webhook (kept in the OS keychain).\n"
         "  validate FILE|- [--json]\n"
         "                  Check statements against the xAPI 1.0.3 rules (exit 0 valid, 1 not, 2 unreadable).\n"
-        "  worker [--until-idle] [--lease-seconds N] [--receiver PORT]\n"
+        "  worker [--until-idle] [--lease-seconds N] [--receiver PORT] [--metrics ADDRESS:PORT]\n"
         "                  The headless delivery worker (stops cleanly on SIGTERM); several may share a store.\n"
+        "  erase --actor mailto:ADDRESS|HOMEPAGE::NAME|mbox_sha1sum:HASH [--void] [--yes]\n"
+        "                  Erase one learner: their statements in every state, attempts, completion records.\n"
         "  db status|migrate [--json]\n"
         "                  The store's engine, schema version and pending migrations; apply them.\n"
         "  db copy --from PATH|URL --to URL\n"
@@ -176,6 +179,8 @@ void Cli::run(const QStringList& arguments, Finished finished)
         auto* send = new SendCommand(*this, this);
         return send->run(positional.mid(1), std::move(finished));
     }
+    if (command == QLatin1String("erase"))
+        return finished(EraseCommand(*this).run(positional.mid(1)));
     if (command == QLatin1String("enqueue"))
         return finished(EnqueueCommand(*this, nullptr).run(positional.mid(1)));
     if (command == QLatin1String("validate"))

@@ -2,6 +2,7 @@
 
 #include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
+#include "retention/StoreSize.h"
 #include "store/DatabasePassword.h"
 #include "store/SqlDialect.h"
 #include "store/Store.h"
@@ -11,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 
 namespace {
 
@@ -44,6 +46,11 @@ QString migrationsText(const QList<int>& versions)
             lines << QStringLiteral("  %1  %2").arg(migration.version).arg(migration.description);
     }
     return lines.join(QLatin1Char('\n'));
+}
+
+QString sizeText(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
 QJsonArray countsJson(const QList<StoreCopy::TableCount>& counts)
@@ -150,12 +157,19 @@ int DbCommand::runStatus(const QCommandLineParser& parser)
         if (migration.version > store.schemaVersion())
             pending << migration.version;
     }
+    // The size, and what each integration keeps (from the schema that keeps bodies apart on).
+    constexpr int BodiesApart = 8;
+    StoreSize size;
+    QString sizeError;
+    const bool measured = store.schemaVersion() >= BodiesApart && StoreSize::measure(store, &size, &sizeError);
     if (parser.isSet(QStringLiteral("json"))) {
-        const QJsonObject status{{QStringLiteral("engine"), engineKey(store)},
-                                 {QStringLiteral("location"), store.location().displayName()},
-                                 {QStringLiteral("schemaVersion"), store.schemaVersion()},
-                                 {QStringLiteral("latestVersion"), Migrations::latestVersion()},
-                                 {QStringLiteral("pending"), migrationsJson(pending)}};
+        QJsonObject status{{QStringLiteral("engine"), engineKey(store)},
+                           {QStringLiteral("location"), store.location().displayName()},
+                           {QStringLiteral("schemaVersion"), store.schemaVersion()},
+                           {QStringLiteral("latestVersion"), Migrations::latestVersion()},
+                           {QStringLiteral("pending"), migrationsJson(pending)}};
+        if (measured)
+            status.insert(QStringLiteral("size"), size.toJson());
         m_output.out() << QJsonDocument(status).toJson(QJsonDocument::Indented) << Qt::flush;
         return ExitCode::Success;
     }
@@ -169,6 +183,19 @@ int DbCommand::runStatus(const QCommandLineParser& parser)
     else
         out << "Pending:         " << pending.size() << " (run xapi-courier db migrate)\n"
             << migrationsText(pending) << '\n';
+    if (measured) {
+        out << "Size:            " << sizeText(size.bytes);
+        if (size.freeBytes >= 0)
+            out << " (free inside: " << sizeText(size.freeBytes) << ", write-ahead log: " << sizeText(size.walBytes)
+                << ")";
+        out << '\n';
+        for (const StoreSize::Integration& lane : size.integrations) {
+            out << "  " << lane.name << ": " << lane.statements << " statement(s), " << sizeText(lane.statementBytes)
+                << "; " << lane.attempts << " attempt(s), " << sizeText(lane.attemptBytes) << '\n';
+        }
+    } else if (!sizeError.isEmpty()) {
+        out << "Size:            cannot be read: " << sizeError << '\n';
+    }
     out << Qt::flush;
     return ExitCode::Success;
 }

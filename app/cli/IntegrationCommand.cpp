@@ -1,6 +1,7 @@
 #include "cli/IntegrationCommand.h"
 
 #include "cli/ArgumentCheck.h"
+#include "cli/RetentionOptions.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "delivery/DeliveryActions.h"
@@ -59,8 +60,10 @@ void addFieldOptions(QCommandLineParser& parser, bool forEdit)
                     QStringLiteral("on|off")),
         {QStringLiteral("json"), QStringLiteral("Print the saved integration as JSON.")},
     });
-    if (forEdit)
+    if (forEdit) {
         parser.addOption({QStringLiteral("enabled"), QStringLiteral("Status Enabled: statements are sent.")});
+        parser.addOptions(RetentionOptions::options());
+    }
     // Accepted only to explain why secrets never come from the command line.
     for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {
         QCommandLineOption refused(name, QString(), QStringLiteral("SECRET"));
@@ -72,6 +75,16 @@ void addFieldOptions(QCommandLineParser& parser, bool forEdit)
 QString padded(const QString& text, qsizetype width)
 {
     return text.leftJustified(width, QLatin1Char(' '));
+}
+
+// The integration's JSON with its retention policy (retentionDays, keepBodiesDays: null keeps everything).
+QJsonObject withRetention(const Integration& integration, const RetentionPolicy& policy)
+{
+    QJsonObject json = integration.toJson();
+    const QJsonObject retention = policy.toJson();
+    for (auto it = retention.constBegin(); it != retention.constEnd(); ++it)
+        json.insert(it.key(), it.value());
+    return json;
 }
 
 } // namespace
@@ -344,9 +357,40 @@ void IntegrationCommand::edit(QCommandLineParser& parser)
     Integration draft;
     if (!target(parser, &draft))
         return;
+    QString error;
+    if (RetentionOptions::given(parser)) {
+        RetentionPolicies policies(m_cli.store());
+        RetentionPolicy policy = policies.get(draft.id, &error);
+        if (!error.isEmpty()) {
+            m_output.error(error);
+            return finish(ExitCode::Refused);
+        }
+        if (!RetentionOptions::apply(parser, &policy, &error)) {
+            m_output.error(error);
+            return finish(ExitCode::Usage);
+        }
+        if (!policies.set(draft.id, policy, &error)) {
+            m_output.error(error);
+            return finish(ExitCode::Refused);
+        }
+        if (RetentionOptions::onlyThese(parser)) {
+            if (parser.isSet(QStringLiteral("json")))
+                m_output.out() << QJsonDocument(withRetention(draft, policy)).toJson(QJsonDocument::Indented)
+                               << Qt::flush;
+            else
+                m_output.info(QStringLiteral("Saved the retention of “%1”: delivered statements %2, their bodies %3.")
+                                  .arg(draft.name,
+                                       policy.retentionDays ? QStringLiteral("are pruned after ") +
+                                                                  RetentionPolicy::daysText(policy.retentionDays)
+                                                            : QStringLiteral("are kept"),
+                                       policy.keepBodiesDays ? QStringLiteral("erased after ") +
+                                                                   RetentionPolicy::daysText(policy.keepBodiesDays)
+                                                             : QStringLiteral("kept with them")));
+            return finish(ExitCode::Success);
+        }
+    }
     if (!applyFieldOptions(parser, draft))
         return finish(ExitCode::Usage);
-    QString error;
     const bool required = m_cli.integrations().secretRequired(draft, &error);
     QString secret;
     if (!readSecret(parser, draft, required, &secret))
@@ -366,9 +410,10 @@ void IntegrationCommand::list(QCommandLineParser& parser)
         return finish(ExitCode::Refused);
     }
     if (parser.isSet(QStringLiteral("json"))) {
+        const QHash<qint64, RetentionPolicy> policies = RetentionPolicies(m_cli.store()).all(&error);
         QJsonArray array;
         for (const Integration& integration : integrations)
-            array << integration.toJson();
+            array << withRetention(integration, policies.value(integration.id));
         m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
         return finish(ExitCode::Success);
     }
@@ -409,8 +454,15 @@ void IntegrationCommand::show(QCommandLineParser& parser)
     Integration integration;
     if (!target(parser, &integration))
         return;
+    QString error;
+    const RetentionPolicy policy = RetentionPolicies(m_cli.store()).get(integration.id, &error);
+    if (!error.isEmpty()) {
+        m_output.error(error);
+        return finish(ExitCode::Refused);
+    }
     if (parser.isSet(QStringLiteral("json"))) {
-        m_output.out() << QJsonDocument(integration.toJson()).toJson(QJsonDocument::Indented) << Qt::flush;
+        m_output.out() << QJsonDocument(withRetention(integration, policy)).toJson(QJsonDocument::Indented)
+                       << Qt::flush;
         return finish(ExitCode::Success);
     }
     QList<std::pair<QString, QString>> lines = {
@@ -441,6 +493,10 @@ void IntegrationCommand::show(QCommandLineParser& parser)
           << std::pair{QStringLiteral("Health"), Integration::healthLabel(integration.health())};
     if (!integration.holdReason.isEmpty())
         lines << std::pair{QStringLiteral("Held because"), integration.holdReason};
+    lines << std::pair{QStringLiteral("Retention"), RetentionPolicy::daysText(policy.retentionDays)}
+          << std::pair{QStringLiteral("Bodies kept"), policy.keepBodiesDays
+                                                          ? RetentionPolicy::daysText(policy.keepBodiesDays)
+                                                          : QStringLiteral("as long as the statement")};
     lines << std::pair{QStringLiteral("Updated"), integration.updatedAt.toLocalTime().toString(Qt::ISODate)};
     for (const auto& [label, value] : lines)
         m_output.out() << padded(label + QLatin1Char(':'), 20) << value << '\n';

@@ -1,6 +1,7 @@
 #include "cli/QueueCommand.h"
 
 #include "cli/ArgumentCheck.h"
+#include "cli/PruneCommand.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "delivery/DeliveryActions.h"
@@ -32,7 +33,7 @@ QString duplicatesText(const LaneStats& lane)
 
 const QStringList actions = {QStringLiteral("status"), QStringLiteral("list"),    QStringLiteral("attempts"),
                              QStringLiteral("retry"),  QStringLiteral("discard"), QStringLiteral("resend"),
-                             QStringLiteral("replay"), QStringLiteral("export")};
+                             QStringLiteral("replay"), QStringLiteral("export"),  QStringLiteral("prune")};
 
 QJsonValue timeValue(const QDateTime& time)
 {
@@ -176,6 +177,8 @@ QString QueueCommand::helpText() const
         "  replay --integration N --from T --to T\n"
         "                                       queue every statement of a time range again, same ids\n"
         "  export [FILE|-] [--integration N]    failed deliveries as JSON lines, with their attempts\n"
+        "  prune --delivered-before AGE|TIME [--integration N] [--yes]\n"
+        "                                       remove delivered statements (bodies, attempts) older than that\n"
         "\n"
         "States: queued, sending, delivered, duplicate, held, discarded. Times are ISO 8601 (UTC if no offset).\n");
 }
@@ -193,6 +196,8 @@ void QueueCommand::run(const QStringList& arguments, Cli::Finished finished)
             QStringLiteral("unknown action “%1”. Actions: %2.").arg(action, actions.join(QStringLiteral(", "))));
         return finished(ExitCode::Usage);
     }
+    if (action == QLatin1String("prune"))
+        return finished(PruneCommand(m_cli).run(arguments));
     QCommandLineParser parser;
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();

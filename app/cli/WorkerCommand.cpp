@@ -6,6 +6,7 @@
 #include "completions/CompletionReceiver.h"
 #include "delivery/DeliveryEngine.h"
 #include "delivery/LaneLeases.h"
+#include "metrics/MetricsServer.h"
 #include "runtime/CourierRuntime.h"
 #include "store/Store.h"
 
@@ -44,6 +45,10 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
                                      "the others wait before taking over when it dies (default %1).")
                           .arg(LaneLeases::DefaultSeconds),
                       QStringLiteral("SECONDS")});
+    parser.addOption({QStringLiteral("metrics"),
+                      QStringLiteral("Serve GET /metrics for Prometheus on this address and port (PORT alone: "
+                                     "127.0.0.1)."),
+                      QStringLiteral("ADDRESS:PORT")});
     parser.addOption({QStringLiteral("until-idle"),
                       QStringLiteral("Exit when nothing is left to send, or everything left is waiting (for a probe, "
                                      "a hold, or a disabled integration).")});
@@ -67,6 +72,14 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
             m_output.error(QStringLiteral("--lease-seconds: give a whole number of seconds from 3 to 3600."));
             return m_finished(ExitCode::Usage);
         }
+    }
+    QHostAddress metricsAddress;
+    quint16 metricsPort = 0;
+    if (QString error;
+        parser.isSet(QStringLiteral("metrics")) &&
+        !MetricsServer::parseAddress(parser.value(QStringLiteral("metrics")), &metricsAddress, &metricsPort, &error)) {
+        m_output.error(error);
+        return m_finished(ExitCode::Usage);
     }
     if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
         return m_finished(ExitCode::Refused);
@@ -106,6 +119,19 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.info(QStringLiteral("Receiving H5P completions on %1:%2.")
                           .arg(parser.value(QStringLiteral("listen")))
                           .arg(m_runtime->receiver()->port()));
+    }
+    if (parser.isSet(QStringLiteral("metrics"))) {
+        QString error;
+        if (!m_runtime->startMetrics(metricsAddress, metricsPort, &error)) {
+            m_output.error(error);
+            return m_finished(ExitCode::Refused);
+        }
+        const QString host = metricsAddress.protocol() == QAbstractSocket::IPv6Protocol
+                                 ? QLatin1Char('[') + metricsAddress.toString() + QLatin1Char(']')
+                                 : metricsAddress.toString();
+        m_output.info(QStringLiteral("Metrics for Prometheus at http://%1:%2/metrics.")
+                          .arg(host)
+                          .arg(m_runtime->metricsServer()->port()));
     }
     if (parser.isSet(QStringLiteral("until-idle"))) {
         connect(&engine, &DeliveryEngine::idle, this, [this] { stop(QStringLiteral("idle"), true); });

@@ -487,12 +487,39 @@ void DeliveryEngine::flush()
     }
     if (m_pending.isEmpty() && hanging.isEmpty())
         return;
-    const QList<DeliveryQueue::Outcome> outcomes = std::exchange(m_pending, {});
+    QList<DeliveryQueue::Outcome> outcomes = std::exchange(m_pending, {});
     QString error;
-    if (!m_queue.record(outcomes, hanging, now, &error)) {
+    if (!m_queue.record(outcomes, hanging, now, &error) && !recordWithoutErased(outcomes, hanging, now, &error)) {
         // Left 'sending': sent again after a restart, never lost.
         storeFailure(QStringLiteral("Could not record %1 outcomes: %2").arg(outcomes.size()).arg(error), now);
         return;
     }
+    if (!outcomes.isEmpty())
+        Q_EMIT outcomesRecorded(outcomes);
     Q_EMIT recorded(int(outcomes.size()));
+}
+
+bool DeliveryEngine::recordWithoutErased(QList<DeliveryQueue::Outcome>& outcomes, const QList<qint64>& hanging,
+                                         const QDateTime& now, QString* error)
+{
+    QList<qint64> ids;
+    ids.reserve(outcomes.size() + hanging.size());
+    for (const DeliveryQueue::Outcome& outcome : outcomes)
+        ids << outcome.deliveryId;
+    ids << hanging;
+    QString lookupError;
+    const QSet<qint64> existing = m_queue.existing(ids, &lookupError);
+    if (!lookupError.isEmpty() || existing.size() == ids.size())
+        return false;
+    const qsizetype before = outcomes.size();
+    outcomes.removeIf(
+        [&existing](const DeliveryQueue::Outcome& outcome) { return !existing.contains(outcome.deliveryId); });
+    QList<qint64> stillHanging;
+    for (qint64 id : hanging) {
+        if (existing.contains(id))
+            stillHanging << id;
+    }
+    qCInfo(lcDelivery) << "Left out" << before - outcomes.size() << "answers to statements erased meanwhile";
+    error->clear();
+    return m_queue.record(outcomes, stillHanging, now, error);
 }

@@ -71,6 +71,8 @@ Q_SIGNALS:
     // After each commit of this engine's: the outcomes it recorded, 0 when it only marked hanging requests 'sending'
     // (a window showing the store reloads; the engine's own writes reach no StoreNotifier).
     void recorded(int outcomes);
+    // The same commit's outcomes themselves (for the metrics).
+    void outcomesRecorded(const QList<DeliveryQueue::Outcome>& outcomes);
     void healthChanged(qint64 integrationId, Integration::Health health, const QString& reason);
     void activeChanged(bool active);
     void idle();
@@ -90,6 +92,10 @@ private:
     bool holdLanes(const QList<Integration>& integrations, const QDateTime& now, QString* error);
     void storeFailure(const QString& message, const QDateTime& now);
     void storeWorks(const QDateTime& now);
+    // After a failed commit: the deliveries erased meanwhile (LearnerErasure) are dropped from the outcomes, whose
+    // attempts would point at nothing, and the rest recorded again. False when none was gone or it failed again.
+    bool recordWithoutErased(QList<DeliveryQueue::Outcome>& outcomes, const QList<qint64>& hanging,
+                             const QDateTime& now, QString* error);
     void giveBackDrained();
     bool othersHaveWork(const QList<Integration>& integrations, const QDateTime& now) const;
     bool runLane(Integration& integration, const QDateTime& now);

@@ -418,7 +418,9 @@ int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)
     if (ids.isEmpty())
         return 0;
     return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, updated_at = ? "
-                                       "WHERE state IN ('delivered', 'duplicate', 'discarded') AND id IN (%1)")
+                                       "WHERE state IN ('delivered', 'duplicate', 'discarded') AND id IN (%1) AND "
+                                       "EXISTS (SELECT 1 FROM delivery_bodies b WHERE b.delivery_id = deliveries.id "
+                                       "AND b.body <> '')")
                             .arg(idList(ids)),
                         error);
 }
@@ -430,7 +432,9 @@ QList<qint64> DeliveryQueue::replaySources(const QDateTime& from, const QDateTim
     QList<qint64> ids;
     QSqlQuery query(m_store.database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT MIN(id) FROM deliveries WHERE created_at >= ? AND created_at <= ? ") +
+    // Copies whose body retention erased cannot be sent again.
+    query.prepare(QStringLiteral("SELECT MIN(id) FROM deliveries JOIN delivery_bodies b ON b.delivery_id = id "
+                                 "WHERE created_at >= ? AND created_at <= ? AND b.body <> '' ") +
                   (sourceIntegrationId > 0 ? QStringLiteral("AND integration_id = ? ") : QString()) +
                   QStringLiteral("GROUP BY statement_id ORDER BY 1"));
     query.addBindValue(from.toMSecsSinceEpoch());
@@ -467,7 +471,8 @@ int DeliveryQueue::replay(qint64 integrationId, const QList<qint64>& sourceIds, 
     QSqlQuery bodies(m_store.database());
     bodies.prepare(QStringLiteral(
         "INSERT INTO delivery_bodies (delivery_id, body) SELECT n.id, (SELECT b.body FROM deliveries o JOIN "
-        "delivery_bodies b ON b.delivery_id = o.id WHERE o.statement_id = n.statement_id ORDER BY o.id LIMIT 1) "
+        "delivery_bodies b ON b.delivery_id = o.id WHERE o.statement_id = n.statement_id AND b.body <> '' "
+        "ORDER BY o.id LIMIT 1) "
         "FROM deliveries n WHERE n.integration_id = ? AND NOT EXISTS (SELECT 1 FROM delivery_bodies x WHERE "
         "x.delivery_id = n.id)"));
     bodies.addBindValue(integrationId);
@@ -584,6 +589,18 @@ QHash<qint64, LaneStats> DeliveryQueue::stats(QString* error) const
             lane.duplicatesUnverified += count;
     }
     kinds.finish();
+    // What retention pruned still counts as delivered.
+    QSqlQuery pruned(m_store.database());
+    pruned.prepare(QStringLiteral("SELECT integration_id, delivered, duplicates FROM pruned_counts"));
+    if (!exec(pruned, error))
+        return result;
+    while (pruned.next()) {
+        LaneStats& lane = result[pruned.value(0).toLongLong()];
+        lane.delivered += pruned.value(1).toInt();
+        lane.duplicates += pruned.value(2).toInt();
+        lane.pruned += pruned.value(1).toInt() + pruned.value(2).toInt();
+    }
+    pruned.finish();
     // The last answer per integration, for "what went wrong" at a glance.
     QSqlQuery last(m_store.database());
     last.prepare(QStringLiteral("SELECT a.integration_id, a.status, a.error FROM attempts a JOIN ("
@@ -635,4 +652,18 @@ bool DeliveryQueue::setDuplicateKind(qint64 deliveryId, const QString& kind, con
     query.addBindValue(QString::fromUtf8(detail));
     query.addBindValue(deliveryId);
     return exec(query, error);
+}
+
+QSet<qint64> DeliveryQueue::existing(const QList<qint64>& ids, QString* error) const
+{
+    QSet<qint64> found;
+    if (ids.isEmpty())
+        return found;
+    PreparedSql select(m_store, QStringLiteral("SELECT id FROM deliveries WHERE id %IN_IDS%"));
+    select.addIds(ids);
+    if (!select.exec(error))
+        return found;
+    while (select.next())
+        found.insert(select.integer(0));
+    return found;
 }

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 class Store;
 
@@ -33,6 +34,7 @@ struct LaneStats
     int duplicatesUnverified = 0;
     int held = 0;
     int discarded = 0;
+    int pruned = 0; // delivered and duplicates removed by retention, still counted in those two
     QDateTime oldestQueuedAt;
     std::optional<int> lastStatus;
     QString lastError;
@@ -87,7 +89,8 @@ public:
     int releaseHeld(qint64 integrationId, QString* error); // held -> queued, when the integration was updated
     int retryNow(qint64 integrationId, QString* error);    // forget the waits of queued deliveries
     int discard(const QList<qint64>& ids, QString* error); // queued or held -> discarded
-    int resend(const QList<qint64>& ids, QString* error);  // delivered, duplicate or discarded -> queued
+    // delivered, duplicate or discarded -> queued; not those whose body retention erased (nothing left to send)
+    int resend(const QList<qint64>& ids, QString* error);
     // Replay: the first delivery of every statement first queued in [from, to] (to any integration), in order…
     // sourceIntegrationId: only statements queued to that integration (0: to any).
     QList<qint64> replaySources(const QDateTime& from, const QDateTime& to, QString* error,
@@ -102,6 +105,8 @@ public:
     QList<qint64> ids(const DeliveryFilter& filter, QString* error) const;
     QHash<qint64, LaneStats> stats(QString* error) const;
     int undelivered(qint64 integrationId, QString* error) const; // queued + sending + held
+    // Which of these deliveries are still in the store (a learner's erasure removes them, even in flight).
+    QSet<qint64> existing(const QList<qint64>& ids, QString* error) const;
 
     // 409 triage: duplicates of these integrations not triaged yet, oldest first…
     QList<Delivery> untriagedDuplicates(const QList<qint64>& integrationIds, int limit, QString* error) const;

@@ -7,11 +7,13 @@
 #include "delivery/DuplicateTriage.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
+#include "metrics/DeliveryMetrics.h"
+#include "metrics/MetricsServer.h"
+#include "retention/RetentionScheduler.h"
 
 #include <QNetworkAccessManager>
 
-CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock, const QString& owner,
-                               QObject* parent)
+CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock, const QString& owner, QObject* parent)
     : QObject(parent)
     , m_store(store)
     , m_secrets(secrets)
@@ -23,6 +25,8 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
     , m_engine(std::make_unique<DeliveryEngine>(store, *m_queueTransport, clock, owner))
     , m_notifier(std::make_unique<Notifier>(store, secrets, clock, owner))
     , m_triage(std::make_unique<DuplicateTriage>(store, *m_tokens, *m_network))
+    , m_retention(std::make_unique<RetentionScheduler>(store, clock))
+    , m_metrics(std::make_unique<DeliveryMetrics>(store))
 {
     // After outcomes were recorded, 409s of the lanes this engine holds are read back and compared.
     m_triage->setLanes([this] {
@@ -33,6 +37,8 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
         if (outcomes > 0)
             m_triage->poke();
     });
+    connect(m_engine.get(), &DeliveryEngine::outcomesRecorded, this,
+            [this](const QList<DeliveryQueue::Outcome>& outcomes) { m_metrics->count(outcomes); });
     connect(m_engine.get(), &DeliveryEngine::healthChanged, m_notifier.get(), &Notifier::healthChanged);
     connect(m_engine.get(), &DeliveryEngine::stopped, this, [this] {
         m_engineStopped = true;
@@ -46,6 +52,7 @@ CourierRuntime::CourierRuntime(Store& store, SecretStore& secrets, Clock& clock,
 
 CourierRuntime::~CourierRuntime()
 {
+    m_metricsServer.reset();
     // The receiver, triage and the engine first: they may still record through the transports' callbacks.
     m_receiver.reset();
     m_triage.reset();
@@ -57,6 +64,7 @@ void CourierRuntime::start()
     m_engine->start();
     m_notifier->start();
     m_triage->start();
+    m_retention->start();
 }
 
 void CourierRuntime::stop(bool untilIdle)
@@ -66,6 +74,7 @@ void CourierRuntime::stop(bool untilIdle)
     m_stopping = true;
     stopReceiver();
     m_triage->stop(); // what is left is triaged by the next process that works the lane
+    m_retention->stop();
     m_engineStopped = !m_engine->isRunning();
     m_engine->stop();
     m_notifier->finish(untilIdle);
@@ -91,6 +100,15 @@ bool CourierRuntime::startReceiver(const QHostAddress& address, quint16 port, co
     connect(receiver.get(), &CompletionReceiver::stored, m_engine.get(), &DeliveryEngine::poke);
     connect(receiver.get(), &CompletionReceiver::stored, this, &CourierRuntime::completionStored);
     m_receiver = std::move(receiver);
+    return true;
+}
+
+bool CourierRuntime::startMetrics(const QHostAddress& address, quint16 port, QString* error)
+{
+    auto server = std::make_unique<MetricsServer>([this] { return m_metrics->exposition(); });
+    if (!server->listen(address, port, error))
+        return false;
+    m_metricsServer = std::move(server);
     return true;
 }
 

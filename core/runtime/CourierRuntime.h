@@ -10,9 +10,12 @@ class CompletionReceiver;
 class CurlTransport;
 class DeliveryEngine;
 class DuplicateTriage;
+class DeliveryMetrics;
 class HttpTransport;
+class MetricsServer;
 class Notifier;
 class QNetworkAccessManager;
+class RetentionScheduler;
 class SecretStore;
 class Store;
 class TokenClient;
@@ -37,6 +40,8 @@ public:
     TokenClient& tokens() { return *m_tokens; }
     // 409 triage of the duplicates of the lanes this process's engine works.
     DuplicateTriage& triage() { return *m_triage; }
+    // Prunes by each integration's retention policy, hourly while started.
+    RetentionScheduler& retention() { return *m_retention; }
 
     // Delivery and alerts.
     void start();
@@ -46,11 +51,17 @@ public:
     bool hasStopped() const { return m_stoppedEmitted; }
 
     // The completion receiver: listening on address:port (0: a free one), or off.
-    bool startReceiver(const QHostAddress& address, quint16 port, const QByteArray& trustedUserHeader,
-                       QString* error);
+    bool startReceiver(const QHostAddress& address, quint16 port, const QByteArray& trustedUserHeader, QString* error);
     void stopReceiver();
     // nullptr while the receiver is off.
     CompletionReceiver* receiver() const { return m_receiver.get(); }
+
+    // GET /metrics for Prometheus on address:port (0: a free one); what this process delivered is counted from its
+    // start whether served or not.
+    bool startMetrics(const QHostAddress& address, quint16 port, QString* error);
+    // nullptr while not served.
+    MetricsServer* metricsServer() const { return m_metricsServer.get(); }
+    DeliveryMetrics& metrics() { return *m_metrics; }
 
 Q_SIGNALS:
     // A completion record was stored by the receiver (its statements are queued).
@@ -71,6 +82,9 @@ private:
     std::unique_ptr<Notifier> m_notifier;
     std::unique_ptr<CompletionReceiver> m_receiver;
     std::unique_ptr<DuplicateTriage> m_triage;
+    std::unique_ptr<RetentionScheduler> m_retention;
+    std::unique_ptr<DeliveryMetrics> m_metrics;
+    std::unique_ptr<MetricsServer> m_metricsServer;
     bool m_stopping = false;
     bool m_engineStopped = false;
     bool m_alertsFinished = false;

@@ -228,6 +228,24 @@ const QList<Migration>& all()
              QStringLiteral("CREATE INDEX deliveries_untriaged ON deliveries (integration_id, id) "
                             "WHERE state = 'duplicate' AND duplicate_kind IS NULL"),
          }},
+        {15,
+         QStringLiteral("retention: how long each integration keeps what it delivered, and counts of what was pruned"),
+         // retention_days: delivered and duplicate statements older than this are pruned (NULL: kept for ever);
+         // keep_bodies_days: their statement and response bodies are erased sooner, keeping the attempt metadata.
+         // pruned_counts keeps counting, per integration, the delivered and duplicate statements that were pruned,
+         // so the totals of queue status do not fall when old rows go.
+         {
+             QStringLiteral("CREATE TABLE retention_policies ("
+                            " integration_id %KEY_PK% REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " retention_days INTEGER,"
+                            " keep_bodies_days INTEGER)"),
+             QStringLiteral("CREATE TABLE pruned_counts ("
+                            " integration_id %KEY_PK% REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " delivered BIGINT NOT NULL DEFAULT 0,"
+                            " duplicates BIGINT NOT NULL DEFAULT 0)"),
+             // Pruning removes a batch's attempt once none of the deliveries it carried is left: found by attempt.
+             QStringLiteral("CREATE INDEX attempt_deliveries_attempt ON attempt_deliveries (attempt_id)"),
+         }},
     };
     return migrations;
 }

@@ -12,7 +12,9 @@ constexpr qint64 AlertsLockKey = 0x616c7274;
 QStringList afterConnect(Dialect dialect)
 {
     if (dialect == Dialect::Sqlite) {
-        return {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+        // auto_vacuum first: it takes effect only on a store that has no table yet (a new one), which then gives
+        // the space pruning frees back to the file system (DeliveryPruner::giveSpaceBack).
+        return {QStringLiteral("PRAGMA auto_vacuum=INCREMENTAL"), QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
                 QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("PRAGMA mmap_size=268435456")};
     }
     return {QStringLiteral("SET client_min_messages = warning")};
