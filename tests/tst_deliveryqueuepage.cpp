@@ -6,8 +6,10 @@
 #include "delivery/BulkAction.h"
 #include "delivery/DeliveryActions.h"
 #include "delivery/DeliveryQueue.h"
+#include "integrations/IntegrationDialog.h"
 #include "integrations/IntegrationRepository.h"
 #include "integrations/IntegrationService.h"
+#include "integrations/IntegrationsPage.h"
 #include "queue/DeliveryQueuePage.h"
 #include "queue/DeliveryTableModel.h"
 #include "queue/HealthCard.h"
@@ -20,6 +22,9 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTableView>
@@ -397,6 +402,67 @@ private Q_SLOTS:
         MessageBox::setNextAnswer(false);
         page.resendSelected();
         QVERIFY(!page.bulkAction()); // asked, and the answer was no
+    }
+
+    // Four integrations in a laptop-sized page: the cards wrap into rows without a sideways scroll bar, each as tall
+    // as its content (the reason, the health line and the button whole), a long reason cut to a few lines with the
+    // whole of it in the tooltip. Editing the held one says why it is held and how many statements saving releases.
+    void cardsWrapAndEditSaysWhyItIsHeld()
+    {
+        QString error;
+        IntegrationRepository repository(m_fixture->store());
+        QVERIFY(repository.setHealth(m_id,
+                                     {Integration::Health::Held,
+                                      QStringLiteral("HTTP 400 Bad Request: ") + QString(400, QLatin1Char('x')),
+                                      {},
+                                      1},
+                                     &error));
+        for (int i = 0; i < 3; ++i)
+            StoreFixtures::addOpenIntegration(m_fixture->store(), QStringLiteral("Other %1").arg(i));
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.resize(940, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const QList<HealthCard*> cards = page.findChildren<HealthCard*>();
+        QCOMPARE(cards.size(), 4);
+        auto* area = page.findChild<QScrollArea*>();
+        QVERIFY(!area->horizontalScrollBar()->isVisible());
+        QSet<int> rows;
+        for (HealthCard* card : cards) {
+            rows.insert(card->y());
+            QVERIFY(card->x() + card->width() <= area->viewport()->width());
+            for (QLabel* label : card->findChildren<QLabel*>()) {
+                if (label->isVisible() && label->wordWrap())
+                    QVERIFY2(label->height() >= label->heightForWidth(label->width()), qPrintable(label->text()));
+            }
+            for (QPushButton* button : card->findChildren<QPushButton*>()) {
+                if (button->isVisible())
+                    QVERIFY(button->geometry().bottom() <= card->contentsRect().bottom());
+            }
+        }
+        QCOMPARE(rows.size(), 2); // three fit beside each other in 940 px, the fourth wraps
+        QLabel* reason = nullptr;
+        for (HealthCard* card : cards) {
+            if (card->integrationId() == m_id)
+                reason = card->findChild<QLabel*>(QStringLiteral("reason"));
+        }
+        QVERIFY(reason && reason->text().endsWith(QChar(0x2026)));
+        QVERIFY(reason->toolTip().size() > 400);
+        const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
+        if (!folder.isEmpty())
+            page.grab().save(folder + QStringLiteral("/queue-cards.png"));
+
+        IntegrationsPage editor(m_fixture->store(), integrations);
+        editor.show();
+        editor.selectIntegration(m_id);
+        editor.editSelected();
+        QTRY_VERIFY(editor.openDialog());
+        const QString notice = editor.openDialog()->bannerText();
+        QVERIFY2(notice.startsWith(QLatin1String("Held because: HTTP 400 Bad Request")), qPrintable(notice));
+        QVERIFY2(notice.contains(QLatin1String("releases 1000 waiting statements")), qPrintable(notice));
+        editor.openDialog()->reject();
     }
 };
 

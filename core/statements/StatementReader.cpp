@@ -136,7 +136,7 @@ void StatementReader::start()
         m_form = Form::Array;
         return;
     }
-    if (first != '{') {
+    if (first != '{' && !m_badLinesAreFindings) {
         // Not a statement, an array or NDJSON: what the whole-input validator says of its first bytes (never more
         // is read), with the offset counted from the start of the input.
         const StatementBatch prefix = StatementValidator::validateInput(m_buffer.mid(m_position, ReadChunk));

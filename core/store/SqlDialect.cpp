@@ -9,13 +9,17 @@ constexpr qint64 MigrationLockKey = 0x78617069;
 constexpr qint64 AlertsLockKey = 0x616c7274;
 } // namespace
 
-QStringList afterConnect(Dialect dialect)
+QStringList afterConnect(Dialect dialect, bool newStore)
 {
     if (dialect == Dialect::Sqlite) {
-        // auto_vacuum first: it takes effect only on a store that has no table yet (a new one), which then gives
-        // the space pruning frees back to the file system (DeliveryPruner::giveSpaceBack).
-        return {QStringLiteral("PRAGMA auto_vacuum=INCREMENTAL"), QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
-                QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("PRAGMA mmap_size=268435456")};
+        QStringList pragmas{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+                            QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("PRAGMA mmap_size=268435456")};
+        // auto_vacuum first, and only on a store that has no table yet (where alone it takes effect, and which is
+        // never read-only): it then gives the space pruning frees back to the file system
+        // (DeliveryPruner::giveSpaceBack).
+        if (newStore)
+            pragmas.prepend(QStringLiteral("PRAGMA auto_vacuum=INCREMENTAL"));
+        return pragmas;
     }
     return {QStringLiteral("SET client_min_messages = warning")};
 }

@@ -12,7 +12,7 @@ namespace SqlDialect {
 using Dialect = Migrations::Dialect;
 
 // Run once after connecting (SQLite: WAL, foreign keys; PostgreSQL: quiet notices).
-QStringList afterConnect(Dialect dialect);
+QStringList afterConnect(Dialect dialect, bool newStore);
 // Starts a write transaction (SQLite takes the write lock at once; PostgreSQL locks rows as it goes).
 QString beginWrite(Dialect dialect);
 // Starts a read-only transaction that sees one snapshot of the store for all its statements.

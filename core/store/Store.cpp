@@ -80,7 +80,7 @@ Store::OpenResult Store::connect(const StoreLocation& location)
     }
     store->m_schemaVersion = version;
     QString error;
-    if (!execAll(store->database(), SqlDialect::afterConnect(dialect), &error))
+    if (!execAll(store->database(), SqlDialect::afterConnect(dialect, empty), &error))
         return {nullptr, QStringLiteral("%1: %2").arg(name, error)};
     return {std::move(store), {}};
 }

@@ -37,6 +37,8 @@ public:
     QString message(const QString& field) const;
     QPushButton* okButton() const;
     QString bannerText() const;
+    // A sentence shown above the fields (e.g. why the integration is held and what saving releases).
+    void setNotice(const QString& text) { showBanner(text); }
 
 Q_SIGNALS:
     void saved(const Integration& integration);

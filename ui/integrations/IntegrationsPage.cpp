@@ -301,8 +301,20 @@ void IntegrationsPage::showDetails()
 
 void IntegrationsPage::openEditor(std::optional<Integration> existing)
 {
+    QString notice;
+    if (existing && existing->health() == Integration::Health::Held) {
+        // Why it is held, and what saving does about it.
+        QString error;
+        const LaneStats lane = DeliveryQueue(m_store).stats(&error).value(existing->id);
+        const int waiting = lane.held + lane.queued;
+        const QString released = waiting == 1 ? tr("1 waiting statement") : tr("%1 waiting statements").arg(waiting);
+        notice = tr("Held because: %1\nSaving the integration releases %2: they are sent again.")
+                     .arg(existing->holdReason.simplified().left(400), released);
+    }
     auto* dialog = new IntegrationDialog(m_service, std::move(existing), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!notice.isEmpty())
+        dialog->setNotice(notice);
     connect(dialog, &IntegrationDialog::saved, this, [this](const Integration& integration) {
         reload();
         selectIntegration(integration.id);

@@ -1,5 +1,6 @@
 #include "queue/DeliveryQueuePage.h"
 
+#include "common/FlowLayout.h"
 #include "common/MessageBox.h"
 #include "delivery/AttemptLog.h"
 #include "delivery/DeliveryActions.h"
@@ -40,19 +41,18 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
 
+    // The cards wrap into rows (no sideways scrolling, however many integrations); beyond two rows they scroll.
     auto* cardsArea = new QScrollArea;
     cardsArea->setWidgetResizable(true);
     cardsArea->setFrameShape(QFrame::NoFrame);
-    cardsArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    cardsArea->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    cardsArea->setFixedHeight(170);
+    cardsArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* cardsHolder = new QWidget;
-    m_cards = new QHBoxLayout(cardsHolder);
+    m_cards = new FlowLayout(cardsHolder);
     m_noIntegrations = new QLabel(tr("No integrations yet: add one on the Integrations page, then queue statements "
                                      "with <tt>xapi-courier enqueue</tt>."));
     m_cards->addWidget(m_noIntegrations);
-    m_cards->addStretch();
     cardsArea->setWidget(cardsHolder);
+    m_cardsArea = cardsArea;
     layout->addWidget(cardsArea);
 
     auto* toolbar = new QToolBar;
@@ -171,6 +171,20 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     reload();
 }
 
+void DeliveryQueuePage::fitCards()
+{
+    // As tall as the rows of cards need, at most two rows (and a bit, so a third shows there is more to scroll).
+    const int needed = m_cards->heightForWidth(m_cardsArea->viewport()->width());
+    const int rows = m_cardWidgets.isEmpty() ? needed : 2 * m_cardWidgets.first()->sizeHint().height() + 40;
+    m_cardsArea->setFixedHeight(std::max(40, std::min(needed, rows)) + 2);
+}
+
+void DeliveryQueuePage::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitCards();
+}
+
 void DeliveryQueuePage::refreshLive()
 {
     reloadCards();
@@ -233,7 +247,7 @@ void DeliveryQueuePage::reloadCards()
             m_messageAbout = id;
             reloadCards();
         });
-        m_cards->insertWidget(int(m_cardWidgets.size()), card);
+        m_cards->addWidget(card);
         m_cardWidgets << card;
     }
     int queued = 0;
@@ -252,6 +266,7 @@ void DeliveryQueuePage::reloadCards()
         }
     }
     m_noIntegrations->setVisible(integrations.isEmpty());
+    fitCards();
     Q_EMIT queuedChanged(queued);
 }
 

@@ -13,7 +13,9 @@ class HealthCard;
 class IntegrationService;
 class QComboBox;
 class QHBoxLayout;
+class FlowLayout;
 class QLabel;
+class QScrollArea;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
@@ -52,9 +54,11 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void reloadCards();
+    void fitCards();
     void applyFilter();
     void showAttempts();
     QList<qint64> selectedIds() const;
@@ -66,7 +70,8 @@ private:
     Store& m_store;
     IntegrationService& m_integrations;
     std::unique_ptr<DeliveryActions> m_actions;
-    QHBoxLayout* m_cards = nullptr;
+    FlowLayout* m_cards = nullptr;
+    QScrollArea* m_cardsArea = nullptr;
     QList<HealthCard*> m_cardWidgets;
     QLabel* m_noIntegrations = nullptr;
     QComboBox* m_integrationFilter = nullptr;

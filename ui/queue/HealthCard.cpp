@@ -4,6 +4,7 @@
 
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace {
@@ -24,8 +25,7 @@ HealthCard::HealthCard(QWidget* parent)
     : QFrame(parent)
 {
     setFrameShape(QFrame::StyledPanel);
-    setMinimumWidth(230);
-    setMaximumWidth(300);
+    setFixedWidth(280);
     auto* layout = new QVBoxLayout(this);
     m_title = new QLabel;
     m_title->setTextFormat(Qt::PlainText);
@@ -33,11 +33,13 @@ HealthCard::HealthCard(QWidget* parent)
     bold.setBold(true);
     m_title->setFont(bold);
     m_health = new QLabel;
+    m_health->setWordWrap(true);
     m_detail = new QLabel;
+    m_detail->setObjectName(QStringLiteral("reason"));
     m_detail->setWordWrap(true);
     m_detail->setTextFormat(Qt::PlainText);
-    m_detail->setMaximumHeight(60);
     m_depth = new QLabel;
+    m_depth->setWordWrap(true);
     m_depth->setForegroundRole(QPalette::PlaceholderText);
     m_action = new QPushButton;
     m_action->hide();
@@ -45,8 +47,7 @@ HealthCard::HealthCard(QWidget* parent)
     layout->addWidget(m_health);
     layout->addWidget(m_detail);
     layout->addWidget(m_depth);
-    layout->addWidget(m_action);
-    layout->addStretch();
+    layout->addWidget(m_action, 0, Qt::AlignLeft);
     connect(m_action, &QPushButton::clicked, this, [this] {
         if (m_integration.health() == Integration::Health::Held)
             Q_EMIT editRequested(m_integration.id);
@@ -63,9 +64,16 @@ void HealthCard::show(const Integration& integration, const LaneStats& lane)
     const auto health = integration.health();
     m_action->setVisible(health == Integration::Health::Held || health == Integration::Health::Retrying);
     m_action->setText(health == Integration::Health::Held ? tr("Edit integration…") : tr("Retry now"));
-    m_detail->setText(health == Integration::Health::Held || health == Integration::Health::Retrying
-                          ? integration.holdReason.left(160)
-                          : QString());
+    // The reason on a few lines at most; the whole of it in the tooltip (and in the Integrations page's details).
+    const QString reason = health == Integration::Health::Held || health == Integration::Health::Retrying
+                               ? integration.holdReason.simplified()
+                               : QString();
+    QString shown = reason.size() > ReasonChars ? reason.left(ReasonChars - 1) + QChar(0x2026) : reason;
+    // A long token (a JSON body, a URL) may break anywhere rather than run off the card.
+    static const QRegularExpression longToken(QStringLiteral("(\\S{24})(?=\\S)"));
+    shown.replace(longToken, QStringLiteral("\\1") + QChar(0x200B));
+    m_detail->setText(shown);
+    m_detail->setToolTip(integration.holdReason);
     m_detail->setVisible(!m_detail->text().isEmpty());
     tick();
 }

@@ -15,6 +15,8 @@ class HealthCard final : public QFrame
     Q_OBJECT
 
 public:
+    static constexpr int ReasonChars = 150; // about four lines of the card
+
     explicit HealthCard(QWidget* parent = nullptr);
 
     void show(const Integration& integration, const LaneStats& lane);
