@@ -173,10 +173,9 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
 
 void DeliveryQueuePage::fitCards()
 {
-    // As tall as the rows of cards need, at most two rows (and a bit, so a third shows there is more to scroll).
+    // As tall as the rows of cards need, up to two fifths of the page; beyond that they scroll.
     const int needed = m_cards->heightForWidth(m_cardsArea->viewport()->width());
-    const int rows = m_cardWidgets.isEmpty() ? needed : 2 * m_cardWidgets.first()->sizeHint().height() + 40;
-    m_cardsArea->setFixedHeight(std::max(40, std::min(needed, rows)) + 2);
+    m_cardsArea->setFixedHeight(std::max(40, std::min(needed, std::max(160, height() * 2 / 5))) + 2);
 }
 
 void DeliveryQueuePage::resizeEvent(QResizeEvent* event)
