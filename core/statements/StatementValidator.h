@@ -1,20 +1,11 @@
 #pragma once
 
+#include "statements/Finding.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
-
-// One thing wrong with a statement: where (a JSON path such as `actor.mbox` or
-// `context.contextActivities.parent[0].id`, prefixed with `[n].` for the n-th statement of a batch) and a sentence.
-struct Finding
-{
-    QString path;
-    QString message;
-    int statement = 0; // index in the batch
-
-    QString toText() const { return path + QStringLiteral(": ") + message; }
-};
 
 // Statements as read from a file or a request: one statement, a JSON array, or NDJSON (one per line).
 struct StatementBatch
@@ -30,9 +21,8 @@ struct StatementBatch
     QJsonObject object(qsizetype statement) const;
 };
 
-// The statement rules of xAPI 1.0.3 (the Data part): required and allowed properties, Agents and Groups with
-// exactly one inverse functional identifier, IRIs, UUIDs, language maps and tags, timestamps and durations,
-// scores, context, SubStatements, attachments. Unknown properties and nulls are refused; names are case-sensitive.
+// Validates statements against the xAPI 1.0.3 rules (StatementRules, with the formats of FormatChecks), from Qt JSON
+// or from JSON text.
 class StatementValidator final
 {
 public:

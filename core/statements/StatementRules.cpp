@@ -1,0 +1,710 @@
+#include "statements/StatementRules.h"
+
+#include "statements/FormatChecks.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <initializer_list>
+
+namespace {
+
+// A JSON path built on the stack while walking; turned into text only when something is wrong.
+struct Path
+{
+    const Path* parent = nullptr;
+    QLatin1StringView key;
+    qsizetype index = -1;
+    const QByteArrayView* ownKey = nullptr; // for keys that are data (language tags, extension IRIs)
+
+    Path child(const char* name) const { return Path{this, QLatin1StringView(name), -1, nullptr}; }
+    Path at(qsizetype i) const { return Path{this, {}, i, nullptr}; }
+    Path keyed(const QByteArrayView& name) const { return Path{this, {}, -1, &name}; }
+
+    QString text() const
+    {
+        QString result = parent ? parent->text() : QString();
+        if (index >= 0)
+            return result + QLatin1Char('[') + QString::number(index) + QLatin1Char(']');
+        const QString name = ownKey ? QString::fromUtf8(*ownKey) : QString(key);
+        if (name.isEmpty())
+            return result;
+        if (!result.isEmpty() && !result.endsWith(QLatin1Char('.')))
+            result += QLatin1Char('.');
+        return result + name;
+    }
+};
+
+using Text = JsonView::Text;
+
+const QLatin1StringView interactionTypes[] = {QLatin1StringView("true-false"), QLatin1StringView("choice"),
+                                              QLatin1StringView("fill-in"),    QLatin1StringView("long-fill-in"),
+                                              QLatin1StringView("matching"),   QLatin1StringView("performance"),
+                                              QLatin1StringView("sequencing"), QLatin1StringView("likert"),
+                                              QLatin1StringView("numeric"),    QLatin1StringView("other")};
+
+// The properties each kind of object may have, with their sizes known at compile time.
+constexpr QLatin1StringView actorKeys[] = {QLatin1StringView("objectType"), QLatin1StringView("name"),
+                                           QLatin1StringView("mbox"),       QLatin1StringView("mbox_sha1sum"),
+                                           QLatin1StringView("openid"),     QLatin1StringView("account"),
+                                           QLatin1StringView("member")};
+constexpr QLatin1StringView accountKeys[] = {QLatin1StringView("homePage"), QLatin1StringView("name")};
+constexpr QLatin1StringView verbKeys[] = {QLatin1StringView("id"), QLatin1StringView("display")};
+constexpr QLatin1StringView statementRefKeys[] = {QLatin1StringView("objectType"), QLatin1StringView("id")};
+constexpr QLatin1StringView activityKeys[] = {QLatin1StringView("objectType"), QLatin1StringView("id"),
+                                              QLatin1StringView("definition")};
+constexpr QLatin1StringView definitionKeys[] = {QLatin1StringView("name"),
+                                                QLatin1StringView("description"),
+                                                QLatin1StringView("type"),
+                                                QLatin1StringView("moreInfo"),
+                                                QLatin1StringView("extensions"),
+                                                QLatin1StringView("interactionType"),
+                                                QLatin1StringView("correctResponsesPattern"),
+                                                QLatin1StringView("choices"),
+                                                QLatin1StringView("scale"),
+                                                QLatin1StringView("source"),
+                                                QLatin1StringView("target"),
+                                                QLatin1StringView("steps")};
+constexpr QLatin1StringView componentKeys[] = {QLatin1StringView("id"), QLatin1StringView("description")};
+constexpr QLatin1StringView resultKeys[] = {QLatin1StringView("score"),      QLatin1StringView("success"),
+                                            QLatin1StringView("completion"), QLatin1StringView("response"),
+                                            QLatin1StringView("duration"),   QLatin1StringView("extensions")};
+constexpr QLatin1StringView scoreKeys[] = {QLatin1StringView("scaled"), QLatin1StringView("raw"),
+                                           QLatin1StringView("min"), QLatin1StringView("max")};
+constexpr QLatin1StringView contextKeys[] = {
+    QLatin1StringView("registration"),      QLatin1StringView("instructor"), QLatin1StringView("team"),
+    QLatin1StringView("contextActivities"), QLatin1StringView("revision"),   QLatin1StringView("platform"),
+    QLatin1StringView("language"),          QLatin1StringView("statement"),  QLatin1StringView("extensions")};
+constexpr QLatin1StringView contextActivityKeys[] = {QLatin1StringView("parent"), QLatin1StringView("grouping"),
+                                                     QLatin1StringView("category"), QLatin1StringView("other")};
+constexpr QLatin1StringView attachmentKeys[] = {QLatin1StringView("usageType"),   QLatin1StringView("display"),
+                                                QLatin1StringView("description"), QLatin1StringView("contentType"),
+                                                QLatin1StringView("length"),      QLatin1StringView("sha2"),
+                                                QLatin1StringView("fileUrl")};
+constexpr QLatin1StringView statementKeys[] = {
+    QLatin1StringView("id"),        QLatin1StringView("actor"),       QLatin1StringView("verb"),
+    QLatin1StringView("object"),    QLatin1StringView("result"),      QLatin1StringView("context"),
+    QLatin1StringView("timestamp"), QLatin1StringView("stored"),      QLatin1StringView("authority"),
+    QLatin1StringView("version"),   QLatin1StringView("attachments"), QLatin1StringView("objectType")};
+constexpr QLatin1StringView subStatementKeys[] = {QLatin1StringView("objectType"), QLatin1StringView("actor"),
+                                                  QLatin1StringView("verb"),       QLatin1StringView("object"),
+                                                  QLatin1StringView("result"),     QLatin1StringView("context"),
+                                                  QLatin1StringView("timestamp"),  QLatin1StringView("attachments")};
+
+class Walker;
+
+// One pass over an object's properties: unknown names (and wrongly cased ones) and nulls are reported, the known
+// ones remembered by position so that reading them later costs no search.
+class Fields
+{
+public:
+    template <qsizetype N>
+    Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView (&names)[N])
+        : Fields(walker, object, path, names, N)
+    {}
+    Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
+           qsizetype count);
+
+    JsonView::Value operator[](const char* name) const
+    {
+        const int position = find(name);
+        return position < 0 ? JsonView::Value() : m_object.valueAt(position);
+    }
+    bool has(const char* name) const { return find(name) >= 0; }
+
+private:
+    int find(const char* name) const
+    {
+        for (qsizetype i = 0; i < m_count; ++i) {
+            // The same literal is usually the same pointer; compare text only when it is not.
+            if (m_names[i].data() == name || (m_names[i].front() == name[0] && m_names[i] == QLatin1StringView(name)))
+                return m_positions[i];
+        }
+        return -1;
+    }
+
+    static constexpr qsizetype Capacity = 16;
+    JsonView::Object m_object;
+    const QLatin1StringView* m_names = nullptr;
+    int m_positions[Capacity];
+    qsizetype m_count = 0;
+};
+
+class Walker
+{
+    friend class Fields;
+
+public:
+    Walker(QList<Finding>& findings, int index, const QString& prefix)
+        : m_findings(findings)
+        , m_index(index)
+        , m_prefix(prefix)
+    {}
+
+    void statement(const JsonView::Object& object, const Path& path, bool sub)
+    {
+        const Fields fields =
+            sub ? Fields(*this, object, path, subStatementKeys) : Fields(*this, object, path, statementKeys);
+        if (!sub && fields.has("objectType"))
+            report(path.child("objectType"), QStringLiteral("A statement has no objectType (only a SubStatement "
+                                                            "does); remove it."));
+        for (const char* required : {"actor", "verb", "object"}) {
+            if (!fields.has(required))
+                report(path.child(required),
+                       QStringLiteral("%1 is required in every statement.").arg(QLatin1String(required)));
+        }
+        if (const JsonView::Value id = fields["id"]; !id.isUndefined())
+            uuid(id, path.child("id"));
+        if (const JsonView::Value actor = fields["actor"]; !actor.isUndefined())
+            agentOrGroup(actor, path.child("actor"));
+        if (const JsonView::Value verb = fields["verb"]; !verb.isUndefined())
+            this->verb(verb, path.child("verb"));
+        bool objectIsActivity = false;
+        if (const JsonView::Value target = fields["object"]; !target.isUndefined())
+            objectIsActivity = statementObject(target, path.child("object"), sub);
+        if (const JsonView::Value result = fields["result"]; !result.isUndefined())
+            this->result(result, path.child("result"));
+        if (const JsonView::Value context = fields["context"]; !context.isUndefined())
+            this->context(context, path.child("context"), objectIsActivity);
+        for (const char* name : {"timestamp", "stored"}) {
+            const JsonView::Value value = fields[name];
+            if (!value.isUndefined() && !(value.isString() && FormatChecks::isTimestamp(value.toString().bytes)))
+                report(path.child(name), QStringLiteral("must be an ISO 8601 timestamp such as "
+                                                        "2026-11-22T09:14:32.577Z."));
+        }
+        if (const JsonView::Value authority = fields["authority"]; !authority.isUndefined())
+            agentOrGroup(authority, path.child("authority"));
+        if (const JsonView::Value version = fields["version"]; !version.isUndefined()) {
+            static const QRegularExpression pattern(QStringLiteral("^1\\.0(\\.\\d+)?$"));
+            if (!version.isString() || !pattern.match(version.toString().toQString()).hasMatch())
+                report(path.child("version"), QStringLiteral("must be 1.0.x (this is xAPI 1.0.3), e.g. 1.0.3."));
+        }
+        if (const JsonView::Value attachments = fields["attachments"]; !attachments.isUndefined())
+            this->attachments(attachments, path.child("attachments"));
+    }
+
+private:
+    void report(const Path& path, const QString& message)
+    {
+        QString text = path.text();
+        if (!m_prefix.isEmpty())
+            text = text.isEmpty() ? m_prefix : m_prefix + QLatin1Char('.') + text;
+        m_findings << Finding{text.isEmpty() ? QStringLiteral("(statement)") : text, message, m_index};
+    }
+
+    bool object(const JsonView::Value& value, const Path& path, const QString& what)
+    {
+        if (value.isObject())
+            return true;
+        report(path, value.isNull() ? QStringLiteral("must not be null; leave the property out instead.")
+                                    : QStringLiteral("must be an object (%1).").arg(what));
+        return false;
+    }
+
+    void string(const JsonView::Value& value, const Path& path)
+    {
+        if (!value.isString())
+            report(path, QStringLiteral("must be a string."));
+    }
+
+    void uuid(const JsonView::Value& value, const Path& path)
+    {
+        if (!value.isString() || !FormatChecks::isUuid(value.toString().bytes))
+            report(path, QStringLiteral("must be a UUID such as f4178dfb-d61c-4a16-8ab3-5b9fccae7d8c."));
+    }
+
+    void iri(const JsonView::Value& value, const Path& path)
+    {
+        if (!value.isString() || !FormatChecks::isIri(value.toString().bytes))
+            report(path, QStringLiteral("must be an absolute IRI such as http://adlnet.gov/expapi/verbs/completed."));
+    }
+
+    void irl(const JsonView::Value& value, const Path& path)
+    {
+        if (!value.isString() || !FormatChecks::isIrl(value.toString().bytes))
+            report(path, QStringLiteral("must be a URL (an IRL) such as https://example.com/page."));
+    }
+
+    void languageMap(const JsonView::Value& value, const Path& path)
+    {
+        if (!object(value, path, QStringLiteral("a language map such as {\"en-US\": \"completed\"}")))
+            return;
+        const JsonView::Object map = value.toObject();
+        for (int member = map.first(); member >= 0; member = map.next(member)) {
+            const QByteArrayView tag = map.key(member).bytes;
+            if (!FormatChecks::isLanguageTag(tag))
+                report(path.keyed(tag),
+                       QStringLiteral("is not an RFC 5646 language tag; use one such as en or en-US."));
+            if (!map.valueAt(member).isString())
+                report(path.keyed(tag), QStringLiteral("must be a string in that language."));
+        }
+    }
+
+    void extensions(const JsonView::Value& value, const Path& path)
+    {
+        if (!object(value, path, QStringLiteral("keys are IRIs, values anything")))
+            return;
+        const JsonView::Object map = value.toObject();
+        for (int member = map.first(); member >= 0; member = map.next(member)) {
+            const QByteArrayView key = map.key(member).bytes;
+            if (!FormatChecks::isIri(key))
+                report(path.keyed(key), QStringLiteral("extension keys must be absolute IRIs such as "
+                                                       "http://example.com/xapi/extensions/score."));
+        }
+    }
+
+    // An Agent or a Group (objectType says which; Agent when absent). membersOnly: inside Group.member.
+    void agentOrGroup(const JsonView::Value& value, const Path& path, bool agentOnly = false)
+    {
+        if (!object(value, path, QStringLiteral("an Agent or a Group")))
+            return;
+        const JsonView::Object actor = value.toObject();
+        const Fields fields(*this, actor, path, actorKeys);
+        const JsonView::Value typeValue = fields["objectType"];
+        const Text type = typeValue.toString();
+        const bool isGroup = type == QLatin1StringView("Group");
+        if (!typeValue.isUndefined() && !isGroup && type != QLatin1StringView("Agent")) {
+            report(path.child("objectType"), QStringLiteral("must be “Agent” or “Group” (case-sensitive)."));
+            return;
+        }
+        if (isGroup && agentOnly) {
+            report(path.child("objectType"), QStringLiteral("a Group's members must be Agents, not Groups."));
+            return;
+        }
+        if (!isGroup && fields.has("member"))
+            report(path.child("member"), QStringLiteral("only a Group has members; set objectType to “Group”."));
+        if (const JsonView::Value name = fields["name"]; !name.isUndefined() && !name.isNull())
+            string(name, path.child("name"));
+        const int identifiers = inverseFunctionalIdentifiers(fields, path);
+        if (!isGroup) {
+            if (identifiers != 1)
+                report(path, identifiers == 0
+                                 ? QStringLiteral("an Agent needs exactly one identifier: mbox, mbox_sha1sum, openid "
+                                                  "or account.")
+                                 : QStringLiteral("an Agent must have exactly one identifier (mbox, mbox_sha1sum, "
+                                                  "openid or account), not %1.")
+                                       .arg(identifiers));
+            return;
+        }
+        if (identifiers > 1)
+            report(path, QStringLiteral("a Group has at most one identifier (mbox, mbox_sha1sum, openid or account), "
+                                        "not %1.")
+                             .arg(identifiers));
+        const JsonView::Value members = fields["member"];
+        if (identifiers == 0 && members.isUndefined()) {
+            report(path.child("member"), QStringLiteral("an anonymous Group (one without an identifier) must list "
+                                                        "its members."));
+            return;
+        }
+        if (members.isUndefined() || members.isNull())
+            return;
+        if (!members.isArray()) {
+            report(path.child("member"), QStringLiteral("must be an array of Agents."));
+            return;
+        }
+        const JsonView::Array list = members.toArray();
+        const Path memberPath = path.child("member");
+        if (identifiers == 0 && list.isEmpty())
+            report(memberPath, QStringLiteral("an anonymous Group must have at least one member."));
+        for (qsizetype i = 0; i < list.size(); ++i)
+            agentOrGroup(list.at(i), memberPath.at(i), true);
+    }
+
+    int inverseFunctionalIdentifiers(const Fields& actor, const Path& path)
+    {
+        int count = 0;
+        if (const JsonView::Value mbox = actor["mbox"]; !mbox.isUndefined() && !mbox.isNull()) {
+            ++count;
+            const Text text = mbox.toString();
+            if (!mbox.isString() || !text.startsWith(QLatin1StringView("mailto:")) || !text.contains('@') ||
+                text.endsWith('@'))
+                report(path.child("mbox"), QStringLiteral("must be a mailto IRI such as mailto:learner@example.com."));
+        }
+        if (const JsonView::Value sha = actor["mbox_sha1sum"]; !sha.isUndefined() && !sha.isNull()) {
+            ++count;
+            if (!sha.isString() || !FormatChecks::isSha1(sha.toString().bytes))
+                report(path.child("mbox_sha1sum"), QStringLiteral("must be the SHA-1 of the mailto IRI, 40 hexadecimal "
+                                                                  "characters."));
+        }
+        if (const JsonView::Value openid = actor["openid"]; !openid.isUndefined() && !openid.isNull()) {
+            ++count;
+            if (!openid.isString() || !FormatChecks::isIri(openid.toString().bytes))
+                report(path.child("openid"), QStringLiteral("must be an OpenID URI."));
+        }
+        if (const JsonView::Value account = actor["account"]; !account.isUndefined() && !account.isNull()) {
+            ++count;
+            const Path accountPath = path.child("account");
+            if (object(account, accountPath, QStringLiteral("{\"homePage\": IRL, \"name\": string}"))) {
+                const JsonView::Object map = account.toObject();
+                const Fields accountFields(*this, map, accountPath, accountKeys);
+                const JsonView::Value homePage = accountFields["homePage"];
+                if (homePage.isUndefined())
+                    report(accountPath.child("homePage"), QStringLiteral("is required: the URL of the system that "
+                                                                         "knows the account."));
+                else
+                    irl(homePage, accountPath.child("homePage"));
+                const JsonView::Value name = accountFields["name"];
+                if (name.isUndefined())
+                    report(accountPath.child("name"), QStringLiteral("is required: the account's identifier on that "
+                                                                     "system."));
+                else
+                    string(name, accountPath.child("name"));
+            }
+        }
+        return count;
+    }
+
+    void verb(const JsonView::Value& value, const Path& path)
+    {
+        if (!object(value, path, QStringLiteral("{\"id\": IRI, \"display\": language map}")))
+            return;
+        const JsonView::Object verb = value.toObject();
+        const Fields fields(*this, verb, path, verbKeys);
+        const JsonView::Value id = fields["id"];
+        if (id.isUndefined())
+            report(path.child("id"), QStringLiteral("is required, e.g. http://adlnet.gov/expapi/verbs/completed."));
+        else
+            iri(id, path.child("id"));
+        if (const JsonView::Value display = fields["display"]; !display.isUndefined())
+            languageMap(display, path.child("display"));
+    }
+
+    // Returns whether the object is an Activity (revision and platform are allowed only then).
+    bool statementObject(const JsonView::Value& value, const Path& path, bool insideSubStatement)
+    {
+        if (!object(value, path, QStringLiteral("an Activity, Agent, Group, StatementRef or SubStatement")))
+            return false;
+        const JsonView::Object target = value.toObject();
+        const JsonView::Value typeValue = target.value(QLatin1StringView("objectType"));
+        const Text type = typeValue.isUndefined() ? Text{QByteArrayView("Activity")} : typeValue.toString();
+        if (type == QLatin1StringView("Activity")) {
+            activity(target, path);
+            return true;
+        }
+        if (type == QLatin1StringView("Agent") || type == QLatin1StringView("Group")) {
+            agentOrGroup(value, path);
+        } else if (type == QLatin1StringView("StatementRef")) {
+            statementRef(target, path);
+        } else if (type == QLatin1StringView("SubStatement")) {
+            if (insideSubStatement)
+                report(path.child("objectType"), QStringLiteral("a SubStatement cannot contain another "
+                                                                "SubStatement."));
+            else
+                statement(target, path, true);
+        } else {
+            report(path.child("objectType"), QStringLiteral("must be Activity, Agent, Group, StatementRef or "
+                                                            "SubStatement (case-sensitive)."));
+        }
+        return false;
+    }
+
+    void statementRef(const JsonView::Object& ref, const Path& path)
+    {
+        const Fields fields(*this, ref, path, statementRefKeys);
+        if (fields["objectType"].toString() != QLatin1StringView("StatementRef"))
+            report(path.child("objectType"), QStringLiteral("must be “StatementRef”."));
+        const JsonView::Value id = fields["id"];
+        if (id.isUndefined())
+            report(path.child("id"), QStringLiteral("is required: the id of the statement referred to."));
+        else
+            uuid(id, path.child("id"));
+    }
+
+    void activity(const JsonView::Object& activity, const Path& path)
+    {
+        const Fields fields(*this, activity, path, activityKeys);
+        const JsonView::Value id = fields["id"];
+        if (id.isUndefined())
+            report(path.child("id"), QStringLiteral("is required: the Activity's IRI."));
+        else
+            iri(id, path.child("id"));
+        const JsonView::Value definition = fields["definition"];
+        if (definition.isUndefined() || definition.isNull())
+            return;
+        const Path definitionPath = path.child("definition");
+        if (!object(definition, definitionPath, QStringLiteral("an Activity definition")))
+            return;
+        const JsonView::Object map = definition.toObject();
+        const Fields definitionFields(*this, map, definitionPath, definitionKeys);
+        for (const char* name : {"name", "description"}) {
+            if (const JsonView::Value text = definitionFields[name]; !text.isUndefined())
+                languageMap(text, definitionPath.child(name));
+        }
+        if (const JsonView::Value type = definitionFields["type"]; !type.isUndefined())
+            iri(type, definitionPath.child("type"));
+        if (const JsonView::Value moreInfo = definitionFields["moreInfo"]; !moreInfo.isUndefined())
+            irl(moreInfo, definitionPath.child("moreInfo"));
+        if (const JsonView::Value ext = definitionFields["extensions"]; !ext.isUndefined())
+            extensions(ext, definitionPath.child("extensions"));
+        interaction(definitionFields, definitionPath);
+    }
+
+    void interaction(const Fields& definition, const Path& path)
+    {
+        const JsonView::Value typeValue = definition["interactionType"];
+        Text type;
+        if (!typeValue.isUndefined()) {
+            type = typeValue.toString();
+            bool known = false;
+            for (QLatin1StringView candidate : interactionTypes)
+                known |= type == candidate;
+            if (!known)
+                report(path.child("interactionType"), QStringLiteral("must be one of true-false, choice, fill-in, "
+                                                                     "long-fill-in, matching, performance, "
+                                                                     "sequencing, likert, numeric or other."));
+        }
+        if (const JsonView::Value pattern = definition["correctResponsesPattern"]; !pattern.isUndefined()) {
+            const Path patternPath = path.child("correctResponsesPattern");
+            if (typeValue.isUndefined())
+                report(patternPath, QStringLiteral("is allowed only with an interactionType."));
+            if (!pattern.isArray()) {
+                report(patternPath, QStringLiteral("must be an array of strings."));
+            } else {
+                const JsonView::Array list = pattern.toArray();
+                for (qsizetype i = 0; i < list.size(); ++i) {
+                    if (!list.at(i).isString())
+                        report(patternPath.at(i), QStringLiteral("must be a string."));
+                }
+            }
+        }
+        const struct
+        {
+            const char* name;
+            std::initializer_list<const char*> types;
+        } components[] = {{"choices", {"choice", "sequencing"}},
+                          {"scale", {"likert"}},
+                          {"source", {"matching"}},
+                          {"target", {"matching"}},
+                          {"steps", {"performance"}}};
+        for (const auto& component : components) {
+            const JsonView::Value list = definition[component.name];
+            if (list.isUndefined())
+                continue;
+            const Path listPath = path.child(component.name);
+            bool fits = false;
+            for (const char* allowedType : component.types)
+                fits |= type == QLatin1StringView(allowedType);
+            if (!fits)
+                report(listPath, QStringLiteral("is not allowed for interactionType “%1”.")
+                                     .arg(type.isEmpty() ? QStringLiteral("(none)") : type.toQString()));
+            if (!list.isArray()) {
+                report(listPath, QStringLiteral("must be an array of interaction components."));
+                continue;
+            }
+            const JsonView::Array items = list.toArray();
+            for (qsizetype i = 0; i < items.size(); ++i) {
+                const Path itemPath = listPath.at(i);
+                if (!object(items.at(i), itemPath, QStringLiteral("{\"id\": string, \"description\": language map}")))
+                    continue;
+                const JsonView::Object item = items.at(i).toObject();
+                const Fields itemFields(*this, item, itemPath, componentKeys);
+                const JsonView::Value id = itemFields["id"];
+                if (id.isUndefined())
+                    report(itemPath.child("id"), QStringLiteral("is required."));
+                else
+                    string(id, itemPath.child("id"));
+                if (const JsonView::Value description = itemFields["description"]; !description.isUndefined())
+                    languageMap(description, itemPath.child("description"));
+            }
+        }
+    }
+
+    void result(const JsonView::Value& value, const Path& path)
+    {
+        if (!object(value, path, QStringLiteral("a Result")))
+            return;
+        const JsonView::Object result = value.toObject();
+        const Fields fields(*this, result, path, resultKeys);
+        for (const char* name : {"success", "completion"}) {
+            const JsonView::Value flag = fields[name];
+            if (!flag.isUndefined() && !flag.isNull() && !flag.isBool())
+                report(path.child(name), QStringLiteral("must be true or false."));
+        }
+        if (const JsonView::Value response = fields["response"]; !response.isUndefined())
+            string(response, path.child("response"));
+        if (const JsonView::Value duration = fields["duration"]; !duration.isUndefined()) {
+            if (!duration.isString() || !FormatChecks::isDuration(duration.toString().bytes))
+                report(path.child("duration"), QStringLiteral("must be an ISO 8601 duration such as PT28M48S."));
+        }
+        if (const JsonView::Value ext = fields["extensions"]; !ext.isUndefined())
+            extensions(ext, path.child("extensions"));
+        const JsonView::Value scoreValue = fields["score"];
+        if (scoreValue.isUndefined())
+            return;
+        const Path scorePath = path.child("score");
+        if (!object(scoreValue, scorePath, QStringLiteral("a Score")))
+            return;
+        const JsonView::Object score = scoreValue.toObject();
+        const Fields scoreFields(*this, score, scorePath, scoreKeys);
+        for (const char* name : {"scaled", "raw", "min", "max"}) {
+            const JsonView::Value number = scoreFields[name];
+            if (!number.isUndefined() && !number.isNull() && !number.isDouble())
+                report(scorePath.child(name), QStringLiteral("must be a number."));
+        }
+        const JsonView::Value scaled = scoreFields["scaled"];
+        if (scaled.isDouble() && (scaled.toDouble() < -1 || scaled.toDouble() > 1))
+            report(scorePath.child("scaled"), QStringLiteral("must be between -1 and 1."));
+        const JsonView::Value raw = scoreFields["raw"];
+        const JsonView::Value min = scoreFields["min"];
+        const JsonView::Value max = scoreFields["max"];
+        if (min.isDouble() && max.isDouble() && !(min.toDouble() < max.toDouble()))
+            report(scorePath.child("min"), QStringLiteral("must be less than max."));
+        if (raw.isDouble() && min.isDouble() && raw.toDouble() < min.toDouble())
+            report(scorePath.child("raw"), QStringLiteral("must not be less than min."));
+        if (raw.isDouble() && max.isDouble() && raw.toDouble() > max.toDouble())
+            report(scorePath.child("raw"), QStringLiteral("must not be more than max."));
+    }
+
+    void context(const JsonView::Value& value, const Path& path, bool objectIsActivity)
+    {
+        if (!object(value, path, QStringLiteral("a Context")))
+            return;
+        const JsonView::Object context = value.toObject();
+        const Fields fields(*this, context, path, contextKeys);
+        if (const JsonView::Value registration = fields["registration"]; !registration.isUndefined())
+            uuid(registration, path.child("registration"));
+        if (const JsonView::Value instructor = fields["instructor"]; !instructor.isUndefined())
+            agentOrGroup(instructor, path.child("instructor"));
+        if (const JsonView::Value team = fields["team"]; !team.isUndefined()) {
+            if (team.isObject() &&
+                team.toObject().value(QLatin1StringView("objectType")).toString() != QLatin1StringView("Group"))
+                report(path.child("team").child("objectType"), QStringLiteral("a team must be a Group (objectType "
+                                                                              "“Group”)."));
+            else
+                agentOrGroup(team, path.child("team"));
+        }
+        for (const char* name : {"revision", "platform"}) {
+            const JsonView::Value text = fields[name];
+            if (text.isUndefined())
+                continue;
+            string(text, path.child(name));
+            if (!objectIsActivity)
+                report(path.child(name), QStringLiteral("is allowed only when the statement's object is an "
+                                                        "Activity."));
+        }
+        if (const JsonView::Value language = fields["language"]; !language.isUndefined()) {
+            if (!language.isString() || !FormatChecks::isLanguageTag(language.toString().bytes))
+                report(path.child("language"), QStringLiteral("must be an RFC 5646 language tag such as en-US."));
+        }
+        if (const JsonView::Value statementRef = fields["statement"]; !statementRef.isUndefined()) {
+            if (object(statementRef, path.child("statement"), QStringLiteral("a StatementRef")))
+                this->statementRef(statementRef.toObject(), path.child("statement"));
+        }
+        if (const JsonView::Value ext = fields["extensions"]; !ext.isUndefined())
+            extensions(ext, path.child("extensions"));
+        const JsonView::Value activitiesValue = fields["contextActivities"];
+        if (activitiesValue.isUndefined())
+            return;
+        const Path activitiesPath = path.child("contextActivities");
+        if (!object(activitiesValue, activitiesPath, QStringLiteral("parent, grouping, category, other")))
+            return;
+        const JsonView::Object activities = activitiesValue.toObject();
+        const Fields activityLists(*this, activities, activitiesPath, contextActivityKeys);
+        for (const char* name : {"parent", "grouping", "category", "other"}) {
+            const JsonView::Value list = activityLists[name];
+            if (list.isUndefined() || list.isNull())
+                continue;
+            const Path listPath = activitiesPath.child(name);
+            if (list.isObject()) {
+                contextActivity(list, listPath);
+            } else if (list.isArray()) {
+                const JsonView::Array items = list.toArray();
+                for (qsizetype i = 0; i < items.size(); ++i)
+                    contextActivity(items.at(i), listPath.at(i));
+            } else {
+                report(listPath, QStringLiteral("must be an Activity or an array of Activities."));
+            }
+        }
+    }
+
+    void contextActivity(const JsonView::Value& value, const Path& path)
+    {
+        if (!object(value, path, QStringLiteral("an Activity")))
+            return;
+        const JsonView::Object item = value.toObject();
+        const JsonView::Value type = item.value(QLatin1StringView("objectType"));
+        if (!type.isUndefined() && type.toString() != QLatin1StringView("Activity"))
+            report(path.child("objectType"), QStringLiteral("context activities must be Activities."));
+        else
+            activity(item, path);
+    }
+
+    void attachments(const JsonView::Value& value, const Path& path)
+    {
+        if (!value.isArray()) {
+            report(path, QStringLiteral("must be an array of attachment descriptions."));
+            return;
+        }
+        const JsonView::Array list = value.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            const Path itemPath = path.at(i);
+            if (!object(list.at(i), itemPath, QStringLiteral("an Attachment")))
+                continue;
+            const JsonView::Object attachment = list.at(i).toObject();
+            const Fields fields(*this, attachment, itemPath, attachmentKeys);
+            for (const char* required : {"usageType", "display", "contentType", "length", "sha2"}) {
+                if (!fields.has(required))
+                    report(itemPath.child(required), QStringLiteral("is required in an attachment."));
+            }
+            if (const JsonView::Value usage = fields["usageType"]; !usage.isUndefined())
+                iri(usage, itemPath.child("usageType"));
+            for (const char* name : {"display", "description"}) {
+                if (const JsonView::Value text = fields[name]; !text.isUndefined())
+                    languageMap(text, itemPath.child(name));
+            }
+            if (const JsonView::Value type = fields["contentType"]; !type.isUndefined()) {
+                if (!type.isString() || !type.toString().contains('/'))
+                    report(itemPath.child("contentType"), QStringLiteral("must be an Internet media type such as "
+                                                                         "application/pdf."));
+            }
+            if (const JsonView::Value length = fields["length"]; !length.isUndefined()) {
+                const double number = length.toDouble(-1);
+                if (!length.isDouble() || number < 0 || number != double(qint64(number)))
+                    report(itemPath.child("length"), QStringLiteral("must be a whole number of bytes."));
+            }
+            if (const JsonView::Value sha2 = fields["sha2"]; !sha2.isUndefined())
+                string(sha2, itemPath.child("sha2"));
+            if (const JsonView::Value url = fields["fileUrl"]; !url.isUndefined())
+                irl(url, itemPath.child("fileUrl"));
+        }
+    }
+
+    QList<Finding>& m_findings;
+    int m_index;
+    const QString& m_prefix;
+};
+
+Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
+               qsizetype count)
+    : m_object(object)
+    , m_names(names)
+    , m_count(std::min(count, Capacity))
+{
+    std::fill_n(m_positions, m_count, -1);
+    for (int member = object.first(); member >= 0; member = object.next(member)) {
+        const Text key = object.key(member);
+        qsizetype index = 0;
+        while (index < m_count && key != m_names[index])
+            ++index;
+        if (index == m_count) {
+            QString hint;
+            for (qsizetype i = 0; i < m_count; ++i) {
+                if (key.equalsIgnoringCase(m_names[i]))
+                    hint = QStringLiteral(" Property names are case-sensitive: did you mean “%1”?").arg(m_names[i]);
+            }
+            walker.report(path.keyed(key.bytes), QStringLiteral("is not a property here.%1").arg(hint));
+            continue;
+        }
+        m_positions[index] = member;
+        if (object.valueAt(member).isNull())
+            walker.report(path.keyed(key.bytes), QStringLiteral("must not be null; leave the property out instead."));
+    }
+}
+
+} // namespace
+
+void StatementRules::check(const JsonView::Object& statement, QList<Finding>& findings, int index,
+                           const QString& prefix)
+{
+    Walker(findings, index, prefix).statement(statement, Path{}, false);
+}
