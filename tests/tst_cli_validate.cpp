@@ -36,6 +36,9 @@ private Q_SLOTS:
         const QJsonArray findings = QJsonDocument::fromJson(json.out).array();
         QCOMPARE(findings.size(), 2);
         QCOMPARE(findings.first().toObject().value(QStringLiteral("path")).toString(), QStringLiteral("actor.mbox"));
+        QCOMPARE(findings.first().toObject().value(QStringLiteral("rule")).toString(),
+                 QStringLiteral("2.4.2.3.s3.table1.row1"));
+        QVERIFY2(invalid.out.contains("(xAPI 1.0.3 Data 2.4.2.3.s3.table1.row1)"), invalid.out.constData());
 
         QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("-")}, "not json").exitCode, 2);
         QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.json")}).exitCode, 2);
@@ -149,6 +152,27 @@ private Q_SLOTS:
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.out.isEmpty(), result.out.constData());
         QVERIFY2(result.err.startsWith("error: -: "), result.err.constData());
+    }
+
+    void rulesTable()
+    {
+        CliRunner cli;
+        const CliResult json = cli.run({QStringLiteral("validate"), QStringLiteral("--rules"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonArray rules = QJsonDocument::fromJson(json.out).array();
+        QVERIFY(rules.size() > 100);
+        bool authority = false;
+        for (const QJsonValue& rule : rules) {
+            if (rule[QStringLiteral("rule")].toString() == QLatin1String("2.4.9.s3.b1")) {
+                authority = true;
+                QCOMPARE(rule[QStringLiteral("status")].toString(), QStringLiteral("checked"));
+                QCOMPARE(rule[QStringLiteral("citation")].toString(), QStringLiteral("xAPI 1.0.3 Data 2.4.9.s3.b1"));
+            }
+        }
+        QVERIFY(authority);
+        const CliResult markdown =
+            cli.run({QStringLiteral("validate"), QStringLiteral("--rules"), QStringLiteral("--markdown")});
+        QVERIFY(markdown.out.startsWith("| Rule | Section |"));
     }
 };
 

@@ -1,6 +1,7 @@
 #include "cli/ValidateCommand.h"
 
 #include "cli/ArgumentCheck.h"
+#include "statements/RuleTable.h"
 #include "statements/StatementReader.h"
 
 #include <QCommandLineParser>
@@ -48,7 +49,11 @@ int ValidateCommand::run(const QStringList& arguments)
                                                     "statement, a JSON array, or one statement per line (NDJSON)."));
     parser.addHelpOption();
     parser.addOption(ArgumentCheck::verboseOption());
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the findings as a JSON array.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the findings as a JSON array (statement, path, "
+                                                             "message, rule).")});
+    parser.addOption({QStringLiteral("rules"), QStringLiteral("Print the rule table instead: every requirement of "
+                                                              "the spec's Data part, and whether it is checked.")});
+    parser.addOption({QStringLiteral("markdown"), QStringLiteral("With --rules: as a Markdown table.")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statements, or - for standard input."));
     QStringList parserArguments = arguments;
     parserArguments.prepend(QStringLiteral("xapi-courier validate"));
@@ -62,6 +67,8 @@ int ValidateCommand::run(const QStringList& arguments)
     }
     if (!ArgumentCheck::accept(m_output, parser, parserArguments, 1))
         return ExitCode::Usage;
+    if (parser.isSet(QStringLiteral("rules")))
+        return printRules(parser.isSet(QStringLiteral("json")), parser.isSet(QStringLiteral("markdown")));
     if (parser.positionalArguments().size() != 1) {
         m_output.error(QStringLiteral("name one file, or - for standard input."));
         return ExitCode::Usage;
@@ -98,7 +105,8 @@ int ValidateCommand::run(const QStringList& arguments)
         for (const Finding& finding : findings)
             array << QJsonObject{{QStringLiteral("statement"), finding.statement},
                                  {QStringLiteral("path"), finding.path},
-                                 {QStringLiteral("message"), finding.message}};
+                                 {QStringLiteral("message"), finding.message},
+                                 {QStringLiteral("rule"), finding.rule}};
         m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
     } else {
         for (const Finding& finding : findings)
@@ -115,4 +123,30 @@ int ValidateCommand::run(const QStringList& arguments)
                              .arg(notKept)
                              .arg(MaxFindingsKept));
     return findings.isEmpty() ? ExitCode::Success : ExitCode::Refused;
+}
+
+int ValidateCommand::printRules(bool json, bool markdown)
+{
+    if (markdown) {
+        m_output.out() << RuleTable::markdown() << Qt::flush;
+        return ExitCode::Success;
+    }
+    if (json) {
+        QJsonArray array;
+        for (const Rule& rule : RuleTable::all())
+            array << QJsonObject{{QStringLiteral("rule"), QLatin1StringView(rule.id)},
+                                 {QStringLiteral("section"), QLatin1StringView(rule.section)},
+                                 {QStringLiteral("requirement"), QString::fromUtf8(rule.requirement)},
+                                 {QStringLiteral("status"), rule.kindName()},
+                                 {QStringLiteral("where"), QString::fromUtf8(rule.where)},
+                                 {QStringLiteral("citation"), rule.citation()}};
+        m_output.out() << QJsonDocument(array).toJson(QJsonDocument::Indented) << Qt::flush;
+        return ExitCode::Success;
+    }
+    for (const Rule& rule : RuleTable::all())
+        m_output.out() << QStringLiteral("%1  %2  [%3]  %4\n")
+                              .arg(QLatin1StringView(rule.id), -24)
+                              .arg(QString::fromUtf8(rule.requirement), rule.kindName(), QString::fromUtf8(rule.where));
+    m_output.out() << Qt::flush;
+    return ExitCode::Success;
 }

@@ -5,7 +5,8 @@
 #include <QFile>
 #include <QObject>
 
-// `xapi-courier validate FILE|- [--json]`: exit 0 when valid, 1 when not, 2 when the input cannot be read.
+// `xapi-courier validate FILE|- [--json]`: exit 0 when valid, 1 when not, 2 when the input cannot be read. Each finding
+// names its rule (the spec's anchor); `validate --rules [--json|--markdown]` prints the rule table.
 class ValidateCommand final : public QObject
 {
     Q_OBJECT
@@ -22,5 +23,7 @@ public:
     static bool readInput(const QString& source, QByteArray* data, QString* error);
 
 private:
+    int printRules(bool json, bool markdown);
+
     CliOutput& m_output;
 };

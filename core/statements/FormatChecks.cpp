@@ -1,5 +1,6 @@
 #include "statements/FormatChecks.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 #include <QString>
 
@@ -45,6 +46,86 @@ int number(QByteArrayView text, qsizetype from, qsizetype count)
     for (qsizetype i = from; i < from + count; ++i)
         value = value * 10 + (text[i] - '0');
     return value;
+}
+
+// The parts of an ISO 8601 date and time as the validator accepts it.
+struct Timestamp
+{
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millisecond = 0;
+    int offsetMinutes = 0;
+    bool hasOffset = false;
+    bool unknownOffset = false; // -00, -0000 or -00:00: RFC 3339's "offset unknown", which ISO 8601 does not have
+};
+
+bool isLeapYear(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int daysInMonth(int year, int month)
+{
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && isLeapYear(year) ? 29 : days[month - 1];
+}
+
+// YYYY-MM-DDThh:mm[:ss[.fraction]] followed by Z, ±hh, ±hhmm, ±hh:mm or nothing.
+bool parseTimestamp(QByteArrayView text, Timestamp* parsed)
+{
+    if (!digitsAt(text, 0, 4) || charAt(text, 4) != '-' || !digitsAt(text, 5, 2) || charAt(text, 7) != '-' ||
+        !digitsAt(text, 8, 2) || (charAt(text, 10) != 'T' && charAt(text, 10) != 't') || !digitsAt(text, 11, 2) ||
+        charAt(text, 13) != ':' || !digitsAt(text, 14, 2))
+        return false;
+    parsed->year = number(text, 0, 4);
+    parsed->month = number(text, 5, 2);
+    parsed->day = number(text, 8, 2);
+    parsed->hour = number(text, 11, 2);
+    parsed->minute = number(text, 14, 2);
+    if (parsed->month < 1 || parsed->month > 12 || parsed->day < 1 ||
+        parsed->day > daysInMonth(parsed->year, parsed->month) || parsed->hour > 23 || parsed->minute > 59)
+        return false;
+    qsizetype i = 16;
+    if (charAt(text, i) == ':') {
+        if (!digitsAt(text, i + 1, 2) || number(text, i + 1, 2) > 60)
+            return false;
+        parsed->second = number(text, i + 1, 2);
+        i += 3;
+        if (charAt(text, i) == '.' || charAt(text, i) == ',') {
+            ++i;
+            const qsizetype start = i;
+            while (i < text.size() && isDigit(text[i]))
+                ++i;
+            if (i == start)
+                return false;
+            parsed->millisecond = number(text, start, std::min<qsizetype>(i - start, 3));
+            for (qsizetype digits = i - start; digits < 3; ++digits)
+                parsed->millisecond *= 10;
+        }
+    }
+    if (i == text.size())
+        return true;
+    parsed->hasOffset = true;
+    if (text[i] == 'Z' || text[i] == 'z')
+        return i + 1 == text.size();
+    if (text[i] != '+' && text[i] != '-')
+        return false;
+    const bool negative = text[i] == '-';
+    if (!digitsAt(text, i + 1, 2))
+        return false;
+    const int hours = number(text, i + 1, 2);
+    int minutes = 0;
+    i += 3;
+    if (i != text.size()) {
+        if (text[i] == ':')
+            ++i;
+        if (!digitsAt(text, i, 2) || i + 2 != text.size())
+            return false;
+        minutes = number(text, i, 2);
+    }
+    if (hours > 23 || minutes > 59)
+        return false;
+    parsed->offsetMinutes = (negative ? -1 : 1) * (hours * 60 + minutes);
+    parsed->unknownOffset = negative && hours == 0 && minutes == 0;
+    return true;
 }
 
 } // namespace
@@ -116,42 +197,32 @@ bool FormatChecks::isLanguageTag(QByteArrayView text)
 
 bool FormatChecks::isTimestamp(QByteArrayView text)
 {
-    if (!digitsAt(text, 0, 4) || charAt(text, 4) != '-' || !digitsAt(text, 5, 2) || charAt(text, 7) != '-' ||
-        !digitsAt(text, 8, 2) || (charAt(text, 10) != 'T' && charAt(text, 10) != 't') || !digitsAt(text, 11, 2) ||
-        charAt(text, 13) != ':' || !digitsAt(text, 14, 2))
-        return false;
-    const int month = number(text, 5, 2);
-    const int day = number(text, 8, 2);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || number(text, 11, 2) > 23 || number(text, 14, 2) > 59)
-        return false;
-    qsizetype i = 16;
-    if (charAt(text, i) == ':') {
-        if (!digitsAt(text, i + 1, 2) || number(text, i + 1, 2) > 60)
-            return false;
-        i += 3;
-        if (charAt(text, i) == '.' || charAt(text, i) == ',') {
-            ++i;
-            const qsizetype start = i;
-            while (i < text.size() && isDigit(text[i]))
-                ++i;
-            if (i == start)
-                return false;
-        }
-    }
-    if (i == text.size())
-        return true;
-    if (text[i] == 'Z' || text[i] == 'z')
-        return i + 1 == text.size();
-    if (text[i] != '+' && text[i] != '-')
-        return false;
-    if (!digitsAt(text, i + 1, 2))
-        return false;
-    i += 3;
-    if (i == text.size())
-        return true;
-    if (text[i] == ':')
-        ++i;
-    return digitsAt(text, i, 2) && i + 2 == text.size();
+    Timestamp parsed;
+    return parseTimestamp(text, &parsed) && !parsed.unknownOffset;
+}
+
+bool FormatChecks::hasUnknownOffset(QByteArrayView text)
+{
+    Timestamp parsed;
+    return parseTimestamp(text, &parsed) && parsed.unknownOffset;
+}
+
+bool FormatChecks::hasOffset(QByteArrayView text)
+{
+    Timestamp parsed;
+    return parseTimestamp(text, &parsed) && parsed.hasOffset && !parsed.unknownOffset;
+}
+
+qint64 FormatChecks::timestampMsecs(QByteArrayView text)
+{
+    Timestamp parsed;
+    if (!parseTimestamp(text, &parsed) || parsed.unknownOffset)
+        return NoTime;
+    const QDateTime at(QDate(parsed.year, parsed.month, parsed.day),
+                       QTime(parsed.hour, parsed.minute, std::min(parsed.second, 59), parsed.millisecond),
+                       Qt::UTC);
+    // Without an offset the time is local to the sender; it is taken as UTC, which is as good a guess as any.
+    return at.toMSecsSinceEpoch() - qint64(parsed.offsetMinutes) * 60 * 1000;
 }
 
 bool FormatChecks::isDuration(QByteArrayView text)
@@ -162,7 +233,9 @@ bool FormatChecks::isDuration(QByteArrayView text)
     static constexpr char timeUnits[] = "HMS";
     const char* units = dateUnits;
     qsizetype unit = 0;
-    bool parts = false;
+    int parts = 0;
+    bool weeks = false;
+    bool fraction = false; // only the last part may have one
     bool inTime = false;
     for (qsizetype i = 1; i < text.size();) {
         if (text[i] == 'T') {
@@ -174,24 +247,34 @@ bool FormatChecks::isDuration(QByteArrayView text)
             ++i;
             continue;
         }
+        if (fraction)
+            return false;
         const qsizetype start = i;
         while (i < text.size() && isDigit(text[i]))
             ++i;
+        if (i == start)
+            return false;
         if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
+            fraction = true;
             ++i;
+            const qsizetype decimals = i;
             while (i < text.size() && isDigit(text[i]))
                 ++i;
+            if (i == decimals)
+                return false;
         }
-        if (i == start || i >= text.size())
+        if (i >= text.size())
             return false;
         const char* found = std::strchr(units + unit, text[i]);
-        if (!found)
+        if (!found || *found == '\0')
             return false;
+        weeks |= !inTime && *found == 'W';
         unit = found - units + 1;
-        parts = true;
+        ++parts;
         ++i;
     }
-    return parts;
+    // Weeks stand alone: P4W, never P4W1D (ISO 8601:2004 4.4.3.2).
+    return parts > 0 && (!weeks || (parts == 1 && !inTime));
 }
 
 bool FormatChecks::isSha1(QByteArrayView text)

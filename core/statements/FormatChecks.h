@@ -2,6 +2,8 @@
 
 #include <QByteArrayView>
 
+#include <limits>
+
 // The formats of xAPI's special data types, each a test on a value's UTF-8 text: what a rule asks of a value that
 // must be an IRI, a UUID, a language tag, a timestamp or a duration. The rules that use them are in StatementRules.
 namespace FormatChecks {
@@ -14,9 +16,19 @@ bool isIri(QByteArrayView text);
 bool isIrl(QByteArrayView text);
 // An RFC 5646 language tag (xAPI Data 4.2).
 bool isLanguageTag(QByteArrayView text);
-// An ISO 8601 date and time: YYYY-MM-DDThh:mm[:ss[.fraction]] with Z or ±hh[:]mm, or none (xAPI Data 4.5).
+// An ISO 8601 date and time: YYYY-MM-DDThh:mm[:ss[.fraction]] with Z, ±hh, ±hhmm, ±hh:mm or no offset, a real
+// day of a real month (xAPI Data 4.5). The offsets -00, -0000 and -00:00 are refused: they are RFC 3339's "offset
+// unknown", which ISO 8601 does not have (the ADL conformance suite refuses them too).
 bool isTimestamp(QByteArrayView text);
-// An ISO 8601 duration: P[nY][nM][nW][nD][T[nH][nM][nS]], at least one part (xAPI Data 4.6).
+// A timestamp but for its offset, which is -00, -0000 or -00:00 (to say so in the finding).
+bool hasUnknownOffset(QByteArrayView text);
+// A timestamp with an offset (Z or ±hh:mm), as xAPI 2.0.0 requires.
+bool hasOffset(QByteArrayView text);
+// The timestamp's time in milliseconds since the epoch (UTC when it has no offset); NoTime when it is not one.
+constexpr qint64 NoTime = std::numeric_limits<qint64>::min();
+qint64 timestampMsecs(QByteArrayView text);
+// An ISO 8601 duration: P[nY][nM][nD][T[nH][nM][nS]] with at least one part and a fraction only on the last, or
+// PnW alone (xAPI Data 4.6).
 bool isDuration(QByteArrayView text);
 // 40 hexadecimal digits (a SHA-1, as in mbox_sha1sum).
 bool isSha1(QByteArrayView text);

@@ -2,6 +2,7 @@
 
 #include "statements/FormatChecks.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -85,25 +86,48 @@ constexpr QLatin1StringView statementKeys[] = {
     QLatin1StringView("id"),        QLatin1StringView("actor"),       QLatin1StringView("verb"),
     QLatin1StringView("object"),    QLatin1StringView("result"),      QLatin1StringView("context"),
     QLatin1StringView("timestamp"), QLatin1StringView("stored"),      QLatin1StringView("authority"),
-    QLatin1StringView("version"),   QLatin1StringView("attachments"), QLatin1StringView("objectType")};
+    QLatin1StringView("version"),   QLatin1StringView("attachments")};
 constexpr QLatin1StringView subStatementKeys[] = {QLatin1StringView("objectType"), QLatin1StringView("actor"),
                                                   QLatin1StringView("verb"),       QLatin1StringView("object"),
                                                   QLatin1StringView("result"),     QLatin1StringView("context"),
                                                   QLatin1StringView("timestamp"),  QLatin1StringView("attachments")};
 
+// A property refused in one kind of object with its own rule and sentence (a SubStatement's id, a statement's
+// objectType), instead of the general "not a property here".
+struct Refused
+{
+    QLatin1StringView name;
+    const char* rule;
+    const char* message;
+};
+
+const char* const voidedVerb = "http://adlnet.gov/expapi/verbs/voided";
+const char* const signatureUsage = "http://adlnet.gov/expapi/attachments/signature";
+
+bool equalsIgnoringCase(Text text, QLatin1StringView other)
+{
+    return text.equalsIgnoringCase(other);
+}
+
 class Walker;
 
-// One pass over an object's properties: unknown names (and wrongly cased ones) and nulls are reported, the known
-// ones remembered by position so that reading them later costs no search.
+// One pass over an object's properties: unknown names (and wrongly cased ones), repeated names and nulls are
+// reported, the known ones remembered by position so that reading them later costs no search.
 class Fields
 {
 public:
     template <qsizetype N>
-    Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView (&names)[N])
-        : Fields(walker, object, path, names, N)
+    Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView (&names)[N],
+           const char* unknownRule = "2.2.s4.b1.b7")
+        : Fields(walker, object, path, names, N, nullptr, 0, unknownRule)
+    {}
+    template <qsizetype N, qsizetype M>
+    Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView (&names)[N],
+           const Refused (&refused)[M])
+        : Fields(walker, object, path, names, N, refused, M, "2.2.s4.b1.b7")
     {}
     Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
-           qsizetype count);
+           qsizetype count, const Refused* refused, qsizetype refusedCount, const char* unknownRule);
 
     JsonView::Value operator[](const char* name) const
     {
@@ -143,120 +167,192 @@ public:
 
     void statement(const JsonView::Object& object, const Path& path, bool sub)
     {
-        const Fields fields =
-            sub ? Fields(*this, object, path, subStatementKeys) : Fields(*this, object, path, statementKeys);
-        if (!sub && fields.has("objectType"))
-            report(path.child("objectType"), QStringLiteral("A statement has no objectType (only a SubStatement "
-                                                            "does); remove it."));
+        static constexpr Refused statementRefused[] = {
+            {QLatin1StringView("objectType"), "2.2.s4.b1.b7",
+             "A statement has no objectType (only a SubStatement does); remove it."}};
+        static constexpr Refused subStatementRefused[] = {
+            {QLatin1StringView("id"), "2.4.4.3.s8.b3",
+             "A SubStatement has no id (only the statement around it has one); remove it."},
+            {QLatin1StringView("stored"), "2.4.4.3.s8.b3",
+             "A SubStatement has no stored (the LRS sets it on the statement around it); remove it."},
+            {QLatin1StringView("version"), "2.4.4.3.s8.b3",
+             "A SubStatement has no version (only the statement around it may have one); remove it."},
+            {QLatin1StringView("authority"), "2.4.4.3.s8.b3",
+             "A SubStatement has no authority (only the statement around it may have one); remove it."}};
+        const Fields fields = sub ? Fields(*this, object, path, subStatementKeys, subStatementRefused)
+                                  : Fields(*this, object, path, statementKeys, statementRefused);
         for (const char* required : {"actor", "verb", "object"}) {
             if (!fields.has(required))
-                report(path.child(required),
-                       QStringLiteral("%1 is required in every statement.").arg(QLatin1String(required)));
+                report(path.child(required), "2.2.s2.b3",
+                       sub ? QStringLiteral("%1 is required in a SubStatement too.").arg(QLatin1String(required))
+                           : QStringLiteral("%1 is required in every statement.").arg(QLatin1String(required)));
         }
         if (const JsonView::Value id = fields["id"]; !id.isUndefined())
-            uuid(id, path.child("id"));
+            uuid(id, path.child("id"), "2.4.1.s1");
         if (const JsonView::Value actor = fields["actor"]; !actor.isUndefined())
-            agentOrGroup(actor, path.child("actor"));
-        if (const JsonView::Value verb = fields["verb"]; !verb.isUndefined())
-            this->verb(verb, path.child("verb"));
+            agentOrGroup(actor, path.child("actor"), "2.4.s1.table1.row2");
+        const JsonView::Value verbValue = fields["verb"];
+        if (!verbValue.isUndefined())
+            verb(verbValue, path.child("verb"));
+        const bool voiding = !sub && verbValue.isObject() &&
+                             verbValue.toObject().value(QLatin1StringView("id")).toString() ==
+                                 QLatin1StringView(voidedVerb);
         bool objectIsActivity = false;
-        if (const JsonView::Value target = fields["object"]; !target.isUndefined())
-            objectIsActivity = statementObject(target, path.child("object"), sub);
+        if (const JsonView::Value target = fields["object"]; !target.isUndefined()) {
+            if (voiding && target.isObject() &&
+                target.toObject().value(QLatin1StringView("objectType")).toString() !=
+                    QLatin1StringView("StatementRef"))
+                report(path.child("object").child("objectType"), "2.3.2.s2.b1",
+                       QStringLiteral("a voiding statement (verb %1) must have a StatementRef as its object: "
+                                      "{\"objectType\": \"StatementRef\", \"id\": \"<id of the statement to void>\"}.")
+                           .arg(QLatin1StringView(voidedVerb)));
+            else
+                objectIsActivity = statementObject(target, path.child("object"), sub, voiding);
+        }
         if (const JsonView::Value result = fields["result"]; !result.isUndefined())
             this->result(result, path.child("result"));
         if (const JsonView::Value context = fields["context"]; !context.isUndefined())
             this->context(context, path.child("context"), objectIsActivity);
-        for (const char* name : {"timestamp", "stored"}) {
-            const JsonView::Value value = fields[name];
-            if (!value.isUndefined() && !(value.isString() && FormatChecks::isTimestamp(value.toString().bytes)))
-                report(path.child(name), QStringLiteral("must be an ISO 8601 timestamp such as "
-                                                        "2026-11-22T09:14:32.577Z."));
+        if (const JsonView::Value value = fields["timestamp"]; !value.isUndefined()) {
+            if (timestamp(value, path.child("timestamp")) && !sub)
+                notInTheFuture(value.toString(), path.child("timestamp"));
         }
+        if (const JsonView::Value value = fields["stored"]; !value.isUndefined())
+            timestamp(value, path.child("stored"));
         if (const JsonView::Value authority = fields["authority"]; !authority.isUndefined())
-            agentOrGroup(authority, path.child("authority"));
+            this->authority(authority, path.child("authority"));
         if (const JsonView::Value version = fields["version"]; !version.isUndefined()) {
             static const QRegularExpression pattern(QStringLiteral("^1\\.0(\\.\\d+)?$"));
             if (!version.isString() || !pattern.match(version.toString().toQString()).hasMatch())
-                report(path.child("version"), QStringLiteral("must be 1.0.x (this is xAPI 1.0.3), e.g. 1.0.3."));
+                report(path.child("version"), "2.4.10.s2.b1",
+                       QStringLiteral("must be 1.0 or 1.0.x (this is xAPI 1.0.3), e.g. 1.0.0; or leave it out."));
         }
         if (const JsonView::Value attachments = fields["attachments"]; !attachments.isUndefined())
             this->attachments(attachments, path.child("attachments"));
     }
 
 private:
-    void report(const Path& path, const QString& message)
+    void report(const Path& path, const char* rule, const QString& message)
     {
         QString text = path.text();
         if (!m_prefix.isEmpty())
             text = text.isEmpty() ? m_prefix : m_prefix + QLatin1Char('.') + text;
-        m_findings << Finding{text.isEmpty() ? QStringLiteral("(statement)") : text, message, m_index};
+        m_findings << Finding{text.isEmpty() ? QStringLiteral("(statement)") : text, message, m_index,
+                              QString::fromLatin1(rule)};
     }
 
-    bool object(const JsonView::Value& value, const Path& path, const QString& what)
+    bool object(const JsonView::Value& value, const Path& path, const QString& what, const char* rule)
     {
         if (value.isObject())
             return true;
-        report(path, value.isNull() ? QStringLiteral("must not be null; leave the property out instead.")
-                                    : QStringLiteral("must be an object (%1).").arg(what));
+        if (value.isNull())
+            report(path, "2.2.s4.b1.b1", QStringLiteral("must not be null; leave the property out instead."));
+        else
+            report(path, rule, QStringLiteral("must be an object (%1).").arg(what));
         return false;
     }
 
-    void string(const JsonView::Value& value, const Path& path)
+    void string(const JsonView::Value& value, const Path& path, const char* rule)
     {
         if (!value.isString())
-            report(path, QStringLiteral("must be a string."));
+            report(path, rule, QStringLiteral("must be a string."));
     }
 
-    void uuid(const JsonView::Value& value, const Path& path)
+    void uuid(const JsonView::Value& value, const Path& path, const char* rule)
     {
         if (!value.isString() || !FormatChecks::isUuid(value.toString().bytes))
-            report(path, QStringLiteral("must be a UUID such as f4178dfb-d61c-4a16-8ab3-5b9fccae7d8c."));
+            report(path, rule, QStringLiteral("must be a UUID such as f4178dfb-d61c-4a16-8ab3-5b9fccae7d8c."));
     }
 
-    void iri(const JsonView::Value& value, const Path& path)
+    void iri(const JsonView::Value& value, const Path& path, const char* rule)
     {
         if (!value.isString() || !FormatChecks::isIri(value.toString().bytes))
-            report(path, QStringLiteral("must be an absolute IRI such as http://adlnet.gov/expapi/verbs/completed."));
+            report(path, rule,
+                   QStringLiteral("must be an absolute IRI such as http://adlnet.gov/expapi/verbs/completed."));
     }
 
-    void irl(const JsonView::Value& value, const Path& path)
+    void irl(const JsonView::Value& value, const Path& path, const char* rule)
     {
         if (!value.isString() || !FormatChecks::isIrl(value.toString().bytes))
-            report(path, QStringLiteral("must be a URL (an IRL) such as https://example.com/page."));
+            report(path, rule, QStringLiteral("must be a URL (an IRL) such as https://example.com/page."));
     }
 
-    void languageMap(const JsonView::Value& value, const Path& path)
+    // Returns whether it is a timestamp.
+    bool timestamp(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("a language map such as {\"en-US\": \"completed\"}")))
+        if (value.isString() && FormatChecks::isTimestamp(value.toString().bytes))
+            return true;
+        const bool unknownOffset = value.isString() && FormatChecks::hasUnknownOffset(value.toString().bytes);
+        report(path, "4.5.s1.b1",
+               unknownOffset ? QStringLiteral("must not use the offset -00, -0000 or -00:00 (an unknown local "
+                                              "offset); for UTC write Z, e.g. 2026-11-22T09:14:32.577Z.")
+                             : QStringLiteral("must be an ISO 8601 timestamp such as 2026-11-22T09:14:32.577Z."));
+        return false;
+    }
+
+    void notInTheFuture(Text text, const Path& path)
+    {
+        // Clocks differ: only a time more than 15 minutes ahead of this machine's is taken for the future.
+        static constexpr qint64 slack = 15 * 60 * 1000;
+        const qint64 at = FormatChecks::timestampMsecs(text.bytes);
+        if (at != FormatChecks::NoTime && at > QDateTime::currentMSecsSinceEpoch() + slack)
+            report(path, "2.4.7.s3.b4",
+                   QStringLiteral("is in the future; a statement records what has happened (only a SubStatement's "
+                                  "timestamp may be in the future). Check the sender's clock and time zone."));
+    }
+
+    void languageMap(const JsonView::Value& value, const Path& path, const char* rule)
+    {
+        if (!object(value, path, QStringLiteral("a language map such as {\"en-US\": \"completed\"}"), rule))
             return;
         const JsonView::Object map = value.toObject();
         for (int member = map.first(); member >= 0; member = map.next(member)) {
             const QByteArrayView tag = map.key(member).bytes;
             if (!FormatChecks::isLanguageTag(tag))
-                report(path.keyed(tag),
+                report(path.keyed(tag), "4.2.s1",
                        QStringLiteral("is not an RFC 5646 language tag; use one such as en or en-US."));
             if (!map.valueAt(member).isString())
-                report(path.keyed(tag), QStringLiteral("must be a string in that language."));
+                report(path.keyed(tag), map.valueAt(member).isNull() ? "2.2.s4.b1.b1" : "4.2.s1",
+                       QStringLiteral("must be a string in that language."));
+            repeated(map, member, path);
         }
     }
 
     void extensions(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("keys are IRIs, values anything")))
+        if (!object(value, path, QStringLiteral("keys are IRIs, values anything"), "4.1.s3.b1"))
             return;
         const JsonView::Object map = value.toObject();
         for (int member = map.first(); member >= 0; member = map.next(member)) {
             const QByteArrayView key = map.key(member).bytes;
             if (!FormatChecks::isIri(key))
-                report(path.keyed(key), QStringLiteral("extension keys must be absolute IRIs such as "
-                                                       "http://example.com/xapi/extensions/score."));
+                report(path.keyed(key), "4.1.s3.b1",
+                       QStringLiteral("extension keys must be absolute IRIs such as "
+                                      "http://example.com/xapi/extensions/score."));
+            repeated(map, member, path);
         }
     }
 
-    // An Agent or a Group (objectType says which; Agent when absent). membersOnly: inside Group.member.
-    void agentOrGroup(const JsonView::Value& value, const Path& path, bool agentOnly = false)
+    // A key of a map (language map, extensions) given before, at an earlier member.
+    void repeated(const JsonView::Object& map, int member, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("an Agent or a Group")))
+        const Text key = map.key(member);
+        for (int earlier = map.first(); earlier != member; earlier = map.next(earlier)) {
+            if (map.key(earlier).bytes == key.bytes) {
+                report(path.keyed(key.bytes), "2.2.s2.b2",
+                       QStringLiteral("appears more than once in the same object; give each key once (readers keep "
+                                      "one of them, which one is not defined)."));
+                return;
+            }
+        }
+    }
+
+    // An Agent or a Group (objectType says which; Agent when absent). notObjectRule: the rule of the property that
+    // holds it (actor, instructor, ...). memberRule: inside a Group's member list, the rule that refuses a Group there.
+    void agentOrGroup(const JsonView::Value& value, const Path& path, const char* notObjectRule,
+                      const char* memberRule = nullptr)
+    {
+        if (!object(value, path, QStringLiteral("an Agent or a Group"), notObjectRule))
             return;
         const JsonView::Object actor = value.toObject();
         const Fields fields(*this, actor, path, actorKeys);
@@ -264,50 +360,57 @@ private:
         const Text type = typeValue.toString();
         const bool isGroup = type == QLatin1StringView("Group");
         if (!typeValue.isUndefined() && !isGroup && type != QLatin1StringView("Agent")) {
-            report(path.child("objectType"), QStringLiteral("must be “Agent” or “Group” (case-sensitive)."));
+            const bool caseOnly = typeValue.isString() && (equalsIgnoringCase(type, QLatin1StringView("Agent")) ||
+                                                           equalsIgnoringCase(type, QLatin1StringView("Group")));
+            report(path.child("objectType"), caseOnly ? "2.2.s4.b1.b6" : "2.4.2.1.s2.table1.row1",
+                   QStringLiteral("must be “Agent” or “Group” (case-sensitive)."));
             return;
         }
-        if (isGroup && agentOnly) {
-            report(path.child("objectType"), QStringLiteral("a Group's members must be Agents, not Groups."));
+        if (isGroup && memberRule) {
+            report(path.child("objectType"), memberRule, QStringLiteral("a Group's members must be Agents, not Groups."));
             return;
         }
         if (!isGroup && fields.has("member"))
-            report(path.child("member"), QStringLiteral("only a Group has members; set objectType to “Group”."));
+            report(path.child("member"), "2.4.2.2.s2.table1.row1",
+                   QStringLiteral("only a Group has members; set objectType to “Group”."));
         if (const JsonView::Value name = fields["name"]; !name.isUndefined() && !name.isNull())
-            string(name, path.child("name"));
+            string(name, path.child("name"), "2.4.2.1.s2.table1.row2");
         const int identifiers = inverseFunctionalIdentifiers(fields, path);
         if (!isGroup) {
-            if (identifiers != 1)
-                report(path, identifiers == 0
-                                 ? QStringLiteral("an Agent needs exactly one identifier: mbox, mbox_sha1sum, openid "
-                                                  "or account.")
-                                 : QStringLiteral("an Agent must have exactly one identifier (mbox, mbox_sha1sum, "
-                                                  "openid or account), not %1.")
-                                       .arg(identifiers));
+            if (identifiers == 0)
+                report(path, "2.4.2.1.s2.b1",
+                       QStringLiteral("an Agent needs exactly one identifier: mbox, mbox_sha1sum, openid or account."));
+            else if (identifiers > 1)
+                report(path, "2.4.2.1.s2.b2",
+                       QStringLiteral("an Agent must have exactly one identifier (mbox, mbox_sha1sum, openid or "
+                                      "account), not %1; keep one.")
+                           .arg(identifiers));
             return;
         }
         if (identifiers > 1)
-            report(path, QStringLiteral("a Group has at most one identifier (mbox, mbox_sha1sum, openid or account), "
-                                        "not %1.")
-                             .arg(identifiers));
+            report(path, "2.4.2.2.s5.b1",
+                   QStringLiteral("a Group has at most one identifier (mbox, mbox_sha1sum, openid or account), not "
+                                  "%1; keep one.")
+                       .arg(identifiers));
         const JsonView::Value members = fields["member"];
         if (identifiers == 0 && members.isUndefined()) {
-            report(path.child("member"), QStringLiteral("an anonymous Group (one without an identifier) must list "
-                                                        "its members."));
+            report(path.child("member"), "2.4.2.2.s4.b1",
+                   QStringLiteral("an anonymous Group (one without an identifier) must list its members."));
             return;
         }
         if (members.isUndefined() || members.isNull())
             return;
         if (!members.isArray()) {
-            report(path.child("member"), QStringLiteral("must be an array of Agents."));
+            report(path.child("member"), "2.4.2.2.s2.table1.row3", QStringLiteral("must be an array of Agents."));
             return;
         }
         const JsonView::Array list = members.toArray();
         const Path memberPath = path.child("member");
         if (identifiers == 0 && list.isEmpty())
-            report(memberPath, QStringLiteral("an anonymous Group must have at least one member."));
+            report(memberPath, "2.4.2.2.s4.b1", QStringLiteral("an anonymous Group must have at least one member."));
+        const char* groupInGroup = identifiers == 0 ? "2.4.2.2.s4.b2" : "2.4.2.2.s5.b2";
         for (qsizetype i = 0; i < list.size(); ++i)
-            agentOrGroup(list.at(i), memberPath.at(i), true);
+            agentOrGroup(list.at(i), memberPath.at(i), "2.4.2.2.s2.table1.row3", groupInGroup);
     }
 
     int inverseFunctionalIdentifiers(const Fields& actor, const Path& path)
@@ -318,96 +421,154 @@ private:
             const Text text = mbox.toString();
             if (!mbox.isString() || !text.startsWith(QLatin1StringView("mailto:")) || !text.contains('@') ||
                 text.endsWith('@'))
-                report(path.child("mbox"), QStringLiteral("must be a mailto IRI such as mailto:learner@example.com."));
+                report(path.child("mbox"), "2.4.2.3.s3.table1.row1",
+                       QStringLiteral("must be a mailto IRI such as mailto:learner@example.com."));
         }
         if (const JsonView::Value sha = actor["mbox_sha1sum"]; !sha.isUndefined() && !sha.isNull()) {
             ++count;
             if (!sha.isString() || !FormatChecks::isSha1(sha.toString().bytes))
-                report(path.child("mbox_sha1sum"), QStringLiteral("must be the SHA-1 of the mailto IRI, 40 hexadecimal "
-                                                                  "characters."));
+                report(path.child("mbox_sha1sum"), "2.4.2.3.s3.table1.row2",
+                       QStringLiteral("must be the SHA-1 of the mailto IRI, 40 hexadecimal characters."));
         }
         if (const JsonView::Value openid = actor["openid"]; !openid.isUndefined() && !openid.isNull()) {
             ++count;
             if (!openid.isString() || !FormatChecks::isIri(openid.toString().bytes))
-                report(path.child("openid"), QStringLiteral("must be an OpenID URI."));
+                report(path.child("openid"), "2.4.2.3.s3.table1.row3",
+                       QStringLiteral("must be an OpenID URI such as https://openid.example.com/ada."));
         }
         if (const JsonView::Value account = actor["account"]; !account.isUndefined() && !account.isNull()) {
             ++count;
             const Path accountPath = path.child("account");
-            if (object(account, accountPath, QStringLiteral("{\"homePage\": IRL, \"name\": string}"))) {
+            if (object(account, accountPath, QStringLiteral("{\"homePage\": IRL, \"name\": string}"),
+                       "2.4.2.3.s3.table1.row4")) {
                 const JsonView::Object map = account.toObject();
                 const Fields accountFields(*this, map, accountPath, accountKeys);
                 const JsonView::Value homePage = accountFields["homePage"];
                 if (homePage.isUndefined())
-                    report(accountPath.child("homePage"), QStringLiteral("is required: the URL of the system that "
-                                                                         "knows the account."));
+                    report(accountPath.child("homePage"), "2.4.2.4.s2.table1.row1",
+                           QStringLiteral("is required: the URL of the system that knows the account."));
                 else
-                    irl(homePage, accountPath.child("homePage"));
+                    irl(homePage, accountPath.child("homePage"), "2.4.2.4.s2.table1.row1");
                 const JsonView::Value name = accountFields["name"];
                 if (name.isUndefined())
-                    report(accountPath.child("name"), QStringLiteral("is required: the account's identifier on that "
-                                                                     "system."));
+                    report(accountPath.child("name"), "2.4.2.4.s2.table1.row2",
+                           QStringLiteral("is required: the account's identifier on that system."));
                 else
-                    string(name, accountPath.child("name"));
+                    string(name, accountPath.child("name"), "2.4.2.4.s2.table1.row2");
             }
         }
         return count;
     }
 
+    // An Agent, or for 3-legged OAuth an Anonymous Group of exactly two Agents (the application and the user).
+    void authority(const JsonView::Value& value, const Path& path)
+    {
+        agentOrGroup(value, path, "2.4.9.s3.b1");
+        if (!value.isObject())
+            return;
+        const JsonView::Object authority = value.toObject();
+        if (authority.value(QLatin1StringView("objectType")).toString() != QLatin1StringView("Group"))
+            return;
+        for (const char* identifier : {"mbox", "mbox_sha1sum", "openid", "account"}) {
+            if (authority.contains(QLatin1StringView(identifier))) {
+                report(path.child(identifier), "2.4.9.s3.b1",
+                       QStringLiteral("an authority that is a Group must be an anonymous Group (no mbox, "
+                                      "mbox_sha1sum, openid or account): the OAuth application and the user as its "
+                                      "two members. Remove %1, or make the authority one Agent.")
+                           .arg(QLatin1StringView(identifier)));
+                break;
+            }
+        }
+        const JsonView::Value members = authority.value(QLatin1StringView("member"));
+        if (members.isArray() && members.toArray().size() != 2)
+            report(path.child("member"), "2.4.9.s3.b1",
+                   QStringLiteral("an authority that is a Group has exactly two members (the OAuth application and "
+                                  "the user), not %1; or make the authority one Agent.")
+                       .arg(members.toArray().size()));
+    }
+
     void verb(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("{\"id\": IRI, \"display\": language map}")))
+        if (!object(value, path, QStringLiteral("{\"id\": IRI, \"display\": language map}"), "2.4.s1.table1.row3"))
             return;
         const JsonView::Object verb = value.toObject();
         const Fields fields(*this, verb, path, verbKeys);
         const JsonView::Value id = fields["id"];
         if (id.isUndefined())
-            report(path.child("id"), QStringLiteral("is required, e.g. http://adlnet.gov/expapi/verbs/completed."));
+            report(path.child("id"), "2.4.3.s3.table1.row1",
+                   QStringLiteral("is required, e.g. http://adlnet.gov/expapi/verbs/completed."));
         else
-            iri(id, path.child("id"));
+            iri(id, path.child("id"), "2.4.3.s3.table1.row1");
         if (const JsonView::Value display = fields["display"]; !display.isUndefined())
-            languageMap(display, path.child("display"));
+            languageMap(display, path.child("display"), "2.4.3.s3.table1.row2");
     }
 
     // Returns whether the object is an Activity (revision and platform are allowed only then).
-    bool statementObject(const JsonView::Value& value, const Path& path, bool insideSubStatement)
+    bool statementObject(const JsonView::Value& value, const Path& path, bool insideSubStatement, bool voiding)
     {
-        if (!object(value, path, QStringLiteral("an Activity, Agent, Group, StatementRef or SubStatement")))
+        if (!object(value, path, QStringLiteral("an Activity, Agent, Group, StatementRef or SubStatement"),
+                    "2.4.s1.table1.row4"))
             return false;
         const JsonView::Object target = value.toObject();
         const JsonView::Value typeValue = target.value(QLatin1StringView("objectType"));
+        if (typeValue.isUndefined() &&
+            (target.contains(QLatin1StringView("actor")) || target.contains(QLatin1StringView("verb")))) {
+            report(path.child("objectType"), "2.4.4.3.s8.b1",
+                   QStringLiteral("a SubStatement must say so: add \"objectType\": \"SubStatement\"; without it the "
+                                  "object is read as an Activity."));
+            return false;
+        }
+        if (typeValue.isUndefined() && FormatChecks::isUuid(target.value(QLatin1StringView("id")).toString().bytes)) {
+            report(path.child("objectType"), "2.4.4.3.s4.b1",
+                   QStringLiteral("an id that is a UUID refers to a statement: add \"objectType\": \"StatementRef\"; "
+                                  "without it the object is read as an Activity, whose id must be an IRI."));
+            return false;
+        }
+        if (typeValue.isUndefined() && !target.contains(QLatin1StringView("id"))) {
+            for (const char* agentProperty : {"mbox", "mbox_sha1sum", "openid", "account", "member"}) {
+                if (target.contains(QLatin1StringView(agentProperty))) {
+                    report(path.child("objectType"), "2.4.4.2.s1.b1",
+                           QStringLiteral("an Agent or a Group as the object must say so: add \"objectType\": "
+                                          "\"Agent\" (or \"Group\"); without it the object is read as an Activity."));
+                    return false;
+                }
+            }
+        }
         const Text type = typeValue.isUndefined() ? Text{QByteArrayView("Activity")} : typeValue.toString();
         if (type == QLatin1StringView("Activity")) {
             activity(target, path);
             return true;
         }
         if (type == QLatin1StringView("Agent") || type == QLatin1StringView("Group")) {
-            agentOrGroup(value, path);
+            agentOrGroup(value, path, "2.4.s1.table1.row4");
         } else if (type == QLatin1StringView("StatementRef")) {
-            statementRef(target, path);
+            statementRef(target, path, voiding ? "2.3.2.s2.b2" : "2.4.4.3.s4.b2");
         } else if (type == QLatin1StringView("SubStatement")) {
             if (insideSubStatement)
-                report(path.child("objectType"), QStringLiteral("a SubStatement cannot contain another "
-                                                                "SubStatement."));
+                report(path.child("objectType"), "2.4.4.3.s8.b4",
+                       QStringLiteral("a SubStatement cannot contain another SubStatement."));
             else
                 statement(target, path, true);
         } else {
-            report(path.child("objectType"), QStringLiteral("must be Activity, Agent, Group, StatementRef or "
-                                                            "SubStatement (case-sensitive)."));
+            bool caseOnly = false;
+            for (const char* known : {"Activity", "Agent", "Group", "StatementRef", "SubStatement"})
+                caseOnly |= typeValue.isString() && equalsIgnoringCase(type, QLatin1StringView(known));
+            report(path.child("objectType"), caseOnly ? "2.2.s4.b1.b6" : "2.4.4.s2",
+                   QStringLiteral("must be Activity, Agent, Group, StatementRef or SubStatement (case-sensitive)."));
         }
         return false;
     }
 
-    void statementRef(const JsonView::Object& ref, const Path& path)
+    void statementRef(const JsonView::Object& ref, const Path& path, const char* idRule)
     {
         const Fields fields(*this, ref, path, statementRefKeys);
         if (fields["objectType"].toString() != QLatin1StringView("StatementRef"))
-            report(path.child("objectType"), QStringLiteral("must be “StatementRef”."));
+            report(path.child("objectType"), "2.4.4.3.s4.b1", QStringLiteral("must be “StatementRef”."));
         const JsonView::Value id = fields["id"];
         if (id.isUndefined())
-            report(path.child("id"), QStringLiteral("is required: the id of the statement referred to."));
+            report(path.child("id"), idRule, QStringLiteral("is required: the id of the statement referred to."));
         else
-            uuid(id, path.child("id"));
+            uuid(id, path.child("id"), idRule);
     }
 
     void activity(const JsonView::Object& activity, const Path& path)
@@ -415,25 +576,25 @@ private:
         const Fields fields(*this, activity, path, activityKeys);
         const JsonView::Value id = fields["id"];
         if (id.isUndefined())
-            report(path.child("id"), QStringLiteral("is required: the Activity's IRI."));
+            report(path.child("id"), "2.4.4.1.s1.table1.row2", QStringLiteral("is required: the Activity's IRI."));
         else
-            iri(id, path.child("id"));
+            iri(id, path.child("id"), "2.4.4.1.s1.table1.row2");
         const JsonView::Value definition = fields["definition"];
         if (definition.isUndefined() || definition.isNull())
             return;
         const Path definitionPath = path.child("definition");
-        if (!object(definition, definitionPath, QStringLiteral("an Activity definition")))
+        if (!object(definition, definitionPath, QStringLiteral("an Activity definition"), "2.4.4.1.s1.table1.row3"))
             return;
         const JsonView::Object map = definition.toObject();
         const Fields definitionFields(*this, map, definitionPath, definitionKeys);
-        for (const char* name : {"name", "description"}) {
-            if (const JsonView::Value text = definitionFields[name]; !text.isUndefined())
-                languageMap(text, definitionPath.child(name));
-        }
+        if (const JsonView::Value text = definitionFields["name"]; !text.isUndefined())
+            languageMap(text, definitionPath.child("name"), "2.4.4.1.s2.table1.row1");
+        if (const JsonView::Value text = definitionFields["description"]; !text.isUndefined())
+            languageMap(text, definitionPath.child("description"), "2.4.4.1.s2.table1.row2");
         if (const JsonView::Value type = definitionFields["type"]; !type.isUndefined())
-            iri(type, definitionPath.child("type"));
+            iri(type, definitionPath.child("type"), "2.4.4.1.s2.table1.row3");
         if (const JsonView::Value moreInfo = definitionFields["moreInfo"]; !moreInfo.isUndefined())
-            irl(moreInfo, definitionPath.child("moreInfo"));
+            irl(moreInfo, definitionPath.child("moreInfo"), "2.4.4.1.s2.table1.row4");
         if (const JsonView::Value ext = definitionFields["extensions"]; !ext.isUndefined())
             extensions(ext, definitionPath.child("extensions"));
         interaction(definitionFields, definitionPath);
@@ -446,24 +607,28 @@ private:
         if (!typeValue.isUndefined()) {
             type = typeValue.toString();
             bool known = false;
-            for (QLatin1StringView candidate : interactionTypes)
+            bool caseOnly = false;
+            for (QLatin1StringView candidate : interactionTypes) {
                 known |= type == candidate;
+                caseOnly |= typeValue.isString() && equalsIgnoringCase(type, candidate);
+            }
             if (!known)
-                report(path.child("interactionType"), QStringLiteral("must be one of true-false, choice, fill-in, "
-                                                                     "long-fill-in, matching, performance, "
-                                                                     "sequencing, likert, numeric or other."));
+                report(path.child("interactionType"), caseOnly ? "2.2.s4.b1.b6" : "2.4.4.1.s13.b1",
+                       QStringLiteral("must be one of true-false, choice, fill-in, long-fill-in, matching, "
+                                      "performance, sequencing, likert, numeric or other (case-sensitive)."));
         }
         if (const JsonView::Value pattern = definition["correctResponsesPattern"]; !pattern.isUndefined()) {
             const Path patternPath = path.child("correctResponsesPattern");
             if (typeValue.isUndefined())
-                report(patternPath, QStringLiteral("is allowed only with an interactionType."));
+                report(patternPath, "2.4.4.1.s13.b1",
+                       QStringLiteral("is allowed only with an interactionType; add one (e.g. \"choice\")."));
             if (!pattern.isArray()) {
-                report(patternPath, QStringLiteral("must be an array of strings."));
+                report(patternPath, "2.4.4.1.s8.table1.row2", QStringLiteral("must be an array of strings."));
             } else {
                 const JsonView::Array list = pattern.toArray();
                 for (qsizetype i = 0; i < list.size(); ++i) {
                     if (!list.at(i).isString())
-                        report(patternPath.at(i), QStringLiteral("must be a string."));
+                        report(patternPath.at(i), "2.4.4.1.s8.table1.row2", QStringLiteral("must be a string."));
                 }
             }
         }
@@ -484,47 +649,67 @@ private:
             bool fits = false;
             for (const char* allowedType : component.types)
                 fits |= type == QLatin1StringView(allowedType);
-            if (!fits)
-                report(listPath, QStringLiteral("is not allowed for interactionType “%1”.")
-                                     .arg(type.isEmpty() ? QStringLiteral("(none)") : type.toQString()));
+            if (typeValue.isUndefined())
+                report(listPath, "2.4.4.1.s13.b1",
+                       QStringLiteral("is allowed only with an interactionType (%1).")
+                           .arg(QLatin1StringView(*component.types.begin())));
+            else if (!fits)
+                report(listPath, "2.4.4.1.s15.table2",
+                       QStringLiteral("is not allowed for interactionType “%1”.").arg(type.toQString()));
             if (!list.isArray()) {
-                report(listPath, QStringLiteral("must be an array of interaction components."));
+                report(listPath, "2.4.4.1.s15.table2", QStringLiteral("must be an array of interaction components."));
                 continue;
             }
             const JsonView::Array items = list.toArray();
             for (qsizetype i = 0; i < items.size(); ++i) {
                 const Path itemPath = listPath.at(i);
-                if (!object(items.at(i), itemPath, QStringLiteral("{\"id\": string, \"description\": language map}")))
+                if (!object(items.at(i), itemPath, QStringLiteral("{\"id\": string, \"description\": language map}"),
+                            "2.4.4.1.s15.table1.row1"))
                     continue;
                 const JsonView::Object item = items.at(i).toObject();
                 const Fields itemFields(*this, item, itemPath, componentKeys);
                 const JsonView::Value id = itemFields["id"];
                 if (id.isUndefined())
-                    report(itemPath.child("id"), QStringLiteral("is required."));
+                    report(itemPath.child("id"), "2.4.4.1.s15.table1.row1", QStringLiteral("is required."));
                 else
-                    string(id, itemPath.child("id"));
+                    string(id, itemPath.child("id"), "2.4.4.1.s15.table1.row1");
+                if (id.isString()) {
+                    for (qsizetype j = 0; j < i; ++j) {
+                        if (items.at(j).isObject() &&
+                            items.at(j).toObject().value(QLatin1StringView("id")).toString().bytes ==
+                                id.toString().bytes) {
+                            report(itemPath.child("id"), "2.4.4.1.s16.b1",
+                                   QStringLiteral("“%1” is the id of %2[%3] too; the ids in one list must differ.")
+                                       .arg(id.toString().toQString(), QLatin1StringView(component.name))
+                                       .arg(j));
+                            break;
+                        }
+                    }
+                }
                 if (const JsonView::Value description = itemFields["description"]; !description.isUndefined())
-                    languageMap(description, itemPath.child("description"));
+                    languageMap(description, itemPath.child("description"), "2.4.4.1.s15.table1.row1");
             }
         }
     }
 
     void result(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("a Result")))
+        if (!object(value, path, QStringLiteral("a Result"), "2.4.5.s2.table1.row1"))
             return;
         const JsonView::Object result = value.toObject();
         const Fields fields(*this, result, path, resultKeys);
         for (const char* name : {"success", "completion"}) {
             const JsonView::Value flag = fields[name];
             if (!flag.isUndefined() && !flag.isNull() && !flag.isBool())
-                report(path.child(name), QStringLiteral("must be true or false."));
+                report(path.child(name), "2.2.s4.b1.b3",
+                       QStringLiteral("must be true or false (a JSON boolean, not a string)."));
         }
         if (const JsonView::Value response = fields["response"]; !response.isUndefined())
-            string(response, path.child("response"));
+            string(response, path.child("response"), "2.4.5.s2.table1.row4");
         if (const JsonView::Value duration = fields["duration"]; !duration.isUndefined()) {
             if (!duration.isString() || !FormatChecks::isDuration(duration.toString().bytes))
-                report(path.child("duration"), QStringLiteral("must be an ISO 8601 duration such as PT28M48S."));
+                report(path.child("duration"), "4.6.s1.b1",
+                       QStringLiteral("must be an ISO 8601 duration such as PT28M48S (or P4W, weeks alone)."));
         }
         if (const JsonView::Value ext = fields["extensions"]; !ext.isUndefined())
             extensions(ext, path.child("extensions"));
@@ -532,63 +717,66 @@ private:
         if (scoreValue.isUndefined())
             return;
         const Path scorePath = path.child("score");
-        if (!object(scoreValue, scorePath, QStringLiteral("a Score")))
+        if (!object(scoreValue, scorePath, QStringLiteral("a Score"), "2.4.5.s2.table1.row1"))
             return;
         const JsonView::Object score = scoreValue.toObject();
         const Fields scoreFields(*this, score, scorePath, scoreKeys);
         for (const char* name : {"scaled", "raw", "min", "max"}) {
             const JsonView::Value number = scoreFields[name];
             if (!number.isUndefined() && !number.isNull() && !number.isDouble())
-                report(scorePath.child(name), QStringLiteral("must be a number."));
+                report(scorePath.child(name), "2.2.s4.b1.b2",
+                       QStringLiteral("must be a number (a JSON number, not a string)."));
         }
         const JsonView::Value scaled = scoreFields["scaled"];
         if (scaled.isDouble() && (scaled.toDouble() < -1 || scaled.toDouble() > 1))
-            report(scorePath.child("scaled"), QStringLiteral("must be between -1 and 1."));
+            report(scorePath.child("scaled"), "2.4.5.1.s2.table1.row1", QStringLiteral("must be between -1 and 1."));
         const JsonView::Value raw = scoreFields["raw"];
         const JsonView::Value min = scoreFields["min"];
         const JsonView::Value max = scoreFields["max"];
         if (min.isDouble() && max.isDouble() && !(min.toDouble() < max.toDouble()))
-            report(scorePath.child("min"), QStringLiteral("must be less than max."));
+            report(scorePath.child("min"), "2.4.5.1.s2.table1.row3", QStringLiteral("must be less than max."));
         if (raw.isDouble() && min.isDouble() && raw.toDouble() < min.toDouble())
-            report(scorePath.child("raw"), QStringLiteral("must not be less than min."));
+            report(scorePath.child("raw"), "2.4.5.1.s2.table1.row2", QStringLiteral("must not be less than min."));
         if (raw.isDouble() && max.isDouble() && raw.toDouble() > max.toDouble())
-            report(scorePath.child("raw"), QStringLiteral("must not be more than max."));
+            report(scorePath.child("raw"), "2.4.5.1.s2.table1.row2", QStringLiteral("must not be more than max."));
     }
 
     void context(const JsonView::Value& value, const Path& path, bool objectIsActivity)
     {
-        if (!object(value, path, QStringLiteral("a Context")))
+        if (!object(value, path, QStringLiteral("a Context"), "2.4.6.s3.table1.row1"))
             return;
         const JsonView::Object context = value.toObject();
         const Fields fields(*this, context, path, contextKeys);
         if (const JsonView::Value registration = fields["registration"]; !registration.isUndefined())
-            uuid(registration, path.child("registration"));
+            uuid(registration, path.child("registration"), "2.4.6.s3.table1.row1");
         if (const JsonView::Value instructor = fields["instructor"]; !instructor.isUndefined())
-            agentOrGroup(instructor, path.child("instructor"));
+            agentOrGroup(instructor, path.child("instructor"), "2.4.6.s3.table1.row2");
         if (const JsonView::Value team = fields["team"]; !team.isUndefined()) {
             if (team.isObject() &&
                 team.toObject().value(QLatin1StringView("objectType")).toString() != QLatin1StringView("Group"))
-                report(path.child("team").child("objectType"), QStringLiteral("a team must be a Group (objectType "
-                                                                              "“Group”)."));
+                report(path.child("team").child("objectType"), "2.4.6.s3.table1.row3",
+                       QStringLiteral("a team must be a Group (objectType “Group”)."));
             else
-                agentOrGroup(team, path.child("team"));
+                agentOrGroup(team, path.child("team"), "2.4.6.s3.table1.row3");
         }
-        for (const char* name : {"revision", "platform"}) {
+        for (const auto& [name, rule] : {std::pair{"revision", "2.4.6.s4.b1"}, std::pair{"platform", "2.4.6.s4.b2"}}) {
             const JsonView::Value text = fields[name];
             if (text.isUndefined())
                 continue;
-            string(text, path.child(name));
+            string(text, path.child(name), "2.4.6.s3.table1.row5");
             if (!objectIsActivity)
-                report(path.child(name), QStringLiteral("is allowed only when the statement's object is an "
-                                                        "Activity."));
+                report(path.child(name), rule,
+                       QStringLiteral("is allowed only when the statement's object is an Activity; remove it."));
         }
         if (const JsonView::Value language = fields["language"]; !language.isUndefined()) {
             if (!language.isString() || !FormatChecks::isLanguageTag(language.toString().bytes))
-                report(path.child("language"), QStringLiteral("must be an RFC 5646 language tag such as en-US."));
+                report(path.child("language"), "2.4.6.s3.table1.row7",
+                       QStringLiteral("must be an RFC 5646 language tag such as en-US."));
         }
         if (const JsonView::Value statementRef = fields["statement"]; !statementRef.isUndefined()) {
-            if (object(statementRef, path.child("statement"), QStringLiteral("a StatementRef")))
-                this->statementRef(statementRef.toObject(), path.child("statement"));
+            if (object(statementRef, path.child("statement"), QStringLiteral("a StatementRef"),
+                       "2.4.6.s3.table1.row8"))
+                this->statementRef(statementRef.toObject(), path.child("statement"), "2.4.4.3.s4.b2");
         }
         if (const JsonView::Value ext = fields["extensions"]; !ext.isUndefined())
             extensions(ext, path.child("extensions"));
@@ -596,10 +784,11 @@ private:
         if (activitiesValue.isUndefined())
             return;
         const Path activitiesPath = path.child("contextActivities");
-        if (!object(activitiesValue, activitiesPath, QStringLiteral("parent, grouping, category, other")))
+        if (!object(activitiesValue, activitiesPath, QStringLiteral("parent, grouping, category, other"),
+                    "2.4.6.2.s4.b1"))
             return;
         const JsonView::Object activities = activitiesValue.toObject();
-        const Fields activityLists(*this, activities, activitiesPath, contextActivityKeys);
+        const Fields activityLists(*this, activities, activitiesPath, contextActivityKeys, "2.4.6.2.s4.b1");
         for (const char* name : {"parent", "grouping", "category", "other"}) {
             const JsonView::Value list = activityLists[name];
             if (list.isUndefined() || list.isNull())
@@ -612,19 +801,20 @@ private:
                 for (qsizetype i = 0; i < items.size(); ++i)
                     contextActivity(items.at(i), listPath.at(i));
             } else {
-                report(listPath, QStringLiteral("must be an Activity or an array of Activities."));
+                report(listPath, "2.4.6.2.s4.b2", QStringLiteral("must be an Activity or an array of Activities."));
             }
         }
     }
 
     void contextActivity(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("an Activity")))
+        if (!object(value, path, QStringLiteral("an Activity"), "2.4.6.2.s4.b2"))
             return;
         const JsonView::Object item = value.toObject();
         const JsonView::Value type = item.value(QLatin1StringView("objectType"));
         if (!type.isUndefined() && type.toString() != QLatin1StringView("Activity"))
-            report(path.child("objectType"), QStringLiteral("context activities must be Activities."));
+            report(path.child("objectType"), "2.4.4.1.s1.table1.row1",
+                   QStringLiteral("context activities must be Activities (objectType “Activity”, or none)."));
         else
             activity(item, path);
     }
@@ -632,40 +822,50 @@ private:
     void attachments(const JsonView::Value& value, const Path& path)
     {
         if (!value.isArray()) {
-            report(path, QStringLiteral("must be an array of attachment descriptions."));
+            report(path, "2.4.s1.table1.row11", QStringLiteral("must be an array of attachment descriptions."));
             return;
         }
         const JsonView::Array list = value.toArray();
         for (qsizetype i = 0; i < list.size(); ++i) {
             const Path itemPath = path.at(i);
-            if (!object(list.at(i), itemPath, QStringLiteral("an Attachment")))
+            if (!object(list.at(i), itemPath, QStringLiteral("an Attachment"), "2.4.s1.table1.row11"))
                 continue;
             const JsonView::Object attachment = list.at(i).toObject();
             const Fields fields(*this, attachment, itemPath, attachmentKeys);
-            for (const char* required : {"usageType", "display", "contentType", "length", "sha2"}) {
+            for (const auto& [required, rule] :
+                 {std::pair{"usageType", "2.4.11.s2.table1.row1"}, std::pair{"display", "2.4.11.s2.table1.row2"},
+                  std::pair{"contentType", "2.4.11.s2.table1.row4"}, std::pair{"length", "2.4.11.s2.table1.row5"},
+                  std::pair{"sha2", "2.4.11.s2.table1.row6"}}) {
                 if (!fields.has(required))
-                    report(itemPath.child(required), QStringLiteral("is required in an attachment."));
+                    report(itemPath.child(required), rule, QStringLiteral("is required in an attachment."));
             }
-            if (const JsonView::Value usage = fields["usageType"]; !usage.isUndefined())
-                iri(usage, itemPath.child("usageType"));
-            for (const char* name : {"display", "description"}) {
-                if (const JsonView::Value text = fields[name]; !text.isUndefined())
-                    languageMap(text, itemPath.child(name));
-            }
+            const JsonView::Value usage = fields["usageType"];
+            if (!usage.isUndefined())
+                iri(usage, itemPath.child("usageType"), "2.4.11.s2.table1.row1");
+            if (const JsonView::Value text = fields["display"]; !text.isUndefined())
+                languageMap(text, itemPath.child("display"), "2.4.11.s2.table1.row2");
+            if (const JsonView::Value text = fields["description"]; !text.isUndefined())
+                languageMap(text, itemPath.child("description"), "2.4.11.s2.table1.row3");
             if (const JsonView::Value type = fields["contentType"]; !type.isUndefined()) {
                 if (!type.isString() || !type.toString().contains('/'))
-                    report(itemPath.child("contentType"), QStringLiteral("must be an Internet media type such as "
-                                                                         "application/pdf."));
+                    report(itemPath.child("contentType"), "2.4.11.s2.table1.row4",
+                           QStringLiteral("must be an Internet media type such as application/pdf."));
+                else if (usage.toString() == QLatin1StringView(signatureUsage) &&
+                         type.toString() != QLatin1StringView("application/octet-stream"))
+                    report(itemPath.child("contentType"), "2.6.s4.b1",
+                           QStringLiteral("a signature (usageType %1) has the contentType application/octet-stream.")
+                               .arg(QLatin1StringView(signatureUsage)));
             }
             if (const JsonView::Value length = fields["length"]; !length.isUndefined()) {
                 const double number = length.toDouble(-1);
                 if (!length.isDouble() || number < 0 || number != double(qint64(number)))
-                    report(itemPath.child("length"), QStringLiteral("must be a whole number of bytes."));
+                    report(itemPath.child("length"), "2.4.11.s2.table1.row5",
+                           QStringLiteral("must be a whole number of bytes."));
             }
             if (const JsonView::Value sha2 = fields["sha2"]; !sha2.isUndefined())
-                string(sha2, itemPath.child("sha2"));
+                string(sha2, itemPath.child("sha2"), "2.4.11.s2.table1.row6");
             if (const JsonView::Value url = fields["fileUrl"]; !url.isUndefined())
-                irl(url, itemPath.child("fileUrl"));
+                irl(url, itemPath.child("fileUrl"), "2.4.11.s2.table1.row7");
         }
     }
 
@@ -675,7 +875,7 @@ private:
 };
 
 Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
-               qsizetype count)
+               qsizetype count, const Refused* refused, qsizetype refusedCount, const char* unknownRule)
     : m_object(object)
     , m_names(names)
     , m_count(std::min(count, Capacity))
@@ -687,17 +887,29 @@ Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path,
         while (index < m_count && key != m_names[index])
             ++index;
         if (index == m_count) {
+            const Refused* special = std::find_if(refused, refused + refusedCount,
+                                                  [&](const Refused& candidate) { return key == candidate.name; });
+            if (special != refused + refusedCount) {
+                walker.report(path.keyed(key.bytes), special->rule, QString::fromUtf8(special->message));
+                continue;
+            }
             QString hint;
             for (qsizetype i = 0; i < m_count; ++i) {
                 if (key.equalsIgnoringCase(m_names[i]))
                     hint = QStringLiteral(" Property names are case-sensitive: did you mean “%1”?").arg(m_names[i]);
             }
-            walker.report(path.keyed(key.bytes), QStringLiteral("is not a property here.%1").arg(hint));
+            walker.report(path.keyed(key.bytes), hint.isEmpty() ? unknownRule : "2.2.s4.b1.b5",
+                          QStringLiteral("is not a property here.%1").arg(hint));
             continue;
         }
+        if (m_positions[index] >= 0)
+            walker.report(path.keyed(key.bytes), "2.2.s2.b2",
+                          QStringLiteral("appears more than once in the same object; give each property once "
+                                         "(readers keep one of them, which one is not defined)."));
         m_positions[index] = member;
         if (object.valueAt(member).isNull())
-            walker.report(path.keyed(key.bytes), QStringLiteral("must not be null; leave the property out instead."));
+            walker.report(path.keyed(key.bytes), "2.2.s4.b1.b1",
+                          QStringLiteral("must not be null; leave the property out instead."));
     }
 }
 

@@ -35,7 +35,7 @@ QList<Finding> StatementValidator::validate(QByteArrayView json, int index, cons
         findings << Finding{prefix.isEmpty() ? QStringLiteral("(statement)") : prefix,
                             QStringLiteral("must be a JSON object (a statement); the text is not one at offset %1.")
                                 .arg(view.errorOffset()),
-                            index};
+                            index, QString()};
         return findings;
     }
     StatementRules::check(view.root().toObject(), findings, index, prefix);
@@ -81,7 +81,7 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input)
             if (item.isObject())
                 StatementRules::check(item.toObject(), batch.findings, index, prefix);
             else
-                batch.findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), index};
+                batch.findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), index, QString()};
         }
         return batch;
     }

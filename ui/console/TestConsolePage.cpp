@@ -7,6 +7,7 @@
 #include "receiver/ReceiverCheckDialog.h"
 #include "sandbox/SandboxPanel.h"
 #include "statements/ProviderProfile.h"
+#include "statements/RuleTable.h"
 #include "statements/StatementValidator.h"
 
 #include <QComboBox>
@@ -221,6 +222,9 @@ void TestConsolePage::jsonChanged()
     for (const Finding& finding : batch.findings) {
         auto* item = new QListWidgetItem(QStringLiteral("✖ ") + finding.toText(), m_findings);
         item->setData(Qt::UserRole, finding.path);
+        if (const Rule* rule = RuleTable::find(finding.rule))
+            item->setToolTip(tr("%1, section %2: %3").arg(rule->citation(), QLatin1StringView(rule->section),
+                                                          QString::fromUtf8(rule->requirement)));
         item->setForeground(QColor(0xc6, 0x28, 0x28));
     }
     // The form shows the statement, when the JSON is one statement object.

@@ -1,0 +1,179 @@
+#include "statements/JsonView.h"
+#include "statements/RuleTable.h"
+#include "statements/StatementValidator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSet>
+#include <QTest>
+
+// The rule table against the statements of tests/data/rules/VERSION/RULE.json: each file holds cases for one rule,
+// each case a statement with its expected verdict (and, when invalid, the path of the finding). A valid case has no
+// finding at all; an invalid one has a finding that names the file's rule. Every rule the table calls checked has at
+// least one valid and one invalid case, and RULES.md is the table as the code has it.
+class TestStatementRules final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cases_data();
+    void cases();
+    void everyCheckedRuleHasAValidAndAnInvalidCase();
+    void everyCaseFileIsACheckedRule();
+    void findingsNameCheckedRules();
+    void rulesDocumentIsTheTable();
+    void findingsCiteTheirRule();
+};
+
+namespace {
+
+struct Case
+{
+    QString rule;
+    QString name;
+    bool valid = true;
+    QString path;
+    QByteArray statement; // as written in the file, so that repeated names survive
+};
+
+const QString rulesDir = QStringLiteral(COURIER_SAMPLES_DIR "/rules");
+
+QList<Case> readCases(const QString& version)
+{
+    QList<Case> cases;
+    const QDir dir(rulesDir + QLatin1Char('/') + version);
+    const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    for (const QString& name : files) {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(file.fileName()));
+        const QByteArray text = file.readAll();
+        JsonView view;
+        if (!view.parse(text) || !view.root().isObject())
+            qFatal("%s is not JSON: %s", qPrintable(name), view.errorString().data());
+        const JsonView::Object root = view.root().toObject();
+        const QString rule = root.value(QLatin1StringView("rule")).toString().toQString();
+        if (rule + QStringLiteral(".json") != name)
+            qFatal("%s names the rule %s", qPrintable(name), qPrintable(rule));
+        const JsonView::Array list = root.value(QLatin1StringView("cases")).toArray();
+        for (int element = list.first(); element >= 0; element = list.next(element)) {
+            const JsonView::Object item = list.valueAt(element).toObject();
+            Case entry;
+            entry.rule = rule;
+            entry.name = item.value(QLatin1StringView("name")).toString().toQString();
+            entry.valid = item.value(QLatin1StringView("verdict")).toString() == QLatin1StringView("valid");
+            entry.path = item.value(QLatin1StringView("path")).toString().toQString();
+            entry.statement = item.value(QLatin1StringView("statement")).json().toByteArray();
+            cases << entry;
+        }
+    }
+    return cases;
+}
+
+QString texts(const QList<Finding>& findings)
+{
+    QStringList lines;
+    for (const Finding& finding : findings)
+        lines << finding.toText() + QStringLiteral(" [") + finding.rule + QLatin1Char(']');
+    return lines.join(QStringLiteral("\n  "));
+}
+
+} // namespace
+
+void TestStatementRules::cases_data()
+{
+    QTest::addColumn<QString>("rule");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("statement");
+    for (const Case& entry : readCases(QStringLiteral("1.0.3")))
+        QTest::addRow("1.0.3 %s %s: %s", qPrintable(entry.rule), entry.valid ? "valid" : "invalid",
+                      qPrintable(entry.name))
+            << entry.rule << entry.valid << entry.path << entry.statement;
+}
+
+void TestStatementRules::cases()
+{
+    QFETCH(QString, rule);
+    QFETCH(bool, valid);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, statement);
+    const QList<Finding> findings = StatementValidator::validate(statement);
+    if (valid) {
+        QVERIFY2(findings.isEmpty(), qPrintable(QStringLiteral("expected valid, got:\n  ") + texts(findings)));
+        return;
+    }
+    const bool found = std::any_of(findings.cbegin(), findings.cend(), [&](const Finding& finding) {
+        return finding.rule == rule && (path.isEmpty() || finding.path == path);
+    });
+    QVERIFY2(found, qPrintable(QStringLiteral("expected a finding of %1 at %2, got:\n  %3")
+                                   .arg(rule, path.isEmpty() ? QStringLiteral("(any path)") : path, texts(findings))));
+}
+
+void TestStatementRules::everyCheckedRuleHasAValidAndAnInvalidCase()
+{
+    QSet<QString> valid;
+    QSet<QString> invalid;
+    for (const Case& entry : readCases(QStringLiteral("1.0.3")))
+        (entry.valid ? valid : invalid) << entry.rule;
+    QStringList missing;
+    for (const Rule& rule : RuleTable::all()) {
+        if (rule.kind != Rule::Kind::Checked || !(rule.versions & Rule::V103))
+            continue;
+        const QString id = QLatin1StringView(rule.id);
+        if (!valid.contains(id))
+            missing << id + QStringLiteral(" (no valid case)");
+        if (!invalid.contains(id))
+            missing << id + QStringLiteral(" (no invalid case)");
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(QStringLiteral(", "))));
+}
+
+void TestStatementRules::everyCaseFileIsACheckedRule()
+{
+    for (const Case& entry : readCases(QStringLiteral("1.0.3"))) {
+        const Rule* rule = RuleTable::find(entry.rule);
+        QVERIFY2(rule, qPrintable(entry.rule + QStringLiteral(" is not in the rule table")));
+        QVERIFY2(rule->kind == Rule::Kind::Checked, qPrintable(entry.rule + QStringLiteral(" is not a checked rule")));
+    }
+}
+
+void TestStatementRules::findingsNameCheckedRules()
+{
+    // Every finding of every case names a rule of the table that is checked, never a covered or an LRS one.
+    for (const Case& entry : readCases(QStringLiteral("1.0.3"))) {
+        for (const Finding& finding : StatementValidator::validate(entry.statement)) {
+            const Rule* rule = RuleTable::find(finding.rule);
+            QVERIFY2(rule && rule->kind == Rule::Kind::Checked,
+                     qPrintable(entry.rule + QStringLiteral(" / ") + entry.name + QStringLiteral(": ") +
+                                finding.toText() + QStringLiteral(" names ") + finding.rule));
+            QVERIFY2(finding.message.size() > 10, qPrintable(finding.toText())); // a sentence, not a code
+        }
+    }
+}
+
+void TestStatementRules::rulesDocumentIsTheTable()
+{
+    QFile file(QStringLiteral(COURIER_SOURCE_DIR "/core/statements/RULES.md"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString document = QString::fromUtf8(file.readAll());
+    QVERIFY2(document.contains(RuleTable::markdown()),
+             "RULES.md does not hold the rule table as the code has it; write it again with "
+             "`xapi-courier validate --rules --markdown`");
+}
+
+void TestStatementRules::findingsCiteTheirRule()
+{
+    const QList<Finding> findings = StatementValidator::validate(QByteArrayView(
+        R"({"actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://example.com/v"},"object":{"id":"http://example.com/a"},)"
+        R"("authority":{"objectType":"Group","member":[{"mbox":"mailto:a@example.com"}]}})"));
+    QCOMPARE(findings.size(), 1);
+    QCOMPARE(findings.first().rule, QStringLiteral("2.4.9.s3.b1"));
+    QCOMPARE(findings.first().citation(), QStringLiteral("xAPI 1.0.3 Data 2.4.9.s3.b1"));
+    QVERIFY2(findings.first().toText().startsWith(QStringLiteral("authority.member: ")), qPrintable(findings.first().toText()));
+    QVERIFY2(findings.first().toText().endsWith(QStringLiteral("(xAPI 1.0.3 Data 2.4.9.s3.b1)")),
+             qPrintable(findings.first().toText()));
+}
+
+QTEST_GUILESS_MAIN(TestStatementRules)
+#include "tst_statementrules.moc"
