@@ -41,6 +41,13 @@ private Q_SLOTS:
         QVERIFY2(invalid.out.contains("(xAPI 1.0.3 Data 2.4.2.3.s3.table1.row1)"), invalid.out.constData());
 
         QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("-")}, "not json").exitCode, 2);
+        // A pretty-printed statement with a comma missing at the end of line 3 is reported at line 3.
+        const CliResult comma = cli.run({QStringLiteral("validate"), QStringLiteral("-")},
+                                        "{\n  \"actor\": {\"mbox\": \"mailto:ada@example.com\"},\n"
+                                        "  \"verb\": {\"id\": \"http://example.com/v\"}\n"
+                                        "  \"object\": {\"id\": \"http://example.com/a\"}\n}\n");
+        QCOMPARE(comma.exitCode, 2);
+        QVERIFY2(comma.err.contains("line 3, column 41: a comma or a closing brace is expected"), comma.err.constData());
         QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("/nonexistent/file.json")}).exitCode, 2);
         QCOMPARE(cli.run({QStringLiteral("validate")}).exitCode, 2);
     }

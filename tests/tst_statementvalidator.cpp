@@ -23,6 +23,7 @@ private Q_SLOTS:
     void inputThatQtRefusesIsNotJson();
     void readerAgreesWithTheWholeInputValidation_data();
     void readerAgreesWithTheWholeInputValidation();
+    void syntaxErrorsNameTheLineAndColumn();
 };
 
 namespace {
@@ -427,14 +428,12 @@ void TestStatementValidator::inputThatQtRefusesIsNotJson()
     QVERIFY(broken.statements.isEmpty());
 
     const StatementBatch number = StatementValidator::validateInput("{\"result\": {\"score\": {\"raw\": 01}}}");
-    QVERIFY2(number.parseError.contains(QLatin1String("offset 30")), qPrintable(number.parseError));
+    QVERIFY2(number.parseError.contains(QLatin1String("line 1, column 31")), qPrintable(number.parseError));
     QVERIFY(!StatementValidator::validateInput("{\"result\": {\"score\": {\"raw\": NaN}}}").parseError.isEmpty());
     QVERIFY(!StatementValidator::validateInput("\"a statement\"").parseError.isEmpty());
     QVERIFY(!StatementValidator::validateInput("42").parseError.isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestStatementValidator)
-#include "tst_statementvalidator.moc"
 
 void TestStatementValidator::readerAgreesWithTheWholeInputValidation_data()
 {
@@ -480,3 +479,34 @@ void TestStatementValidator::readerAgreesWithTheWholeInputValidation()
         QCOMPARE(findings, wholeFindings);
     }
 }
+
+// A missing comma is reported where it is missing: at the end of its line, not at the start of the next one (nor at
+// line 1, as when a pretty-printed statement was taken for one statement per line).
+void TestStatementValidator::syntaxErrorsNameTheLineAndColumn()
+{
+    QList<QByteArray> lines = QJsonDocument(with({{"result", json(R"({"score":{"raw":5,"max":10}})")}}))
+                                  .toJson(QJsonDocument::Indented)
+                                  .split('\n');
+    const qsizetype verb = std::find_if(lines.cbegin(), lines.cend(),
+                                        [](const QByteArray& line) { return line.contains("\"verb\": {"); }) -
+                           lines.cbegin();
+    QVERIFY(verb > 2 && lines[verb - 1].endsWith(','));
+    lines[verb - 1].chop(1); // the comma at the end of the line before "verb"
+    const QByteArray broken = lines.join('\n');
+    const StatementBatch batch = StatementValidator::validateInput(broken);
+    const QString where = QStringLiteral("line %1, column %2").arg(verb).arg(lines[verb - 1].size() + 1);
+    QVERIFY2(batch.parseError.contains(where), qPrintable(batch.parseError + QStringLiteral(" / expected ") + where));
+    QVERIFY2(batch.parseError.contains(QLatin1String("comma")), qPrintable(batch.parseError));
+    QCOMPARE(batch.errorLine, int(verb));
+    QCOMPARE(batch.errorColumn, int(lines[verb - 1].size() + 1));
+
+    // NDJSON: the line that is not a statement, with the column in it.
+    const QByteArray good = QJsonDocument(with({})).toJson(QJsonDocument::Compact);
+    const StatementBatch ndjson = StatementValidator::validateInput(good + "\n" + good + "\n{\"id\" 1}\n" + good);
+    QVERIFY2(ndjson.parseError.startsWith(QLatin1String("line 3 is not a JSON statement: ")), qPrintable(ndjson.parseError));
+    QVERIFY2(ndjson.parseError.contains(QLatin1String("column 6")), qPrintable(ndjson.parseError));
+    QCOMPARE(ndjson.errorLine, 3);
+}
+
+QTEST_GUILESS_MAIN(TestStatementValidator)
+#include "tst_statementvalidator.moc"

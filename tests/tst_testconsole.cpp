@@ -149,6 +149,19 @@ private Q_SLOTS:
         QVERIFY(json->textCursor().position() > 0);
         QCOMPARE(objectId->text(), QStringLiteral("quiz 7")); // the form follows the JSON
 
+        // A missing comma is shown at its line and column, and a click goes there.
+        QStringList lines = page.statementText().split(QLatin1Char('\n'));
+        const qsizetype verb = lines.indexOf(QRegularExpression(QStringLiteral(R"(^\s*"verb": \{$)")));
+        QVERIFY(verb > 1);
+        lines[verb - 1].chop(1);
+        page.setStatementText(lines.join(QLatin1Char('\n')));
+        const QString where = QStringLiteral("line %1, column %2").arg(verb).arg(lines[verb - 1].size() + 1);
+        QVERIFY2(findings->item(0)->text().contains(where), qPrintable(findings->item(0)->text() + u" / " + where));
+        findings->setCurrentRow(0);
+        Q_EMIT findings->itemClicked(findings->item(0));
+        QCOMPARE(json->textCursor().blockNumber(), int(verb - 1));
+        QCOMPARE(json->textCursor().positionInBlock(), int(lines[verb - 1].size()));
+
         const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
         broken.replace(QStringLiteral("quiz 7"), QStringLiteral("http://example.com/activities/quiz-7"));
         page.setStatementText(broken);

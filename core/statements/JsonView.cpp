@@ -293,9 +293,12 @@ bool JsonView::parseContainer(int index, bool object)
                 return fail("a property name (a string in double quotes) is expected");
             if (!parseString(&key))
                 return false;
+            const qsizetype afterKey = m_at;
             skipSpace();
-            if (m_at >= m_input.size() || m_input[m_at] != ':')
+            if (m_at >= m_input.size() || m_input[m_at] != ':') {
+                m_at = afterKey; // where the colon is missing
                 return fail("a colon is expected after the property name");
+            }
             ++m_at;
         }
         const int child = parseValue();
@@ -308,13 +311,17 @@ bool JsonView::parseContainer(int index, bool object)
             m_nodes[size_t(previous)].next = child;
         previous = child;
         ++m_nodes[size_t(index)].count;
+        const qsizetype afterValue = m_at;
         skipSpace();
         if (m_at < m_input.size() && m_input[m_at] == ',') {
             ++m_at;
             continue;
         }
-        if (m_at >= m_input.size() || m_input[m_at] != close)
+        if (m_at >= m_input.size() || m_input[m_at] != close) {
+            // Said where the comma is missing, just after the value, not at the next line's text.
+            m_at = afterValue;
             return fail(object ? "a comma or a closing brace is expected" : "a comma or a closing bracket is expected");
+        }
         ++m_at;
         --m_depth;
         return true;

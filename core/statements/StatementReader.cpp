@@ -195,6 +195,13 @@ void StatementReader::start()
     m_whole = StatementValidator::validateInput(m_buffer.mid(m_position));
     m_buffer.clear();
     m_position = 0;
+    if (m_whole.errorLine > 0) {
+        // Lines counted in the whole input: the statement starts after the blank lines before it.
+        m_errorLine = m_whole.errorLine + startLine;
+        m_errorColumn = m_whole.errorColumn;
+        m_whole.parseError.replace(QStringLiteral("at line %1,").arg(m_whole.errorLine),
+                                   QStringLiteral("at line %1,").arg(m_errorLine));
+    }
     if (!m_whole.parseError.isEmpty())
         fail(withOffsetFrom(m_whole.parseError, offset));
     m_form = Form::Whole;
@@ -292,17 +299,25 @@ bool StatementReader::nextLineStatement()
         number = m_lineNumber;
     }
     if (!isStatement(line)) {
-        const QString problem =
-            QStringLiteral("line %1 is not a JSON statement: %2.")
-                .arg(number)
-                .arg(view().root().isUndefined() ? view().errorString() : QLatin1StringView("not an object"));
+        // The one place that says so: a line of NDJSON that is not a statement, and where in it.
+        const bool json = !view().root().isUndefined();
+        int column = 1;
+        for (qsizetype i = 0; !json && i < view().errorOffset() && i < line.size(); ++i)
+            column += (uchar(line[i]) & 0xC0) != 0x80; // characters, not the continuation bytes of UTF-8
+        const QString problem = json ? QStringLiteral("line %1 is not a JSON statement: not an object.").arg(number)
+                                     : QStringLiteral("line %1 is not a JSON statement: %2 (column %3).")
+                                           .arg(number)
+                                           .arg(view().errorString())
+                                           .arg(column);
         if (!m_badLinesAreFindings) {
+            m_errorLine = number;
+            m_errorColumn = column;
             fail(problem);
             return false;
         }
         ++m_index;
         m_json.clear();
-        m_findings = {Finding{QStringLiteral("[%1]").arg(m_index), problem, m_index}};
+        m_findings = {Finding{QStringLiteral("[%1]").arg(m_index), problem, m_index, QString()}};
         return true;
     }
     ++m_index;
@@ -347,7 +362,7 @@ bool StatementReader::next()
         m_json = element;
         m_findings.clear();
         if (!view().root().isObject())
-            m_findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), m_index};
+            m_findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), m_index, QString()};
         else if (m_validating)
             m_findings = StatementValidator::validate(m_json, m_index, prefix);
         return true;

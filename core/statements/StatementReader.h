@@ -39,6 +39,10 @@ public:
     const QList<Finding>& findings() const { return m_findings; }
 
     const QString& parseError() const { return m_parseError; }
+    // Where the input stops being JSON, 1-based (0 when unknown): a comma missing at the end of line 22 is at line
+    // 22, just after the value it should follow. Set for one statement over several lines and for NDJSON lines.
+    int errorLine() const { return m_errorLine; }
+    int errorColumn() const { return m_errorColumn; }
 
 private:
     enum class Form { Unknown, Lines, Array, Whole };
@@ -67,4 +71,6 @@ private:
     int m_index = -1;
     QList<Finding> m_findings;
     QString m_parseError;
+    int m_errorLine = 0;
+    int m_errorColumn = 0;
 };

@@ -1,9 +1,13 @@
 #include "statements/StatementValidator.h"
 
 #include "statements/JsonView.h"
+#include "statements/StatementReader.h"
 #include "statements/StatementRules.h"
 
+#include <QBuffer>
 #include <QJsonDocument>
+
+#include <algorithm>
 
 
 QList<Finding> StatementBatch::findingsOf(int statement) const
@@ -44,10 +48,16 @@ QList<Finding> StatementValidator::validate(QByteArrayView json, int index, cons
 
 namespace {
 
-// The part of the input as a QByteArray: the input itself (shared, not copied) when the part is all of it.
-QByteArray slice(const QByteArray& input, QByteArrayView part)
+// The 1-based line and column (in characters) of a byte offset in the text.
+std::pair<int, int> lineAndColumn(QByteArrayView text, qsizetype offset)
 {
-    return part.size() == input.size() ? input : part.toByteArray();
+    offset = std::clamp<qsizetype>(offset, 0, text.size());
+    const QByteArrayView before = text.first(offset);
+    const qsizetype lineStart = before.lastIndexOf('\n') + 1;
+    int column = 1;
+    for (qsizetype i = lineStart; i < offset; ++i)
+        column += (uchar(text[i]) & 0xC0) != 0x80; // characters, not the continuation bytes of UTF-8
+    return {int(before.count('\n')) + 1, column};
 }
 
 } // namespace
@@ -67,7 +77,7 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input)
     // One parse, into a view of the bytes; the rules walk it and each statement is kept as its text.
     thread_local JsonView view;
     if (view.parse(text) && view.root().isObject()) {
-        batch.statements << slice(input, text);
+        batch.statements << (text.size() == input.size() ? input : text.toByteArray());
         StatementRules::check(view.root().toObject(), batch.findings, 0, QString());
         return batch;
     }
@@ -81,38 +91,39 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input)
             if (item.isObject())
                 StatementRules::check(item.toObject(), batch.findings, index, prefix);
             else
-                batch.findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), index, QString()};
+                batch.findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), index,
+                                          QString()};
         }
         return batch;
     }
-    // NDJSON: one statement per non-empty line.
-    const QList<QByteArray> lines = text.toByteArray().split('\n');
-    if (lines.size() < 2 || !text.startsWith('{')) {
-        if (!view.root().isUndefined())
-            batch.parseError = QStringLiteral("not valid JSON: give one statement (an object), a JSON array, or one "
-                                              "statement per line.");
-        else
-            batch.parseError = QStringLiteral("not valid JSON at offset %1: %2.")
-                                   .arg(text.data() - input.constData() + view.errorOffset())
-                                   .arg(view.errorString());
+    if (!view.root().isUndefined()) {
+        batch.parseError = QStringLiteral("not a statement: give one statement (a JSON object), a JSON array of "
+                                          "them, or one statement per line.");
         return batch;
     }
-    int index = 0;
-    for (qsizetype line = 0; line < lines.size(); ++line) {
-        const QByteArray statement = lines.at(line).trimmed();
-        if (statement.isEmpty())
-            continue;
-        if (!view.parse(statement) || !view.root().isObject()) {
-            batch.parseError =
-                QStringLiteral("line %1 is not a JSON statement: %2.")
-                    .arg(line + 1)
-                    .arg(view.root().isUndefined() ? view.errorString() : QLatin1StringView("not an object"));
-            return batch;
+    const qsizetype errorOffset = view.errorOffset();
+    // NDJSON (a statement on the first line, more lines after it) is StatementReader's to read, a line at a time.
+    const qsizetype firstBreak = text.indexOf('\n');
+    if (firstBreak > 0 && view.parse(text.first(firstBreak).trimmed()) && view.root().isObject()) {
+        QBuffer buffer;
+        buffer.setData(input);
+        buffer.open(QIODevice::ReadOnly);
+        StatementReader reader(buffer);
+        while (reader.next()) {
+            batch.statements << reader.json();
+            batch.findings << reader.findings();
         }
-        batch.statements << statement;
-        const QString prefix = QStringLiteral("[%1]").arg(index);
-        StatementRules::check(view.root().toObject(), batch.findings, index, prefix);
-        ++index;
+        batch.parseError = reader.parseError();
+        batch.errorLine = reader.errorLine();
+        batch.errorColumn = reader.errorColumn();
+        return batch;
     }
+    // Not JSON: where, in the input as given (the byte order mark and leading white space count).
+    const auto [line, column] = lineAndColumn(input, (text.data() - input.constData()) + errorOffset);
+    batch.errorLine = line;
+    batch.errorColumn = column;
+    view.parse(text); // for its error again
+    batch.parseError =
+        QStringLiteral("not valid JSON at line %1, column %2: %3.").arg(line).arg(column).arg(view.errorString());
     return batch;
 }

@@ -13,7 +13,9 @@ struct StatementBatch
     // The JSON text of each statement as given (an element of the array, a line of NDJSON), not re-serialised.
     QList<QByteArray> statements;
     QList<Finding> findings;
-    QString parseError; // the input is not JSON at all (with the line or offset)
+    QString parseError; // the input is not JSON at all (with the line and column)
+    int errorLine = 0;  // where, 1-based, when parseError says so
+    int errorColumn = 0;
     bool isValid() const { return parseError.isEmpty() && findings.isEmpty(); }
     // Findings of one statement.
     QList<Finding> findingsOf(int statement) const;
@@ -30,7 +32,8 @@ public:
     static QList<Finding> validate(const QJsonObject& statement, int index = 0, const QString& prefix = QString());
     // The same over the statement's JSON text, without building Qt JSON values (the fast path).
     static QList<Finding> validate(QByteArrayView json, int index = 0, const QString& prefix = QString());
-    // Parse and validate; a single object, an array or NDJSON. The input is parsed once, into a JsonView: the
-    // statements come back as text, for StatementBatch::object() to turn into Qt JSON where that is needed.
+    // Parse and validate; a single object, an array or NDJSON, read by StatementReader. The input is parsed once,
+    // into a JsonView: the statements come back as text, for StatementBatch::object() to turn into Qt JSON where
+    // that is needed.
     static StatementBatch validateInput(const QByteArray& input);
 };

@@ -27,6 +27,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTextBlock>
 #include <QUuid>
 #include <QVBoxLayout>
 
@@ -214,7 +215,9 @@ void TestConsolePage::jsonChanged()
     const StatementBatch batch = StatementValidator::validateInput(m_json->toPlainText().toUtf8());
     m_findings->clear();
     if (!batch.parseError.isEmpty()) {
-        m_findings->addItem(tr("✖ %1").arg(batch.parseError));
+        auto* item = new QListWidgetItem(tr("✖ %1").arg(batch.parseError), m_findings);
+        if (batch.errorLine > 0) // a click goes to the place
+            item->setData(Qt::UserRole + 1, QPoint(batch.errorColumn, batch.errorLine));
     } else if (batch.findings.isEmpty()) {
         auto* item = new QListWidgetItem(tr("✔ Valid xAPI 1.0.3 statement"), m_findings);
         item->setForeground(QColor(0x2e, 0xa0, 0x43));
@@ -247,6 +250,16 @@ void TestConsolePage::goToFinding()
     QListWidgetItem* item = m_findings->currentItem();
     if (!item)
         return;
+    if (const QPoint place = item->data(Qt::UserRole + 1).toPoint(); !place.isNull()) {
+        // Where the text stops being JSON: its line and column.
+        const QTextBlock block = m_json->document()->findBlockByNumber(place.y() - 1);
+        QTextCursor cursor(block);
+        cursor.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor, std::min(place.x() - 1, block.length() - 1));
+        m_editorTabs->setCurrentWidget(m_json);
+        m_json->setTextCursor(cursor);
+        m_json->setFocus();
+        return;
+    }
     // Walk the path's keys through the text: each one is searched after the previous.
     const QString text = m_json->toPlainText();
     qsizetype position = 0;
