@@ -161,6 +161,28 @@ private Q_SLOTS:
         QVERIFY2(result.err.startsWith("error: -: "), result.err.constData());
     }
 
+    void xapiVersion()
+    {
+        CliRunner cli;
+        const QByteArray twoZero =
+            R"({"actor":{"mbox":"mailto:ada@example.com"},"verb":{"id":"http://example.com/v"},"object":{"id":"http://e.com/a"},)"
+            R"("context":{"contextAgents":[{"objectType":"contextAgent","agent":{"mbox":"mailto:t@example.com"}}]},)"
+            R"("timestamp":"2026-11-22T09:14:32Z","version":"2.0.0"})";
+        const CliResult asOne = cli.run({QStringLiteral("validate"), QStringLiteral("-")}, twoZero);
+        QCOMPARE(asOne.exitCode, 1);
+        QVERIFY2(asOne.out.contains("context.contextAgents: is xAPI 2.0.0"), asOne.out.constData());
+        QVERIFY2(asOne.out.contains("version: 2.0.0 is xAPI 2.0"), asOne.out.constData());
+        const CliResult asTwo = cli.run(
+            {QStringLiteral("validate"), QStringLiteral("--xapi-version"), QStringLiteral("2.0.0"), QStringLiteral("-")},
+            twoZero);
+        QCOMPARE(asTwo.exitCode, 0);
+        QCOMPARE(cli.run({QStringLiteral("validate"), QStringLiteral("--xapi-version"), QStringLiteral("1.1"),
+                          QStringLiteral("-")},
+                         twoZero)
+                     .exitCode,
+                 2);
+    }
+
     void rulesTable()
     {
         CliRunner cli;

@@ -1,6 +1,7 @@
 #include "statements/JsonView.h"
 #include "statements/RuleTable.h"
 #include "statements/StatementValidator.h"
+#include "statements/XapiVersion.h"
 
 #include <QDir>
 #include <QFile>
@@ -34,6 +35,7 @@ struct Case
     bool valid = true;
     QString path;
     QByteArray statement; // as written in the file, so that repeated names survive
+    QString only;         // "1.0.3": a case of 1.0.3 that 2.0.0 judges otherwise
 };
 
 const QString rulesDir = QStringLiteral(COURIER_SAMPLES_DIR "/rules");
@@ -64,6 +66,7 @@ QList<Case> readCases(const QString& version)
             entry.valid = item.value(QLatin1StringView("verdict")).toString() == QLatin1StringView("valid");
             entry.path = item.value(QLatin1StringView("path")).toString().toQString();
             entry.statement = item.value(QLatin1StringView("statement")).json().toByteArray();
+            entry.only = item.value(QLatin1StringView("only")).toString().toQString();
             cases << entry;
         }
     }
@@ -80,25 +83,41 @@ QString texts(const QList<Finding>& findings)
 
 } // namespace
 
+// The cases of 1.0.3 hold in 2.0.0 too (everything 1.0.3 requires still holds), but for those marked only 1.0.3.
+QList<std::pair<XapiVersion, Case>> allCases()
+{
+    QList<std::pair<XapiVersion, Case>> all;
+    for (const Case& entry : readCases(QStringLiteral("1.0.3"))) {
+        all << std::pair{XapiVersion::V1_0_3, entry};
+        if (entry.only.isEmpty())
+            all << std::pair{XapiVersion::V2_0_0, entry};
+    }
+    for (const Case& entry : readCases(QStringLiteral("2.0.0")))
+        all << std::pair{XapiVersion::V2_0_0, entry};
+    return all;
+}
+
 void TestStatementRules::cases_data()
 {
+    QTest::addColumn<int>("version");
     QTest::addColumn<QString>("rule");
     QTest::addColumn<bool>("valid");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QByteArray>("statement");
-    for (const Case& entry : readCases(QStringLiteral("1.0.3")))
-        QTest::addRow("1.0.3 %s %s: %s", qPrintable(entry.rule), entry.valid ? "valid" : "invalid",
-                      qPrintable(entry.name))
-            << entry.rule << entry.valid << entry.path << entry.statement;
+    for (const auto& [version, entry] : allCases())
+        QTest::addRow("%s %s %s: %s", qPrintable(XapiVersions::name(version)), qPrintable(entry.rule),
+                      entry.valid ? "valid" : "invalid", qPrintable(entry.name))
+            << int(version) << entry.rule << entry.valid << entry.path << entry.statement;
 }
 
 void TestStatementRules::cases()
 {
+    QFETCH(int, version);
     QFETCH(QString, rule);
     QFETCH(bool, valid);
     QFETCH(QString, path);
     QFETCH(QByteArray, statement);
-    const QList<Finding> findings = StatementValidator::validate(statement);
+    const QList<Finding> findings = StatementValidator::validate(statement, 0, QString(), XapiVersion(version));
     if (valid) {
         QVERIFY2(findings.isEmpty(), qPrintable(QStringLiteral("expected valid, got:\n  ") + texts(findings)));
         return;
@@ -112,26 +131,34 @@ void TestStatementRules::cases()
 
 void TestStatementRules::everyCheckedRuleHasAValidAndAnInvalidCase()
 {
+    // A rule of both versions has its cases in 1.0.3/ (run in both), a rule of 2.0.0 alone in 2.0.0/.
     QSet<QString> valid;
     QSet<QString> invalid;
-    for (const Case& entry : readCases(QStringLiteral("1.0.3")))
-        (entry.valid ? valid : invalid) << entry.rule;
+    for (const auto& [version, entry] : allCases()) {
+        const Rule* rule = RuleTable::find(entry.rule);
+        if (rule && (rule->versions & (version == XapiVersion::V1_0_3 ? Rule::V103 : Rule::V200)))
+            (entry.valid ? valid : invalid) << entry.rule + u'/' + XapiVersions::name(version);
+    }
     QStringList missing;
     for (const Rule& rule : RuleTable::all()) {
-        if (rule.kind != Rule::Kind::Checked || !(rule.versions & Rule::V103))
+        if (rule.kind != Rule::Kind::Checked)
             continue;
-        const QString id = QLatin1StringView(rule.id);
-        if (!valid.contains(id))
-            missing << id + QStringLiteral(" (no valid case)");
-        if (!invalid.contains(id))
-            missing << id + QStringLiteral(" (no invalid case)");
+        for (XapiVersion version : {XapiVersion::V1_0_3, XapiVersion::V2_0_0}) {
+            if (!(rule.versions & (version == XapiVersion::V1_0_3 ? Rule::V103 : Rule::V200)))
+                continue;
+            const QString id = QLatin1StringView(rule.id) + u'/' + XapiVersions::name(version);
+            if (!valid.contains(id))
+                missing << id + QStringLiteral(" (no valid case)");
+            if (!invalid.contains(id))
+                missing << id + QStringLiteral(" (no invalid case)");
+        }
     }
     QVERIFY2(missing.isEmpty(), qPrintable(missing.join(QStringLiteral(", "))));
 }
 
 void TestStatementRules::everyCaseFileIsACheckedRule()
 {
-    for (const Case& entry : readCases(QStringLiteral("1.0.3"))) {
+    for (const auto& [version, entry] : allCases()) {
         const Rule* rule = RuleTable::find(entry.rule);
         QVERIFY2(rule, qPrintable(entry.rule + QStringLiteral(" is not in the rule table")));
         QVERIFY2(rule->kind == Rule::Kind::Checked, qPrintable(entry.rule + QStringLiteral(" is not a checked rule")));
@@ -140,11 +167,14 @@ void TestStatementRules::everyCaseFileIsACheckedRule()
 
 void TestStatementRules::findingsNameCheckedRules()
 {
-    // Every finding of every case names a rule of the table that is checked, never a covered or an LRS one.
-    for (const Case& entry : readCases(QStringLiteral("1.0.3"))) {
-        for (const Finding& finding : StatementValidator::validate(entry.statement)) {
+    // Every finding of every case names a rule of the table that is checked, never a covered or an LRS one, and a
+    // rule of the version validated against.
+    for (const auto& [version, entry] : allCases()) {
+        for (const Finding& finding : StatementValidator::validate(entry.statement, 0, QString(), version)) {
             const Rule* rule = RuleTable::find(finding.rule);
-            QVERIFY2(rule && rule->kind == Rule::Kind::Checked,
+            const bool ofTheVersion =
+                rule && (rule->versions & (version == XapiVersion::V1_0_3 ? Rule::V103 : Rule::V200));
+            QVERIFY2(rule && rule->kind == Rule::Kind::Checked && ofTheVersion,
                      qPrintable(entry.rule + QStringLiteral(" / ") + entry.name + QStringLiteral(": ") +
                                 finding.toText() + QStringLiteral(" names ") + finding.rule));
             QVERIFY2(finding.message.size() > 10, qPrintable(finding.toText())); // a sentence, not a code

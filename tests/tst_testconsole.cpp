@@ -14,6 +14,7 @@
 
 #include <QComboBox>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -161,6 +162,25 @@ private Q_SLOTS:
         Q_EMIT findings->itemClicked(findings->item(0));
         QCOMPARE(json->textCursor().blockNumber(), int(verb - 1));
         QCOMPARE(json->textCursor().positionInBlock(), int(lines[verb - 1].size()));
+
+        // The xAPI version: contextAgents is a finding in 1.0.3 that says it is 2.0.0, and valid in 2.0.0.
+        auto* version = page.findChild<QComboBox*>(QStringLiteral("xapiVersion"));
+        QVERIFY(version);
+        QJsonObject withAgents = QJsonDocument::fromJson(broken.toUtf8()).object();
+        withAgents[QStringLiteral("object")] =
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("http://example.com/activities/quiz-7")}};
+        withAgents[QStringLiteral("context")] = QJsonObject{
+            {QStringLiteral("contextAgents"),
+             QJsonArray{QJsonObject{{QStringLiteral("objectType"), QStringLiteral("contextAgent")},
+                                    {QStringLiteral("agent"),
+                                     QJsonObject{{QStringLiteral("mbox"), QStringLiteral("mailto:t@example.com")}}}}}}};
+        page.setStatementText(QString::fromUtf8(QJsonDocument(withAgents).toJson()));
+        QVERIFY2(findings->item(0)->text().contains(QLatin1String("context.contextAgents: is xAPI 2.0.0")),
+                 qPrintable(findings->item(0)->text()));
+        version->setCurrentIndex(version->findText(QStringLiteral("xAPI 2.0.0")));
+        QVERIFY2(findings->item(0)->text().contains(QLatin1String("Valid xAPI 2.0.0 statement")),
+                 qPrintable(findings->item(0)->text()));
+        version->setCurrentIndex(0);
 
         const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
         broken.replace(QStringLiteral("quiz 7"), QStringLiteral("http://example.com/activities/quiz-7"));

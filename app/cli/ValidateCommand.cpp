@@ -45,12 +45,16 @@ bool ValidateCommand::readInput(const QString& source, QByteArray* data, QString
 int ValidateCommand::run(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Check statements against the xAPI 1.0.3 rules. Accepts one "
-                                                    "statement, a JSON array, or one statement per line (NDJSON)."));
+    parser.setApplicationDescription(QStringLiteral("Check statements against the xAPI 1.0.3 rules (or 2.0.0's). "
+                                                    "Accepts one statement, a JSON array, or one statement per line "
+                                                    "(NDJSON)."));
     parser.addHelpOption();
     parser.addOption(ArgumentCheck::verboseOption());
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the findings as a JSON array (statement, path, "
                                                              "message, rule).")});
+    parser.addOption({QStringLiteral("xapi-version"),
+                      QStringLiteral("The xAPI version to validate against: 1.0.3 (default) or 2.0.0."),
+                      QStringLiteral("version"), QStringLiteral("1.0.3")});
     parser.addOption({QStringLiteral("rules"), QStringLiteral("Print the rule table instead: every requirement of "
                                                               "the spec's Data part, and whether it is checked.")});
     parser.addOption({QStringLiteral("markdown"), QStringLiteral("With --rules: as a Markdown table.")});
@@ -73,6 +77,12 @@ int ValidateCommand::run(const QStringList& arguments)
         m_output.error(QStringLiteral("name one file, or - for standard input."));
         return ExitCode::Usage;
     }
+    const std::optional<XapiVersion> version = XapiVersions::parse(parser.value(QStringLiteral("xapi-version")));
+    if (!version) {
+        m_output.error(QStringLiteral("--xapi-version is 1.0.3 or 2.0.0, not “%1”.")
+                           .arg(parser.value(QStringLiteral("xapi-version"))));
+        return ExitCode::Usage;
+    }
     const QString source = parser.positionalArguments().first();
     QFile input;
     QString error;
@@ -80,7 +90,7 @@ int ValidateCommand::run(const QStringList& arguments)
         m_output.error(error);
         return ExitCode::Usage;
     }
-    StatementReader reader(input); // NDJSON a line at a time: a file of any length takes little memory
+    StatementReader reader(input, true, *version); // NDJSON a line at a time: a file of any length takes little memory
     // Findings beyond this many are counted, not kept: an input of millions of invalid statements takes no more
     // memory than a valid one.
     constexpr qsizetype MaxFindingsKept = 10000;

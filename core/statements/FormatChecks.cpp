@@ -55,6 +55,9 @@ struct Timestamp
     int offsetMinutes = 0;
     bool hasOffset = false;
     bool unknownOffset = false; // -00, -0000 or -00:00: RFC 3339's "offset unknown", which ISO 8601 does not have
+    bool hasSeconds = false;
+    bool rfc3339Offset = false; // Z or ±hh:mm
+    bool spaceSeparator = false; // "2026-11-22 09:14:32Z", which RFC 3339 allows and ISO 8601 does not
 };
 
 bool isLeapYear(int year)
@@ -72,9 +75,10 @@ int daysInMonth(int year, int month)
 bool parseTimestamp(QByteArrayView text, Timestamp* parsed)
 {
     if (!digitsAt(text, 0, 4) || charAt(text, 4) != '-' || !digitsAt(text, 5, 2) || charAt(text, 7) != '-' ||
-        !digitsAt(text, 8, 2) || (charAt(text, 10) != 'T' && charAt(text, 10) != 't') || !digitsAt(text, 11, 2) ||
-        charAt(text, 13) != ':' || !digitsAt(text, 14, 2))
+        !digitsAt(text, 8, 2) || (charAt(text, 10) != 'T' && charAt(text, 10) != 't' && charAt(text, 10) != ' ') ||
+        !digitsAt(text, 11, 2) || charAt(text, 13) != ':' || !digitsAt(text, 14, 2))
         return false;
+    parsed->spaceSeparator = charAt(text, 10) == ' ';
     parsed->year = number(text, 0, 4);
     parsed->month = number(text, 5, 2);
     parsed->day = number(text, 8, 2);
@@ -88,6 +92,7 @@ bool parseTimestamp(QByteArrayView text, Timestamp* parsed)
         if (!digitsAt(text, i + 1, 2) || number(text, i + 1, 2) > 60)
             return false;
         parsed->second = number(text, i + 1, 2);
+        parsed->hasSeconds = true;
         i += 3;
         if (charAt(text, i) == '.' || charAt(text, i) == ',') {
             ++i;
@@ -104,11 +109,14 @@ bool parseTimestamp(QByteArrayView text, Timestamp* parsed)
     if (i == text.size())
         return true;
     parsed->hasOffset = true;
-    if (text[i] == 'Z' || text[i] == 'z')
+    if (text[i] == 'Z' || text[i] == 'z') {
+        parsed->rfc3339Offset = true;
         return i + 1 == text.size();
+    }
     if (text[i] != '+' && text[i] != '-')
         return false;
     const bool negative = text[i] == '-';
+    parsed->rfc3339Offset = charAt(text, i + 3) == ':' && i + 6 == text.size();
     if (!digitsAt(text, i + 1, 2))
         return false;
     const int hours = number(text, i + 1, 2);
@@ -198,19 +206,19 @@ bool FormatChecks::isLanguageTag(QByteArrayView text)
 bool FormatChecks::isTimestamp(QByteArrayView text)
 {
     Timestamp parsed;
-    return parseTimestamp(text, &parsed) && !parsed.unknownOffset;
+    return parseTimestamp(text, &parsed) && !parsed.unknownOffset && !parsed.spaceSeparator;
+}
+
+bool FormatChecks::isRfc3339Timestamp(QByteArrayView text)
+{
+    Timestamp parsed;
+    return parseTimestamp(text, &parsed) && !parsed.unknownOffset && parsed.hasSeconds && parsed.rfc3339Offset;
 }
 
 bool FormatChecks::hasUnknownOffset(QByteArrayView text)
 {
     Timestamp parsed;
     return parseTimestamp(text, &parsed) && parsed.unknownOffset;
-}
-
-bool FormatChecks::hasOffset(QByteArrayView text)
-{
-    Timestamp parsed;
-    return parseTimestamp(text, &parsed) && parsed.hasOffset && !parsed.unknownOffset;
 }
 
 qint64 FormatChecks::timestampMsecs(QByteArrayView text)

@@ -20,10 +20,11 @@ bool isLanguageTag(QByteArrayView text);
 // day of a real month (xAPI Data 4.5). The offsets -00, -0000 and -00:00 are refused: they are RFC 3339's "offset
 // unknown", which ISO 8601 does not have (the ADL conformance suite refuses them too).
 bool isTimestamp(QByteArrayView text);
+// An RFC 3339 timestamp, as xAPI 2.0.0 asks: seconds and an offset (Z or ±hh:mm) required, -00:00 refused, a space
+// allowed instead of the T.
+bool isRfc3339Timestamp(QByteArrayView text);
 // A timestamp but for its offset, which is -00, -0000 or -00:00 (to say so in the finding).
 bool hasUnknownOffset(QByteArrayView text);
-// A timestamp with an offset (Z or ±hh:mm), as xAPI 2.0.0 requires.
-bool hasOffset(QByteArrayView text);
 // The timestamp's time in milliseconds since the epoch (UTC when it has no offset); NoTime when it is not one.
 constexpr qint64 NoTime = std::numeric_limits<qint64>::min();
 qint64 timestampMsecs(QByteArrayView text);

@@ -192,6 +192,17 @@ const QList<Rule> rules = {
      "Walker::context"},
     {"2.4.6.s4.b2", "2.4.6 Context", K::Checked, "platform only when the statement's object is an Activity.",
      "Walker::context"},
+    {"2.4.6.contextAgents", "2.4.6 Context (2.0.0)", K::Checked,
+     "contextAgents is an array of {objectType \"contextAgent\", agent: an Agent, relevantTypes}, nothing else; "
+     "in a 1.0.3 statement it is refused as unknown (2.2.s4.b1.b7).",
+     "Walker::contextAgents", Rule::V200},
+    {"2.4.6.contextGroups", "2.4.6 Context (2.0.0)", K::Checked,
+     "contextGroups is an array of {objectType \"contextGroup\", group: a Group, relevantTypes}, nothing else; in a "
+     "1.0.3 statement it is refused as unknown (2.2.s4.b1.b7).",
+     "Walker::contextAgents", Rule::V200},
+    {"2.4.6.relevantTypes", "2.4.6 Context (2.0.0)", K::Checked,
+     "relevantTypes of a contextAgent or contextGroup, when present, is a non-empty array of IRIs.",
+     "Walker::contextAgents", Rule::V200},
     {"2.4.6.s4.b3", "2.4.6 Context", K::NotCheckable, "language is left out when not known.",
      "whether the language is known is not in the statement"},
     {"2.4.6.2.s4.b1", "2.4.6.2 ContextActivities", K::Checked,
@@ -225,7 +236,7 @@ const QList<Rule> rules = {
     {"2.4.9.s7.b6", "2.4.9 Authority", K::Lrs, "The LRS does not trust an unregistered application's part.",
      "the LRS"},
     {"2.4.10.s2.b1", "2.4.10 Version", K::Checked,
-     "version has the form of the version header: 1.0 or 1.0.x (2.0.0 also allows 2.0.0).", "Walker::statement"},
+     "version has the form of the version header: 1.0 or 1.0.x; in xAPI 2.0.0 also 2.0.0.", "Walker::statement"},
     {"2.4.10.s3.b1", "2.4.10 Version", K::Lrs, "The LRS accepts any 1.0.x version.", "the LRS"},
     {"2.4.10.s3.b2", "2.4.10 Version", K::Covered, "A version that does not start with 1.0. is refused.",
      "2.4.10.s2.b1"},
@@ -274,6 +285,9 @@ const QList<Rule> rules = {
     {"4.5.s1.b1", "4.5 Timestamps", K::Checked,
      "A Timestamp is an ISO 8601 date and time; an offset of -00, -0000 or -00:00 is refused.",
      "Walker::timestamp (FormatChecks: isTimestamp)"},
+    {"4.5.rfc3339", "4.5 Timestamps (2.0.0)", K::Checked,
+     "A Timestamp is RFC 3339 with seconds and an offset (Z or ±hh:mm); -00:00 is refused, a space may stand for T.",
+     "Walker::timestamp (FormatChecks: isRfc3339Timestamp)", Rule::V200},
     {"4.5.s1.b3", "4.5 Timestamps", K::Lrs, "A Timestamp keeps at least millisecond precision.",
      "the LRS's storage"},
     {"4.6.s1.b1", "4.6 Durations", K::Checked,
@@ -318,11 +332,14 @@ const Rule* RuleTable::find(QStringView id)
 
 QString RuleTable::markdown()
 {
-    QString text = QStringLiteral("| Rule | Section | Requirement | Status | Where, or why not |\n"
-                                  "| --- | --- | --- | --- | --- |\n");
+    QString text = QStringLiteral("| Rule | Section | Versions | Requirement | Status | Where, or why not |\n"
+                                  "| --- | --- | --- | --- | --- | --- |\n");
     for (const Rule& rule : rules) {
-        text += QStringLiteral("| %1 | %2 | %3 | %4 | %5 |\n")
-                    .arg(QLatin1StringView(rule.id), QLatin1StringView(rule.section),
+        const QString versions = rule.versions == Rule::Both   ? QStringLiteral("1.0.3, 2.0.0")
+                                 : rule.versions == Rule::V103 ? QStringLiteral("1.0.3")
+                                                               : QStringLiteral("2.0.0");
+        text += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 |\n")
+                    .arg(QLatin1StringView(rule.id), QLatin1StringView(rule.section), versions,
                          QString::fromUtf8(rule.requirement).replace(QLatin1Char('|'), QStringLiteral("\\|")),
                          rule.kindName(), QString::fromUtf8(rule.where));
     }

@@ -44,9 +44,10 @@ QString withOffsetFrom(QString message, qint64 start)
 
 } // namespace
 
-StatementReader::StatementReader(QIODevice& input, bool findings)
+StatementReader::StatementReader(QIODevice& input, bool findings, XapiVersion version)
     : m_input(input)
     , m_validating(findings)
+    , m_version(version)
 {}
 
 StatementReader::~StatementReader() = default;
@@ -165,7 +166,7 @@ void StatementReader::start()
         if (!m_parseError.isEmpty())
             return;
         m_firstLines.clear();
-        m_whole = StatementValidator::validateInput(line);
+        m_whole = StatementValidator::validateInput(line, m_version);
         m_form = Form::Whole;
         return;
     }
@@ -192,7 +193,7 @@ void StatementReader::start()
         return;
     }
     const qint64 offset = m_consumed + m_position;
-    m_whole = StatementValidator::validateInput(m_buffer.mid(m_position));
+    m_whole = StatementValidator::validateInput(m_buffer.mid(m_position), m_version);
     m_buffer.clear();
     m_position = 0;
     if (m_whole.errorLine > 0) {
@@ -324,7 +325,8 @@ bool StatementReader::nextLineStatement()
     m_json = line;
     m_findings.clear();
     if (m_validating)
-        m_findings = StatementValidator::validate(m_json, m_index, QStringLiteral("[%1]").arg(m_index));
+        m_findings =
+            StatementValidator::validate(m_json, m_index, QStringLiteral("[%1]").arg(m_index), m_version);
     return true;
 }
 
@@ -364,7 +366,7 @@ bool StatementReader::next()
         if (!view().root().isObject())
             m_findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), m_index, QString()};
         else if (m_validating)
-            m_findings = StatementValidator::validate(m_json, m_index, prefix);
+            m_findings = StatementValidator::validate(m_json, m_index, prefix, m_version);
         return true;
     }
     }

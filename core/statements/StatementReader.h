@@ -20,7 +20,7 @@ public:
     static constexpr qint64 MaxStatementBytes = 4 * 1024 * 1024;
 
     // findings false: the statements only, as when reading an input validated before again.
-    explicit StatementReader(QIODevice& input, bool findings = true);
+    explicit StatementReader(QIODevice& input, bool findings = true, XapiVersion version = XapiVersion::V1_0_3);
     ~StatementReader();
     StatementReader(const StatementReader&) = delete;
     StatementReader& operator=(const StatementReader&) = delete;
@@ -57,6 +57,7 @@ private:
 
     QIODevice& m_input;
     const bool m_validating;
+    const XapiVersion m_version;
     bool m_badLinesAreFindings = false;
     Form m_form = Form::Unknown;
     QByteArray m_buffer; // read from the input, not yet consumed from m_position on

@@ -75,7 +75,12 @@ constexpr QLatin1StringView scoreKeys[] = {QLatin1StringView("scaled"), QLatin1S
 constexpr QLatin1StringView contextKeys[] = {
     QLatin1StringView("registration"),      QLatin1StringView("instructor"), QLatin1StringView("team"),
     QLatin1StringView("contextActivities"), QLatin1StringView("revision"),   QLatin1StringView("platform"),
-    QLatin1StringView("language"),          QLatin1StringView("statement"),  QLatin1StringView("extensions")};
+    QLatin1StringView("language"),          QLatin1StringView("statement"),  QLatin1StringView("extensions"),
+    QLatin1StringView("contextAgents"),     QLatin1StringView("contextGroups")};
+constexpr QLatin1StringView contextAgentKeys[] = {QLatin1StringView("objectType"), QLatin1StringView("agent"),
+                                                  QLatin1StringView("relevantTypes")};
+constexpr QLatin1StringView contextGroupKeys[] = {QLatin1StringView("objectType"), QLatin1StringView("group"),
+                                                  QLatin1StringView("relevantTypes")};
 constexpr QLatin1StringView contextActivityKeys[] = {QLatin1StringView("parent"), QLatin1StringView("grouping"),
                                                      QLatin1StringView("category"), QLatin1StringView("other")};
 constexpr QLatin1StringView attachmentKeys[] = {QLatin1StringView("usageType"),   QLatin1StringView("display"),
@@ -159,10 +164,11 @@ class Walker
     friend class Fields;
 
 public:
-    Walker(QList<Finding>& findings, int index, const QString& prefix)
+    Walker(QList<Finding>& findings, int index, const QString& prefix, XapiVersion version)
         : m_findings(findings)
         , m_index(index)
         , m_prefix(prefix)
+        , m_version(version)
     {}
 
     void statement(const JsonView::Object& object, const Path& path, bool sub)
@@ -223,9 +229,16 @@ public:
             this->authority(authority, path.child("authority"));
         if (const JsonView::Value version = fields["version"]; !version.isUndefined()) {
             static const QRegularExpression pattern(QStringLiteral("^1\\.0(\\.\\d+)?$"));
-            if (!version.isString() || !pattern.match(version.toString().toQString()).hasMatch())
+            const bool two = version.toString() == QLatin1StringView("2.0.0");
+            if (!version.isString() || (!pattern.match(version.toString().toQString()).hasMatch() &&
+                                        !(two && m_version == XapiVersion::V2_0_0)))
                 report(path.child("version"), "2.4.10.s2.b1",
-                       QStringLiteral("must be 1.0 or 1.0.x (this is xAPI 1.0.3), e.g. 1.0.0; or leave it out."));
+                       m_version == XapiVersion::V2_0_0
+                           ? QStringLiteral("must be 1.0, 1.0.x or 2.0.0, e.g. 2.0.0; or leave it out.")
+                       : two ? QStringLiteral("2.0.0 is xAPI 2.0: a 1.0.3 receiver refuses it. Validate and send it "
+                                              "as xAPI 2.0.0 (--xapi-version 2.0.0), or set 1.0.0 or leave it out.")
+                             : QStringLiteral("must be 1.0 or 1.0.x (this is xAPI 1.0.3), e.g. 1.0.0; or leave it "
+                                              "out."));
         }
         if (const JsonView::Value attachments = fields["attachments"]; !attachments.isUndefined())
             this->attachments(attachments, path.child("attachments"));
@@ -280,8 +293,18 @@ private:
     // Returns whether it is a timestamp.
     bool timestamp(const JsonView::Value& value, const Path& path)
     {
-        if (value.isString() && FormatChecks::isTimestamp(value.toString().bytes))
+        if (m_version == XapiVersion::V2_0_0) {
+            if (value.isString() && FormatChecks::isRfc3339Timestamp(value.toString().bytes))
+                return true;
+            if (value.isString() && FormatChecks::isTimestamp(value.toString().bytes)) {
+                report(path, "4.5.rfc3339",
+                       QStringLiteral("must be an RFC 3339 timestamp with seconds and an offset (Z or ±hh:mm), such "
+                                      "as 2026-11-22T09:14:32.577Z: xAPI 2.0.0 asks for the offset."));
+                return false;
+            }
+        } else if (value.isString() && FormatChecks::isTimestamp(value.toString().bytes)) {
             return true;
+        }
         const bool unknownOffset = value.isString() && FormatChecks::hasUnknownOffset(value.toString().bytes);
         report(path, "4.5.s1.b1",
                unknownOffset ? QStringLiteral("must not use the offset -00, -0000 or -00:00 (an unknown local "
@@ -780,6 +803,19 @@ private:
         }
         if (const JsonView::Value ext = fields["extensions"]; !ext.isUndefined())
             extensions(ext, path.child("extensions"));
+        for (const bool groups : {false, true}) {
+            const char* name = groups ? "contextGroups" : "contextAgents";
+            const JsonView::Value list = fields[name];
+            if (list.isUndefined() || list.isNull())
+                continue;
+            if (m_version == XapiVersion::V1_0_3)
+                report(path.child(name), "2.2.s4.b1.b7",
+                       QStringLiteral("is xAPI 2.0.0, not a property of 1.0.3: a 1.0.3 receiver refuses the statement. "
+                                      "Send it as xAPI 2.0.0 (--xapi-version 2.0.0, to an integration of 2.0.0), or "
+                                      "say it in 1.0.3 terms (context.instructor, context.team) and remove it."));
+            else
+                contextAgents(list, path.child(name), groups);
+        }
         const JsonView::Value activitiesValue = fields["contextActivities"];
         if (activitiesValue.isUndefined())
             return;
@@ -803,6 +839,64 @@ private:
             } else {
                 report(listPath, "2.4.6.2.s4.b2", QStringLiteral("must be an Activity or an array of Activities."));
             }
+        }
+    }
+
+    // xAPI 2.0.0: contextAgents (or contextGroups), an array of {"objectType": "contextAgent", "agent": Agent,
+    // "relevantTypes": [IRI, ...]} (or "contextGroup" with "group"), relevantTypes optional but never empty.
+    void contextAgents(const JsonView::Value& value, const Path& path, bool groups)
+    {
+        const char* rule = groups ? "2.4.6.contextGroups" : "2.4.6.contextAgents";
+        const QLatin1StringView objectType(groups ? "contextGroup" : "contextAgent");
+        if (!value.isArray()) {
+            report(path, rule,
+                   QStringLiteral("must be an array of %1 objects, e.g. [{\"objectType\": \"%1\", \"%2\": {...}}].")
+                       .arg(objectType, QLatin1StringView(groups ? "group" : "agent")));
+            return;
+        }
+        const JsonView::Array list = value.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            const Path itemPath = path.at(i);
+            if (!object(list.at(i), itemPath, QStringLiteral("a %1").arg(objectType), rule))
+                continue;
+            const JsonView::Object item = list.at(i).toObject();
+            const Fields fields = groups ? Fields(*this, item, itemPath, contextGroupKeys, rule)
+                                         : Fields(*this, item, itemPath, contextAgentKeys, rule);
+            if (fields["objectType"].toString() != objectType)
+                report(itemPath.child("objectType"), rule, QStringLiteral("must be “%1”.").arg(objectType));
+            const char* member = groups ? "group" : "agent";
+            const JsonView::Value who = fields[member];
+            if (who.isUndefined()) {
+                report(itemPath.child(member), rule,
+                       groups ? QStringLiteral("is required: the Group (objectType “Group”).")
+                              : QStringLiteral("is required: the Agent."));
+            } else if (groups) {
+                if (who.isObject() &&
+                    who.toObject().value(QLatin1StringView("objectType")).toString() != QLatin1StringView("Group"))
+                    report(itemPath.child("group").child("objectType"), rule,
+                           QStringLiteral("must be “Group”: a contextGroup holds a Group."));
+                else
+                    agentOrGroup(who, itemPath.child("group"), rule);
+            } else {
+                if (who.isObject() &&
+                    who.toObject().value(QLatin1StringView("objectType")).toString() == QLatin1StringView("Group"))
+                    report(itemPath.child("agent").child("objectType"), rule,
+                           QStringLiteral("a contextAgent holds an Agent; put a Group in contextGroups."));
+                else
+                    agentOrGroup(who, itemPath.child("agent"), rule);
+            }
+            const JsonView::Value types = fields["relevantTypes"];
+            if (types.isUndefined() || types.isNull())
+                continue;
+            const Path typesPath = itemPath.child("relevantTypes");
+            if (!types.isArray() || types.toArray().isEmpty()) {
+                report(typesPath, "2.4.6.relevantTypes",
+                       QStringLiteral("must be a non-empty array of IRIs, or left out."));
+                continue;
+            }
+            const JsonView::Array typeList = types.toArray();
+            for (qsizetype t = 0; t < typeList.size(); ++t)
+                iri(typeList.at(t), typesPath.at(t), "2.4.6.relevantTypes");
         }
     }
 
@@ -872,6 +966,7 @@ private:
     QList<Finding>& m_findings;
     int m_index;
     const QString& m_prefix;
+    const XapiVersion m_version;
 };
 
 Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
@@ -916,7 +1011,7 @@ Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path,
 } // namespace
 
 void StatementRules::check(const JsonView::Object& statement, QList<Finding>& findings, int index,
-                           const QString& prefix)
+                           const QString& prefix, XapiVersion version)
 {
-    Walker(findings, index, prefix).statement(statement, Path{}, false);
+    Walker(findings, index, prefix, version).statement(statement, Path{}, false);
 }

@@ -25,12 +25,13 @@ QJsonObject StatementBatch::object(qsizetype statement) const
     return QJsonDocument::fromJson(statements.at(statement)).object();
 }
 
-QList<Finding> StatementValidator::validate(const QJsonObject& statement, int index, const QString& prefix)
+QList<Finding> StatementValidator::validate(const QJsonObject& statement, int index, const QString& prefix,
+                                            XapiVersion version)
 {
-    return validate(QJsonDocument(statement).toJson(QJsonDocument::Compact), index, prefix);
+    return validate(QJsonDocument(statement).toJson(QJsonDocument::Compact), index, prefix, version);
 }
 
-QList<Finding> StatementValidator::validate(QByteArrayView json, int index, const QString& prefix)
+QList<Finding> StatementValidator::validate(QByteArrayView json, int index, const QString& prefix, XapiVersion version)
 {
     QList<Finding> findings;
     // One tree per thread, reused: its buffers keep their capacity, so validating allocates nothing for it.
@@ -42,7 +43,7 @@ QList<Finding> StatementValidator::validate(QByteArrayView json, int index, cons
                             index, QString()};
         return findings;
     }
-    StatementRules::check(view.root().toObject(), findings, index, prefix);
+    StatementRules::check(view.root().toObject(), findings, index, prefix, version);
     return findings;
 }
 
@@ -62,7 +63,7 @@ std::pair<int, int> lineAndColumn(QByteArrayView text, qsizetype offset)
 
 } // namespace
 
-StatementBatch StatementValidator::validateInput(const QByteArray& input)
+StatementBatch StatementValidator::validateInput(const QByteArray& input, XapiVersion version)
 {
     StatementBatch batch;
     QByteArrayView text = input;
@@ -78,7 +79,7 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input)
     thread_local JsonView view;
     if (view.parse(text) && view.root().isObject()) {
         batch.statements << (text.size() == input.size() ? input : text.toByteArray());
-        StatementRules::check(view.root().toObject(), batch.findings, 0, QString());
+        StatementRules::check(view.root().toObject(), batch.findings, 0, QString(), version);
         return batch;
     }
     if (view.root().isArray()) {
@@ -89,7 +90,7 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input)
             const QString prefix = QStringLiteral("[%1]").arg(index);
             batch.statements << item.json().toByteArray();
             if (item.isObject())
-                StatementRules::check(item.toObject(), batch.findings, index, prefix);
+                StatementRules::check(item.toObject(), batch.findings, index, prefix, version);
             else
                 batch.findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), index,
                                           QString()};
@@ -108,7 +109,7 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input)
         QBuffer buffer;
         buffer.setData(input);
         buffer.open(QIODevice::ReadOnly);
-        StatementReader reader(buffer);
+        StatementReader reader(buffer, true, version);
         while (reader.next()) {
             batch.statements << reader.json();
             batch.findings << reader.findings();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "statements/Finding.h"
+#include "statements/XapiVersion.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -23,17 +24,19 @@ struct StatementBatch
     QJsonObject object(qsizetype statement) const;
 };
 
-// Validates statements against the xAPI 1.0.3 rules (StatementRules, with the formats of FormatChecks), from Qt JSON
+// Validates statements against the xAPI 1.0.3 rules (or 2.0.0's) (StatementRules, with the formats of FormatChecks), from Qt JSON
 // or from JSON text.
 class StatementValidator final
 {
 public:
     // Findings for one statement; prefix is put before every path (e.g. "[3]").
-    static QList<Finding> validate(const QJsonObject& statement, int index = 0, const QString& prefix = QString());
+    static QList<Finding> validate(const QJsonObject& statement, int index = 0, const QString& prefix = QString(),
+                                   XapiVersion version = XapiVersion::V1_0_3);
     // The same over the statement's JSON text, without building Qt JSON values (the fast path).
-    static QList<Finding> validate(QByteArrayView json, int index = 0, const QString& prefix = QString());
+    static QList<Finding> validate(QByteArrayView json, int index = 0, const QString& prefix = QString(),
+                                   XapiVersion version = XapiVersion::V1_0_3);
     // Parse and validate; a single object, an array or NDJSON, read by StatementReader. The input is parsed once,
     // into a JsonView: the statements come back as text, for StatementBatch::object() to turn into Qt JSON where
     // that is needed.
-    static StatementBatch validateInput(const QByteArray& input);
+    static StatementBatch validateInput(const QByteArray& input, XapiVersion version = XapiVersion::V1_0_3);
 };

@@ -92,8 +92,16 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
                            "answer 2xx or 409"));
     m_again->setEnabled(false);
     auto* regenerate = new QPushButton(tr("Regenerate Id"));
+    // The xAPI version the statement is validated against.
+    m_xapiVersion = new QComboBox;
+    m_xapiVersion->setObjectName(QStringLiteral("xapiVersion"));
+    m_xapiVersion->addItem(tr("xAPI 1.0.3"), int(XapiVersion::V1_0_3));
+    m_xapiVersion->addItem(tr("xAPI 2.0.0"), int(XapiVersion::V2_0_0));
+    m_xapiVersion->setToolTip(tr("The rules the statement is checked against"));
+    connect(m_xapiVersion, &QComboBox::currentIndexChanged, this, &TestConsolePage::jsonChanged);
     top->addWidget(new QLabel(tr("Integration")));
     top->addWidget(m_integration, 1);
+    top->addWidget(m_xapiVersion);
     top->addWidget(m_send);
     m_topLayout = top;
     middleLayout->addLayout(top);
@@ -212,14 +220,15 @@ void TestConsolePage::reloadIntegrations()
 
 void TestConsolePage::jsonChanged()
 {
-    const StatementBatch batch = StatementValidator::validateInput(m_json->toPlainText().toUtf8());
+    const auto version = XapiVersion(m_xapiVersion->currentData().toInt());
+    const StatementBatch batch = StatementValidator::validateInput(m_json->toPlainText().toUtf8(), version);
     m_findings->clear();
     if (!batch.parseError.isEmpty()) {
         auto* item = new QListWidgetItem(tr("✖ %1").arg(batch.parseError), m_findings);
         if (batch.errorLine > 0) // a click goes to the place
             item->setData(Qt::UserRole + 1, QPoint(batch.errorColumn, batch.errorLine));
     } else if (batch.findings.isEmpty()) {
-        auto* item = new QListWidgetItem(tr("✔ Valid xAPI 1.0.3 statement"), m_findings);
+        auto* item = new QListWidgetItem(tr("✔ Valid xAPI %1 statement").arg(XapiVersions::name(version)), m_findings);
         item->setForeground(QColor(0x2e, 0xa0, 0x43));
     }
     for (const Finding& finding : batch.findings) {

@@ -68,6 +68,7 @@ private:
 
     QComboBox* m_integration = nullptr;
     StatementForm* m_form = nullptr;
+    QComboBox* m_xapiVersion = nullptr;
     QTabWidget* m_editorTabs = nullptr;
     QPlainTextEdit* m_json = nullptr;
     QListWidget* m_findings = nullptr;
