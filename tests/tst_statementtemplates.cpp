@@ -1,5 +1,6 @@
 #include "statements/ProviderProfile.h"
 #include "statements/StatementTemplates.h"
+#include "statements/StatementValidator.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -140,6 +141,29 @@ private Q_SLOTS:
         QCOMPARE(context[QStringLiteral("language")].toString(), QStringLiteral("en"));
         QCOMPARE(context[QStringLiteral("extensions")][QStringLiteral("http://example.com/xapi/account/id")].toInt(),
                  82);
+    }
+
+    // The instructor: context.instructor in 1.0.3, a contextAgent in 2.0.0; each valid in its own version only.
+    void instructorInEitherVersion()
+    {
+        TemplateValues values = baseValues();
+        values.instructorName = QStringLiteral("Ms Smith");
+        values.instructorEmail = QStringLiteral("smith@example.com");
+        for (const XapiVersion version : {XapiVersion::V1_0_3, XapiVersion::V2_0_0}) {
+            values.xapiVersion = version;
+            const QJsonObject statement = StatementTemplates::build(values);
+            const QJsonObject context = statement[QStringLiteral("context")].toObject();
+            const bool two = version == XapiVersion::V2_0_0;
+            QCOMPARE(context.contains(QStringLiteral("instructor")), !two);
+            QCOMPARE(context.contains(QStringLiteral("contextAgents")), two);
+            const QJsonObject agent =
+                two ? context[QStringLiteral("contextAgents")][0][QStringLiteral("agent")].toObject()
+                    : context[QStringLiteral("instructor")].toObject();
+            QCOMPARE(agent[QStringLiteral("mbox")].toString(), QStringLiteral("mailto:smith@example.com"));
+            QVERIFY(StatementValidator::validate(statement, 0, QString(), version).isEmpty());
+            const XapiVersion other = two ? XapiVersion::V1_0_3 : XapiVersion::V2_0_0;
+            QCOMPARE(StatementValidator::validate(statement, 0, QString(), other).isEmpty(), !two);
+        }
     }
 
     void scaledScore()

@@ -6,6 +6,7 @@
 #include "common/Clock.h"
 #include "delivery/DeliveryActions.h"
 #include "delivery/TokenClient.h"
+#include "delivery/XapiAbout.h"
 #include "integrations/IntegrationRules.h"
 #include "integrations/IntegrationService.h"
 
@@ -58,6 +59,11 @@ void addFieldOptions(QCommandLineParser& parser, bool forEdit)
                     QStringLiteral("N")),
         valueOption(QStringLiteral("alerts"), QStringLiteral("E-mail the technical contacts on failures (default on)."),
                     QStringLiteral("on|off")),
+        valueOption(QStringLiteral("xapi-version"),
+                    QStringLiteral("The xAPI version the receiver speaks (default 1.0.3): statements are validated, "
+                                   "converted and sent as it. auto asks the receiver's GET .../about now (and again "
+                                   "on every edit)."),
+                    QStringLiteral("1.0.3|2.0.0|auto")),
         {QStringLiteral("json"), QStringLiteral("Print the saved integration as JSON.")},
     });
     if (forEdit) {
@@ -257,6 +263,14 @@ bool IntegrationCommand::applyFieldOptions(QCommandLineParser& parser, Integrati
         }
         draft.alertsEnabled = alerts == QLatin1String("on");
     }
+    if (parser.isSet(QStringLiteral("xapi-version"))) {
+        const QString version = parser.value(QStringLiteral("xapi-version")).toLower();
+        if (version != QLatin1String("auto") && !XapiVersions::parse(version)) {
+            m_output.error(QStringLiteral("--xapi-version: “%1” is not 1.0.3, 2.0.0 or auto.").arg(version));
+            return false;
+        }
+        draft.xapiVersion = version == QLatin1String("auto") ? version : XapiVersions::name(*XapiVersions::parse(version));
+    }
     const bool enable = parser.optionNames().contains(QStringLiteral("enabled"));
     if (parser.isSet(QStringLiteral("disabled")) && enable) {
         m_output.error(QStringLiteral("--enabled and --disabled cannot be used together."));
@@ -346,6 +360,7 @@ void IntegrationCommand::add(QCommandLineParser& parser)
     QString secret;
     if (!readSecret(parser, draft, draft.needsSecret(), &secret))
         return finish(ExitCode::Refused);
+    detectXapiVersion(draft);
     const bool json = parser.isSet(QStringLiteral("json"));
     m_cli.integrations().add(draft, secret, [this, json](const IntegrationOutcome& outcome) {
         report(outcome, QStringLiteral("Added integration “%1” (id %2)."), json);
@@ -395,6 +410,7 @@ void IntegrationCommand::edit(QCommandLineParser& parser)
     QString secret;
     if (!readSecret(parser, draft, required, &secret))
         return finish(ExitCode::Refused);
+    detectXapiVersion(draft);
     const bool json = parser.isSet(QStringLiteral("json"));
     m_cli.integrations().update(draft, secret, [this, json](const IntegrationOutcome& outcome) {
         report(outcome, QStringLiteral("Saved integration “%1” (id %2)."), json);
@@ -471,6 +487,12 @@ void IntegrationCommand::show(QCommandLineParser& parser)
         {QStringLiteral("Provider"), integration.provider},
         {QStringLiteral("Technical Emails"), integration.emails.join(QStringLiteral(", "))},
         {QStringLiteral("Statement URL"), integration.statementUrl.toString()},
+        {QStringLiteral("xAPI version"),
+         integration.xapiVersion == QLatin1String("auto")
+             ? QStringLiteral("auto: %1").arg(integration.xapiDetected.isEmpty()
+                                                  ? QStringLiteral("no answer from the receiver's /about, sent as 1.0.3")
+                                                  : integration.xapiDetected)
+             : integration.xapiVersion},
         {QStringLiteral("Authentication"), Integration::authLabel(integration.auth)},
     };
     if (integration.auth == Integration::Auth::OAuth2) {
@@ -562,6 +584,24 @@ void IntegrationCommand::setEnabled(QCommandLineParser& parser, bool enabled)
     m_output.info(QStringLiteral("%1 integration “%2”.")
                       .arg(enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled"), integration.name));
     finish(ExitCode::Success);
+}
+
+void IntegrationCommand::detectXapiVersion(Integration& draft)
+{
+    if (draft.xapiVersion != QLatin1String("auto")) {
+        draft.xapiDetected.clear();
+        return;
+    }
+    // "auto": ask the receiver's About resource once, now, and keep the answer (asked again on every edit).
+    QNetworkAccessManager network;
+    const XapiAbout::Answer answer = XapiAbout::ask(network, draft.statementUrl);
+    draft.xapiDetected = answer.version ? XapiVersions::name(*answer.version) : QString();
+    if (answer.version)
+        m_output.info(QStringLiteral("xAPI version: auto, %1 (%2).").arg(draft.xapiDetected, answer.detail));
+    else
+        m_output.warning(QStringLiteral("xAPI version: auto, but %1; statements go as 1.0.3 until the integration "
+                                        "is edited again.")
+                             .arg(answer.detail));
 }
 
 void IntegrationCommand::testConnection(QCommandLineParser& parser)

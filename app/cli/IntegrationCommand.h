@@ -26,6 +26,8 @@ private:
 
     // Applies the field options that were given to draft; false (with a message) on a usage error.
     bool applyFieldOptions(QCommandLineParser& parser, Integration& draft);
+    // For --xapi-version auto: the receiver's GET .../about, asked now; cleared for any other version.
+    void detectXapiVersion(Integration& draft);
     // The secret from --client-secret-stdin / --password-stdin, or a prompt on a terminal when one is required.
     bool readSecret(QCommandLineParser& parser, const Integration& draft, bool required, QString* secret);
     // The integration named by the single positional argument.

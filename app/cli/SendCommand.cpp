@@ -90,13 +90,11 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
     }
     // Only JSON that does not parse stops here. A test tool sends what it is given: the validator's findings are
     // shown as warnings, never enforced, so QA can see how a receiver answers an invalid statement.
-    const StatementBatch batch = StatementValidator::validateInput(data);
+    StatementBatch batch = StatementValidator::validateInput(data);
     if (!batch.parseError.isEmpty()) {
         m_output.error(QStringLiteral("%1: %2").arg(parser.positionalArguments().first(), batch.parseError));
         return finished(ExitCode::Usage);
     }
-    for (const Finding& finding : batch.findings)
-        m_output.warning(finding.toText());
     if (!m_cli.openStore(parser.value(QStringLiteral("db")), Cli::StoreUse::Read))
         return finished(ExitCode::Refused);
     const QString name = parser.value(QStringLiteral("integration"));
@@ -105,6 +103,11 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.error(QStringLiteral("integration: no integration is named “%1” or has that id.").arg(name));
         return finished(ExitCode::Refused);
     }
+    // The findings against the rules of the version the integration speaks (and sends in its header).
+    if (integration->effectiveXapiVersion() != XapiVersion::V1_0_3)
+        batch = StatementValidator::validateInput(data, integration->effectiveXapiVersion());
+    for (const Finding& finding : batch.findings)
+        m_output.warning(finding.toText());
     // One JSON document (a statement or an array) goes out byte for byte as the file has it; NDJSON lines are sent
     // as one array of those lines, byte for byte too.
     QByteArray body;

@@ -12,6 +12,7 @@
 struct CurlRequestHeaders
 {
     QByteArray authorization;
+    XapiVersion version = XapiVersion::V1_0_3;
     curl_slist* list = nullptr;
     QString shown; // "Name: value" lines, Authorization redacted
 
@@ -129,15 +130,17 @@ void CurlTransport::authorizeAndSend(const Integration& integration, const QByte
         done);
 }
 
-std::shared_ptr<const CurlRequestHeaders> CurlTransport::headersFor(const QByteArray& authorization)
+std::shared_ptr<const CurlRequestHeaders> CurlTransport::headersFor(const QByteArray& authorization,
+                                                                    XapiVersion version)
 {
-    if (m_headers && m_headers->authorization == authorization)
+    if (m_headers && m_headers->authorization == authorization && m_headers->version == version)
         return m_headers;
     auto headers = std::make_shared<CurlRequestHeaders>();
     headers->authorization = authorization;
+    headers->version = version;
     headers->list = curl_slist_append(nullptr, "Expect:"); // no 100-continue round trip for large batches
     QStringList shown;
-    for (const auto& [name, value] : statementRequestHeaders(authorization)) {
+    for (const auto& [name, value] : statementRequestHeaders(authorization, version)) {
         headers->list = curl_slist_append(headers->list, QByteArray(name + ": " + value).constData());
         shown << QString::fromLatin1(name) + QStringLiteral(": ") +
                      (name == "Authorization" ? Redaction::authorization(value) : QString::fromLatin1(value));
@@ -181,7 +184,7 @@ void CurlTransport::send(const Integration& integration, const QByteArray& body,
         }
         transfer->url = m_statementUrlText;
     }
-    transfer->headers = headersFor(authorization);
+    transfer->headers = headersFor(authorization, integration.effectiveXapiVersion());
 
     CURL* easy = takeHandle();
     curl_easy_setopt(easy, CURLOPT_URL, transfer->url.toUtf8().constData());

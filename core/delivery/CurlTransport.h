@@ -15,7 +15,7 @@ class TokenClient;
 
 // The delivery engine's transport: libcurl's multi interface on the Qt event loop (CurlMulti), kept-alive
 // connections, no thread per request. Same contract as HttpTransport: POST of a statement or an array (PUT with
-// ?statementId= as an option), `X-Experience-API-Version: 1.0.3`, Authorization from the TokenClient with one fresh
+// ?statementId= as an option), `X-Experience-API-Version` of the integration's version (1.0.3 or 2.0.0), Authorization from the TokenClient with one fresh
 // token and one retry after a 401, a connect and a total timeout, TLS verified and its errors reported, the request
 // as sent (Authorization redacted) and the response (body capped) kept for the attempt log.
 class CurlTransport final : public QObject, public DeliveryTransport
@@ -47,7 +47,7 @@ private:
     CURL* takeHandle();
     // The headers every request with this Authorization carries, as curl takes them and as the log shows them
     // (redacted); built once, not per request.
-    std::shared_ptr<const CurlRequestHeaders> headersFor(const QByteArray& authorization);
+    std::shared_ptr<const CurlRequestHeaders> headersFor(const QByteArray& authorization, XapiVersion version);
 
     TokenClient& m_tokens;
     Clock& m_clock;

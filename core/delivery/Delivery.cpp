@@ -55,6 +55,7 @@ QJsonObject Delivery::toJson(bool withBody) const
         {QStringLiteral("createdAt"), timeValue(createdAt)},
         {QStringLiteral("updatedAt"), timeValue(updatedAt)},
         {QStringLiteral("deliveredAt"), timeValue(deliveredAt)},
+        {QStringLiteral("conversion"), conversion.isEmpty() ? QJsonValue() : QJsonValue(conversion)},
     };
     if (state == State::Duplicate) {
         json.insert(QStringLiteral("duplicateKind"),

@@ -28,6 +28,9 @@ struct Delivery
     // differences or the reason as JSON (DuplicateTriage).
     QString duplicateKind;
     QByteArray duplicateDetail;
+    // How the statement was changed for the receiver's xAPI version (a 2.0.0 statement for a 1.0.3 receiver); empty
+    // when it goes as it was queued.
+    QString conversion;
 
     bool isFinished() const
     {

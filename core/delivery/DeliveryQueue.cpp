@@ -1,12 +1,15 @@
 #include "delivery/DeliveryQueue.h"
 
 #include "common/Logging.h"
+#include "integrations/Integration.h"
+#include "statements/StatementConversion.h"
 #include "store/PreparedSql.h"
 #include "store/SqlValues.h"
 #include "store/Store.h"
 #include "store/Transaction.h"
 
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -15,7 +18,7 @@ namespace {
 
 const QString selectColumns = QStringLiteral(
     "SELECT id, integration_id, statement_id, %BODY_BYTES%, state, attempts, next_attempt_at, last_status, "
-    "last_error, created_at, updated_at, delivered_at, duplicate_kind, duplicate_detail FROM deliveries "
+    "last_error, created_at, updated_at, delivered_at, duplicate_kind, duplicate_detail, conversion FROM deliveries "
     "JOIN delivery_bodies ON delivery_id = id");
 
 Delivery fromRecord(const QSqlQuery& query)
@@ -36,6 +39,7 @@ Delivery fromRecord(const QSqlQuery& query)
     delivery.deliveredAt = SqlValues::toTime(query.value(11));
     delivery.duplicateKind = query.value(12).toString();
     delivery.duplicateDetail = query.value(13).toByteArray();
+    delivery.conversion = query.value(14).toString();
     return delivery;
 }
 
@@ -143,14 +147,25 @@ bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, c
                                          const QDateTime& now, QString* error)
 {
     const QString insertSql = QStringLiteral("INSERT%OR_FAIL% INTO deliveries (integration_id, statement_id, state, "
-                                             "created_at, updated_at) VALUES (?, ?, 'queued', ?, ?) RETURNING id");
+                                             "created_at, updated_at, conversion) VALUES (?, ?, 'queued', ?, ?, ?) "
+                                             "RETURNING id");
     const QString insertBodySql =
         QStringLiteral("INSERT%OR_FAIL% INTO delivery_bodies (delivery_id, body) VALUES (?, ?)");
     const qint64 stamp = now.toMSecsSinceEpoch();
+    // The integrations that speak 1.0.3 get a 2.0.0 statement converted (and the conversion recorded on the
+    // delivery); those that speak 2.0.0 get it as it is.
+    QSet<qint64> speakV103;
+    if (!integrationVersions(integrationIds, &speakV103, error))
+        return false;
     for (const QJsonObject& statement : statements) {
         const QByteArray body = QJsonDocument(statement).toJson(QJsonDocument::Compact);
         const QString statementId = statement.value(QStringLiteral("id")).toString();
+        std::optional<StatementConversion::Result> conversion;
         for (qint64 integrationId : integrationIds) {
+            const bool convert = speakV103.contains(integrationId) && StatementConversion::mayBeV200(body);
+            if (convert && !conversion)
+                conversion = StatementConversion::toV103(statement);
+            const bool converted = convert && conversion->converted();
             qint64 deliveryId = 0;
             {
                 PreparedSql insert(m_store, insertSql);
@@ -158,6 +173,7 @@ bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, c
                 insert.add(statementId);
                 insert.add(stamp);
                 insert.add(stamp);
+                insert.add(converted ? conversion->summary() : QString());
                 if (!insert.exec(error))
                     return false;
                 if (!insert.next()) {
@@ -168,10 +184,29 @@ bool DeliveryQueue::enqueueInTransaction(const QList<QJsonObject>& statements, c
             }
             PreparedSql insertBody(m_store, insertBodySql);
             insertBody.add(deliveryId);
-            insertBody.addUtf8(body);
+            insertBody.addUtf8(converted ? QJsonDocument(conversion->statement).toJson(QJsonDocument::Compact) : body);
             if (!insertBody.exec(error))
                 return false;
         }
+    }
+    return true;
+}
+
+bool DeliveryQueue::integrationVersions(const QList<qint64>& integrationIds, QSet<qint64>* speakV103, QString* error)
+{
+    if (integrationIds.isEmpty())
+        return true;
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("SELECT id, xapi_version, xapi_detected FROM integrations WHERE id IN (%1)")
+                      .arg(idList(integrationIds)));
+    if (!exec(query, error))
+        return false;
+    while (query.next()) {
+        Integration integration;
+        integration.xapiVersion = query.value(1).toString();
+        integration.xapiDetected = query.value(2).toString();
+        if (integration.effectiveXapiVersion() == XapiVersion::V1_0_3)
+            *speakV103 << query.value(0).toLongLong();
     }
     return true;
 }

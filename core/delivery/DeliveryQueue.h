@@ -47,13 +47,17 @@ class DeliveryQueue final
 public:
     explicit DeliveryQueue(Store& store);
 
-    // Statements without an "id" get a new UUID first, so the id never changes between attempts.
+    // Statements without an "id" get a new UUID first, so the id never changes between attempts. An integration that
+    // speaks xAPI 1.0.3 gets a 2.0.0 statement converted (StatementConversion), the conversion kept on its delivery.
     bool enqueue(QList<QJsonObject>& statements, const QList<qint64>& integrationIds, const QDateTime& now,
                  QString* error);
 
     // The same, for a caller that already holds a write transaction (e.g. a completion stored with its statement).
     bool enqueueInTransaction(const QList<QJsonObject>& statements, const QList<qint64>& integrationIds,
                               const QDateTime& now, QString* error);
+
+    // The integrations among these that speak xAPI 1.0.3 (their statements of 2.0.0 are converted).
+    bool integrationVersions(const QList<qint64>& integrationIds, QSet<qint64>* speakV103, QString* error);
 
     // When an engine takes over a lane: what the engine before it left 'sending' (it crashed, or lost the lease) is
     // queued again (at-least-once).

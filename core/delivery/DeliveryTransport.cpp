@@ -30,11 +30,12 @@ QUrl statementRequestUrl(const Integration& integration, const QString& statemen
     return url;
 }
 
-QList<std::pair<QByteArray, QByteArray>> statementRequestHeaders(const QByteArray& authorization)
+QList<std::pair<QByteArray, QByteArray>> statementRequestHeaders(const QByteArray& authorization,
+                                                                  XapiVersion version)
 {
     QList<std::pair<QByteArray, QByteArray>> headers{
         {"Content-Type", "application/json"},
-        {"X-Experience-API-Version", "1.0.3"},
+        {"X-Experience-API-Version", version == XapiVersion::V2_0_0 ? "2.0.0" : "1.0.3"},
         {"User-Agent", "xAPI-Courier/" COURIER_VERSION},
     };
     if (!authorization.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "delivery/AttemptLog.h"
+#include "statements/XapiVersion.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -78,9 +79,11 @@ using TransportCallback = std::function<void(const TransportResult&)>;
 QString statementIdForPut(const QByteArray& body);
 
 // What every statement request carries, whichever transport sends it: the Statement URL (with ?statementId= for a
-// PUT) and the headers, Authorization last when there is one.
+// PUT) and the headers, Authorization last when there is one. X-Experience-API-Version is the integration's version:
+// a 1.0.3 receiver must refuse 1.1.0 or higher, a 2.0.0 one expects 2.0.0.
 QUrl statementRequestUrl(const Integration& integration, const QString& statementId);
-QList<std::pair<QByteArray, QByteArray>> statementRequestHeaders(const QByteArray& authorization);
+QList<std::pair<QByteArray, QByteArray>> statementRequestHeaders(const QByteArray& authorization,
+                                                                  XapiVersion version = XapiVersion::V1_0_3);
 
 // The sentences for a request that timed out.
 QString connectTimeoutError(int milliseconds);

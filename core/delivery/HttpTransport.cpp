@@ -42,7 +42,7 @@ QNetworkRequest HttpTransport::buildRequest(const Integration& integration, cons
                                             const QByteArray& authorization) const
 {
     QNetworkRequest request(statementRequestUrl(integration, statementId));
-    for (const auto& [name, value] : statementRequestHeaders(authorization))
+    for (const auto& [name, value] : statementRequestHeaders(authorization, integration.effectiveXapiVersion()))
         request.setRawHeader(name, value);
     request.setTransferTimeout(m_timeoutMs);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);

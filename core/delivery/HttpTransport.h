@@ -10,7 +10,7 @@ class QNetworkRequest;
 class TokenClient;
 
 // Delivers over HTTP with Qt Network: POST of a statement or an array to the Statement URL (or PUT with
-// ?statementId= for a single statement that has an id), `X-Experience-API-Version: 1.0.3`, the Authorization added
+// ?statementId= for a single statement that has an id), `X-Experience-API-Version` of the integration's version (1.0.3 or 2.0.0), the Authorization added
 // in one place (buildRequest), a fresh token and one retry after a 401, a connect and a total timeout on every
 // request, TLS errors reported and never ignored. Keeps the request as sent (Authorization redacted), the response
 // (body capped) and the timings.

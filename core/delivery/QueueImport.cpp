@@ -1,6 +1,7 @@
 #include "delivery/QueueImport.h"
 
 #include "delivery/DeliveryQueue.h"
+#include "statements/StatementConversion.h"
 #include "statements/StatementReader.h"
 
 #include <QIODevice>
@@ -8,6 +9,8 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QTemporaryFile>
+
+#include <algorithm>
 
 namespace {
 // Valid statements, queued a transaction at a time.
@@ -72,17 +75,45 @@ QueueImport::Report QueueImport::run(Store& store, QIODevice& input, const QList
         return false;
     };
 
-    // First pass: every statement validated; nothing is queued yet.
+    // First pass: every statement validated, against the version of each receiver (a 2.0.0 statement for a 1.0.3
+    // receiver as it will be converted); nothing is queued yet.
     if (!rewind())
         return report;
+    QSet<qint64> speakV103;
+    if (!DeliveryQueue(store).integrationVersions(integrationIds, &speakV103, &report.error))
+        return report;
+    const bool anyV103 = !speakV103.isEmpty() || integrationIds.isEmpty();
+    const bool anyV200 = speakV103.size() < integrationIds.size();
     {
-        StatementReader reader(*source);
+        StatementReader reader(*source, true, anyV103 ? XapiVersion::V1_0_3 : XapiVersion::V2_0_0);
         reader.setBadLinesAreFindings(skipInvalid); // a line that is not JSON is skipped too
         while (reader.next()) {
             ++report.read;
-            if (!reader.findings().isEmpty()) {
+            QList<Finding> findings = reader.findings();
+            const QString prefix = QStringLiteral("[%1]").arg(reader.index());
+            const bool statement = !reader.json().isEmpty(); // not a bad line
+            if (statement && anyV103 && !findings.isEmpty() && StatementConversion::mayBeV200(reader.json())) {
+                const StatementConversion::Result conversion =
+                    StatementConversion::toV103(QJsonDocument::fromJson(reader.json()).object());
+                if (conversion.converted()) {
+                    findings = StatementValidator::validate(conversion.statement, reader.index(), prefix);
+                    for (Finding& finding : findings)
+                        finding.message += QStringLiteral(" (after converting the statement from xAPI 2.0.0 for a "
+                                                          "1.0.3 receiver)");
+                }
+            }
+            if (statement && anyV103 && anyV200) {
+                for (const Finding& finding :
+                     StatementValidator::validate(reader.json(), reader.index(), prefix, XapiVersion::V2_0_0)) {
+                    if (!std::any_of(findings.cbegin(), findings.cend(), [&](const Finding& known) {
+                            return known.path == finding.path && known.rule == finding.rule;
+                        }))
+                        findings << finding;
+                }
+            }
+            if (!findings.isEmpty()) {
                 if (report.findings.size() < MaxFindingsKept) // the rest are counted in invalid, not kept
-                    report.findings << reader.findings();
+                    report.findings << findings;
                 report.invalid << reader.index();
             }
         }

@@ -30,6 +30,9 @@ QJsonObject Integration::toJson() const
         {QStringLiteral("concurrency"), concurrency},
         {QStringLiteral("batchSize"), batchSize},
         {QStringLiteral("alerts"), alertsEnabled},
+        {QStringLiteral("xapiVersion"), xapiVersion},
+        {QStringLiteral("xapiDetected"), xapiDetected.isEmpty() ? QJsonValue() : QJsonValue(xapiDetected)},
+        {QStringLiteral("xapiEffective"), XapiVersions::name(effectiveXapiVersion())},
         {QStringLiteral("revision"), revision},
         {QStringLiteral("createdAt"), createdAt.toUTC().toString(Qt::ISODateWithMs)},
         {QStringLiteral("updatedAt"), updatedAt.toUTC().toString(Qt::ISODateWithMs)},
@@ -114,4 +117,10 @@ QStringList Integration::parseEmails(const QString& commaSeparated)
             emails << email;
     }
     return emails;
+}
+
+XapiVersion Integration::effectiveXapiVersion() const
+{
+    const QString& chosen = xapiVersion == QLatin1String("auto") ? xapiDetected : xapiVersion;
+    return XapiVersions::parse(chosen).value_or(XapiVersion::V1_0_3);
 }

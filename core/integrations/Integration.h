@@ -1,5 +1,7 @@
 #pragma once
 
+#include "statements/XapiVersion.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMetaType>
@@ -40,12 +42,19 @@ struct Integration
     int concurrency = 4;           // requests in flight while healthy
     int batchSize = 1;             // statements per POST
     bool alertsEnabled = true;     // e-mail the technical contacts when deliveries fail
+    // The xAPI version the receiver speaks: "1.0.3", "2.0.0" or "auto" (its GET .../about, asked when the
+    // integration is added or edited; xapiDetected keeps the answer, empty when it could not be had).
+    QString xapiVersion = QStringLiteral("1.0.3");
+    QString xapiDetected;
     QDateTime createdAt;
     QDateTime updatedAt;
 
     // Disabled wins over whatever the engine recorded.
     Health health() const { return enabled ? storedHealth : Health::Disabled; }
     bool needsSecret() const { return auth != Auth::None; }
+    // The version statements are validated, converted and sent as (the X-Experience-API-Version header): the
+    // setting, or for "auto" the receiver's answer, 1.0.3 when there is none.
+    XapiVersion effectiveXapiVersion() const;
 
     // camelCase keys, never a secret.
     QJsonObject toJson() const;

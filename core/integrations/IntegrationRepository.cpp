@@ -14,7 +14,8 @@ namespace {
 const QString selectColumns = QStringLiteral(
     "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
     "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at, held_revision, health_since, "
-    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth, failing_since FROM integrations");
+    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth, failing_since, xapi_version, xapi_detected "
+    "FROM integrations");
 
 QString uniqueKey(const QString& text)
 {
@@ -50,6 +51,8 @@ Integration fromRecord(const QSqlQuery& query)
     integration.alertsEnabled = query.value(23).toBool();
     integration.clientCredentialsInBody = query.value(24).toString() == QLatin1String("body");
     integration.failingSince = SqlValues::toTime(query.value(25));
+    integration.xapiVersion = query.value(26).toString();
+    integration.xapiDetected = query.value(27).toString();
     return integration;
 }
 
@@ -74,6 +77,8 @@ void bindFields(QSqlQuery& query, const Integration& integration)
     query.bindValue(QStringLiteral(":alerts_enabled"), integration.alertsEnabled ? 1 : 0);
     query.bindValue(QStringLiteral(":client_auth"),
                     integration.clientCredentialsInBody ? QStringLiteral("body") : QStringLiteral("basic"));
+    query.bindValue(QStringLiteral(":xapi_version"), SqlValues::text(integration.xapiVersion));
+    query.bindValue(QStringLiteral(":xapi_detected"), SqlValues::text(integration.xapiDetected));
 }
 
 FieldIssue nameTaken(const QString& name)
@@ -213,9 +218,10 @@ bool IntegrationRepository::insert(Integration& integration, FieldIssues* issues
     query.prepare(QStringLiteral(
         "INSERT INTO integrations (uid, name, name_key, provider, provider_key, emails, statement_url, auth_kind, "
         "auth_url, client_id, username, has_secret, enabled, revision, created_at, updated_at, retry_interval_s, "
-        "concurrency, batch_size, alerts_enabled, client_auth) VALUES (:uid, :name, :name_key, :provider, "
-        ":provider_key, :emails, :statement_url, :auth_kind, :auth_url, :client_id, :username, :has_secret, :enabled, "
-        "1, :created_at, :updated_at, :retry_interval_s, :concurrency, :batch_size, :alerts_enabled, :client_auth)"));
+        "concurrency, batch_size, alerts_enabled, client_auth, xapi_version, xapi_detected) VALUES (:uid, :name, "
+        ":name_key, :provider, :provider_key, :emails, :statement_url, :auth_kind, :auth_url, :client_id, :username, "
+        ":has_secret, :enabled, 1, :created_at, :updated_at, :retry_interval_s, :concurrency, :batch_size, "
+        ":alerts_enabled, :client_auth, :xapi_version, :xapi_detected)"));
     query.bindValue(QStringLiteral(":uid"), integration.uid);
     query.bindValue(QStringLiteral(":created_at"), now.toMSecsSinceEpoch());
     bindFields(query, integration);
@@ -247,8 +253,8 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
         ":provider_key, emails = :emails, statement_url = :statement_url, auth_kind = :auth_kind, auth_url = "
         ":auth_url, client_id = :client_id, username = :username, has_secret = :has_secret, enabled = :enabled, "
         "retry_interval_s = :retry_interval_s, concurrency = :concurrency, batch_size = :batch_size, "
-        "alerts_enabled = :alerts_enabled, client_auth = :client_auth, "
-        "revision = revision + 1, updated_at = :updated_at WHERE id = :id"));
+        "alerts_enabled = :alerts_enabled, client_auth = :client_auth, xapi_version = :xapi_version, "
+        "xapi_detected = :xapi_detected, revision = revision + 1, updated_at = :updated_at WHERE id = :id"));
     query.bindValue(QStringLiteral(":id"), integration.id);
     bindFields(query, integration);
     if (!query.exec()) {

@@ -1,6 +1,7 @@
 #include "statements/StatementTemplates.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QUuid>
 
 #include <cmath>
@@ -95,6 +96,20 @@ QJsonObject context(const TemplateValues& values)
         context.insert(QStringLiteral("language"), values.language);
     if (!values.contextExtensions.isEmpty())
         context.insert(QStringLiteral("extensions"), QJsonObject::fromVariantMap(values.contextExtensions));
+    if (!values.instructorEmail.isEmpty()) {
+        QJsonObject instructor{{QStringLiteral("objectType"), QStringLiteral("Agent")},
+                               {QStringLiteral("mbox"), QString(QStringLiteral("mailto:") + values.instructorEmail)}};
+        if (!values.instructorName.isEmpty())
+            instructor.insert(QStringLiteral("name"), values.instructorName);
+        if (values.xapiVersion == XapiVersion::V2_0_0) {
+            QJsonObject contextAgent;
+            contextAgent.insert(QStringLiteral("objectType"), QStringLiteral("contextAgent"));
+            contextAgent.insert(QStringLiteral("agent"), instructor);
+            context.insert(QStringLiteral("contextAgents"), QJsonArray{contextAgent});
+        } else {
+            context.insert(QStringLiteral("instructor"), instructor);
+        }
+    }
     return context;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "statements/XapiVersion.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -39,6 +41,11 @@ struct TemplateValues
     std::optional<double> scoreMin;
     std::optional<double> scoreMax;
 
+    // The instructor, when there is one: context.instructor in xAPI 1.0.3, a contextAgent in 2.0.0.
+    QString instructorName;
+    QString instructorEmail; // without mailto:
+    XapiVersion xapiVersion = XapiVersion::V1_0_3;
+
     QString platform;
     QString language;              // RFC 5646, e.g. en-US
     QVariantMap contextExtensions; // IRI -> value
@@ -47,7 +54,8 @@ struct TemplateValues
     QDateTime timestamp; // invalid: now
 };
 
-// Builds xAPI 1.0.3 statements: completed/progressed × course/lesson, vendor or ADL verbs, actor by mbox or account.
+// Builds xAPI 1.0.3 statements (or 2.0.0 ones: the instructor as a contextAgent): completed/progressed ×
+// course/lesson, vendor or ADL verbs, actor by mbox or account.
 namespace StatementTemplates {
 
 QJsonObject build(const TemplateValues& values);

@@ -246,6 +246,15 @@ const QList<Migration>& all()
              // Pruning removes a batch's attempt once none of the deliveries it carried is left: found by attempt.
              QStringLiteral("CREATE INDEX attempt_deliveries_attempt ON attempt_deliveries (attempt_id)"),
          }},
+        {20,
+         QStringLiteral("the xAPI version of each integration: 1.0.3, 2.0.0 or auto (with the receiver's answer)"),
+         // 20, not the next number: other branches are adding migrations at the same time, and the numbers only
+         // need to grow.
+         {
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_version TEXT NOT NULL DEFAULT '1.0.3'"),
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_detected TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE deliveries ADD COLUMN conversion TEXT"),
+         }},
     };
     return migrations;
 }

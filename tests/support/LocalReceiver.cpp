@@ -39,10 +39,22 @@ LocalReceiver::LocalReceiver(QObject* parent)
                    [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
                        answer(request, std::move(responder), m_statementReplies, statementRequests);
                    });
-    // The about resource goes by the same script (and log): a receiver that answers everything alike.
+    // The about resource goes by the same script (and log): a receiver that answers everything alike; unless
+    // setAboutVersions gave it its own answer.
     m_server.route(QStringLiteral("/xapi/about"),
                    [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-                       answer(request, std::move(responder), m_statementReplies, statementRequests);
+                       if (!m_aboutVersions)
+                           return answer(request, std::move(responder), m_statementReplies, statementRequests);
+                       QList<Reply> script{m_aboutVersions->isEmpty()
+                                               ? Reply{404, "Not Found", {}, 0}
+                                               : Reply{200,
+                                                       QJsonDocument(QJsonObject{{QStringLiteral("version"),
+                                                                                  QJsonArray::fromStringList(
+                                                                                      *m_aboutVersions)}})
+                                                           .toJson(QJsonDocument::Compact),
+                                                       {{"Content-Type", "application/json"}},
+                                                       0}};
+                       answer(request, std::move(responder), script, aboutRequests);
                    });
     m_server.route(QStringLiteral("/token"),
                    [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {

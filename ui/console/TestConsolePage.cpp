@@ -99,6 +99,12 @@ TestConsolePage::TestConsolePage(Store& store, IntegrationService& integrations,
     m_xapiVersion->addItem(tr("xAPI 2.0.0"), int(XapiVersion::V2_0_0));
     m_xapiVersion->setToolTip(tr("The rules the statement is checked against"));
     connect(m_xapiVersion, &QComboBox::currentIndexChanged, this, &TestConsolePage::jsonChanged);
+    // Picking an integration picks the version it speaks (and sends in its header); the choice can be changed.
+    connect(m_integration, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const QVariant version = m_integration->itemData(index, Qt::UserRole + 1);
+        if (version.isValid())
+            m_xapiVersion->setCurrentIndex(std::max(0, m_xapiVersion->findData(version.toInt())));
+    });
     top->addWidget(new QLabel(tr("Integration")));
     top->addWidget(m_integration, 1);
     top->addWidget(m_xapiVersion);
@@ -210,8 +216,11 @@ void TestConsolePage::reloadIntegrations()
     const qint64 current = m_integration->currentData().toLongLong();
     m_integration->clear();
     QString error;
-    for (const Integration& integration : m_integrations.list(&error))
+    for (const Integration& integration : m_integrations.list(&error)) {
         m_integration->addItem(integration.name, integration.id);
+        m_integration->setItemData(m_integration->count() - 1, int(integration.effectiveXapiVersion()),
+                                   Qt::UserRole + 1);
+    }
     m_integration->setCurrentIndex(std::max(0, m_integration->findData(current)));
     m_send->setEnabled(m_integration->count() > 0);
     m_send->setToolTip(m_integration->count() > 0 ? tr("Send this statement now (Ctrl+Return)")

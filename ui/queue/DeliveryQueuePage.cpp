@@ -333,6 +333,8 @@ void DeliveryQueuePage::showAttempts()
     QString html = tr("<h4>Statement %1 — %2, %3 attempt(s)</h4>")
                        .arg(delivery->statementId.toHtmlEscaped(), DuplicateDetail::stateText(*delivery))
                        .arg(delivery->attempts);
+    if (!delivery->conversion.isEmpty()) // a 2.0.0 statement made into 1.0.3 for this receiver
+        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("xAPI version:"), delivery->conversion.toHtmlEscaped());
     html += DuplicateDetail::html(*delivery);
     if (!error.isEmpty())
         html += QStringLiteral("<p style=\"color:#c62828\">%1</p>").arg(error.toHtmlEscaped());
