@@ -506,6 +506,11 @@ void TestStatementValidator::syntaxErrorsNameTheLineAndColumn()
     QVERIFY2(ndjson.parseError.startsWith(QLatin1String("line 3 is not a JSON statement: ")), qPrintable(ndjson.parseError));
     QVERIFY2(ndjson.parseError.contains(QLatin1String("column 6")), qPrintable(ndjson.parseError));
     QCOMPARE(ndjson.errorLine, 3);
+
+    // RFC 8259: a raw tab in a string is not JSON (QJsonDocument lets it through); said where it is.
+    const StatementBatch tab = StatementValidator::validateInput("{\n  \"actor\": {\"name\": \"Ada\tL\"}\n}");
+    QVERIFY2(tab.parseError.contains(QLatin1String("line 2, column 25")), qPrintable(tab.parseError));
+    QVERIFY2(tab.parseError.contains(QLatin1String("RFC 8259")), qPrintable(tab.parseError));
 }
 
 QTEST_GUILESS_MAIN(TestStatementValidator)

@@ -341,6 +341,12 @@ bool JsonView::parseString(QByteArrayView* out)
     const char* p = data + m_at;
     while (p < end && *p != '"') {
         ascii &= uchar(*p) < 0x80;
+        if (uchar(*p) < 0x20) {
+            // RFC 8259 (section 7): control characters are escaped in strings (QJsonDocument lets them through).
+            m_at = p - data;
+            return fail("a control character (a tab or a line break, say) is in a string; write it escaped, as \\t "
+                        "or \\n (RFC 8259)");
+        }
         if (*p == '\\') {
             escaped = true;
             ++p;
@@ -427,12 +433,14 @@ bool JsonView::decode(QByteArrayView raw, QByteArrayView* out)
             appendUtf8(m_decoded, point);
             break;
         }
-        default:
-            // \" \\ \/, and like Qt any other ASCII character for itself; a backslash before a multi-byte character
-            // is refused (Qt reads the lead byte alone, then finds the rest is not UTF-8).
-            if (uchar(c) >= 0x80)
-                return false;
+        case '"':
+        case '\\':
+        case '/':
             m_decoded.push_back(c);
+            break;
+        default:
+            // RFC 8259 has no other escape (QJsonDocument reads \x as x).
+            return false;
         }
     }
     *out = QByteArrayView(m_decoded.data() + begin, qsizetype(m_decoded.size() - begin));

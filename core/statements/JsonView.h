@@ -11,9 +11,10 @@
 // escapes, into one decoded buffer), nothing is allocated per value. Made for validating statements fast; the names
 // of its accessors follow QJsonValue's.
 //
-// It accepts exactly the JSON that QJsonDocument::fromJson accepts (for an object or an array at the top), so text it
-// has taken in can always be turned into Qt JSON later: well-formed UTF-8, numbers by the JSON grammar, containers
-// nested at most 1024 deep. Like Qt it lets control characters and unknown escapes (\x for x) through in strings.
+// It accepts strict RFC 8259 JSON that QJsonDocument::fromJson accepts too (for an object or an array at the top), so
+// text it has taken in can always be turned into Qt JSON later: well-formed UTF-8, numbers by the JSON grammar,
+// containers nested at most 1024 deep. Unlike Qt it refuses raw control characters in strings and unknown escapes
+// (Qt reads \x as x), which RFC 8259 forbids.
 class JsonView final
 {
 public:
