@@ -177,6 +177,8 @@ private Q_SLOTS:
         page.setStatementText(QString::fromUtf8(QJsonDocument(withAgents).toJson()));
         QVERIFY2(findings->item(0)->text().contains(QLatin1String("context.contextAgents: is xAPI 2.0.0")),
                  qPrintable(findings->item(0)->text()));
+        if (const QString shots = qEnvironmentVariable("COURIER_SCREENSHOT_DIR"); !shots.isEmpty())
+            page.grab().save(shots + QStringLiteral("/console-finding-with-rule.png"));
         version->setCurrentIndex(version->findText(QStringLiteral("xAPI 2.0.0")));
         QVERIFY2(findings->item(0)->text().contains(QLatin1String("Valid xAPI 2.0.0 statement")),
                  qPrintable(findings->item(0)->text()));

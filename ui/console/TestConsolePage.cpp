@@ -244,8 +244,9 @@ void TestConsolePage::jsonChanged()
         auto* item = new QListWidgetItem(QStringLiteral("✖ ") + finding.toText(), m_findings);
         item->setData(Qt::UserRole, finding.path);
         if (const Rule* rule = RuleTable::find(finding.rule))
-            item->setToolTip(tr("%1, section %2: %3").arg(rule->citation(), QLatin1StringView(rule->section),
-                                                          QString::fromUtf8(rule->requirement)));
+            item->setToolTip(tr("%1\n\n%2, section %3: %4")
+                                 .arg(finding.toText(), rule->citation(), QLatin1StringView(rule->section),
+                                      QString::fromUtf8(rule->requirement)));
         item->setForeground(QColor(0xc6, 0x28, 0x28));
     }
     // The form shows the statement, when the JSON is one statement object.
