@@ -140,6 +140,10 @@ private Q_SLOTS:
         QVERIFY2(m_fixture->isValid(), qPrintable(m_fixture->error()));
         m_first = StoreFixtures::addOpenIntegration(store(), QStringLiteral("first"));
         m_second = StoreFixtures::addOpenIntegration(store(), QStringLiteral("second"));
+        // Receivers of xAPI 2.0.0: the statement naming Ada in contextAgents is kept as it is (a 1.0.3 receiver gets
+        // it converted, without contextAgents).
+        QSqlQuery speakTwo(store().database());
+        QVERIFY(speakTwo.exec(QStringLiteral("UPDATE integrations SET xapi_version = '2.0.0'")));
     }
     void cleanup() { m_fixture.reset(); }
 
