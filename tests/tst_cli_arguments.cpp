@@ -69,6 +69,16 @@ private Q_SLOTS:
                                           << QStringLiteral("--user needs a value, and “--json” is an option");
         QTest::newRow("worker") << words("worker --receiver --until-idle")
                                 << QStringLiteral("--receiver needs a value, and “--until-idle” is an option");
+        QTest::newRow("check") << words("check --integration --json")
+                               << QStringLiteral("--integration needs a value, and “--json” is an option");
+        QTest::newRow("sandbox") << words("sandbox --faults --port 0")
+                                 << QStringLiteral("--faults needs a value, and “--port” is an option");
+        QTest::newRow("sandbox list") << words("sandbox list --db --json")
+                                      << QStringLiteral("--db needs a value, and “--json” is an option");
+        QTest::newRow("erase") << words("erase --actor --yes")
+                               << QStringLiteral("--actor needs a value, and “--yes” is an option");
+        QTest::newRow("queue prune") << words("queue prune --delivered-before --yes")
+                                     << QStringLiteral("--delivered-before needs a value, and “--yes” is an option");
     }
     void optionValueThatIsAnOption()
     {

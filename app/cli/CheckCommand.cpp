@@ -1,5 +1,6 @@
 #include "cli/CheckCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/SandboxCommand.h"
 #include "common/Clock.h"
 #include "delivery/TokenClient.h"
@@ -38,6 +39,7 @@ void CheckCommand::run(const QStringList& arguments, Cli::Finished finished)
                       QStringLiteral("Give up on a request after this long (default %1).")
                           .arg(ReceiverCheck::DefaultTimeoutMs / 1000),
                       QStringLiteral("SECONDS")});
+    parser.addOption(ArgumentCheck::verboseOption());
     QStringList parserArguments = arguments;
     parserArguments.prepend(QStringLiteral("xapi-courier check"));
     if (!parser.parse(parserArguments)) {
@@ -48,7 +50,9 @@ void CheckCommand::run(const QStringList& arguments, Cli::Finished finished)
         m_output.help(parser, parserArguments.constFirst());
         return finished(ExitCode::Success);
     }
-    if (!parser.isSet(QStringLiteral("integration")) || !parser.positionalArguments().isEmpty()) {
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
+        return finished(ExitCode::Usage);
+    if (!parser.isSet(QStringLiteral("integration"))) {
         m_output.error(QStringLiteral("give --integration NAME (and no other arguments)."));
         return finished(ExitCode::Usage);
     }
@@ -99,8 +103,8 @@ void CheckCommand::print(bool json)
     QHash<ReceiverCheckResult::Result, int> counts;
     for (const ReceiverCheckResult& result : m_check->results()) {
         ++counts[result.result];
-        out << ReceiverCheckResult::resultName(result.result).toUpper().leftJustified(6)
-            << result.id.leftJustified(24) << SandboxCommand::terminalSafe(result.detail) << '\n';
+        out << ReceiverCheckResult::resultName(result.result).toUpper().leftJustified(6) << result.id.leftJustified(24)
+            << SandboxCommand::terminalSafe(result.detail) << '\n';
         if (!result.sent.isEmpty())
             out << QString(30, QLatin1Char(' ')) << "> "
                 << SandboxCommand::terminalSafe(result.sent.section(QLatin1Char('\n'), 0, 0)) << '\n';
@@ -109,12 +113,13 @@ void CheckCommand::print(bool json)
                 << SandboxCommand::terminalSafe(result.received.section(QLatin1Char('\n'), 0, 0).left(200)) << '\n';
     }
     out << "\nxAPI versions offered: "
-        << (m_check->xapiVersions().isEmpty() ? QStringLiteral("unknown")
-                                              : SandboxCommand::terminalSafe(m_check->xapiVersions().join(
-                                                    QStringLiteral(", "))))
+        << (m_check->xapiVersions().isEmpty()
+                ? QStringLiteral("unknown")
+                : SandboxCommand::terminalSafe(m_check->xapiVersions().join(QStringLiteral(", "))))
         << '\n';
-    out << counts.value(ReceiverCheckResult::Result::Pass) << " pass, " << counts.value(ReceiverCheckResult::Result::Warn)
-        << " warn, " << counts.value(ReceiverCheckResult::Result::Fail) << " fail, "
+    out << counts.value(ReceiverCheckResult::Result::Pass) << " pass, "
+        << counts.value(ReceiverCheckResult::Result::Warn) << " warn, "
+        << counts.value(ReceiverCheckResult::Result::Fail) << " fail, "
         << counts.value(ReceiverCheckResult::Result::Skip) << " skip.\n"
         << Qt::flush;
 }

@@ -1,5 +1,6 @@
 #include "cli/EraseCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "erasure/LearnerErasure.h"
@@ -50,7 +51,9 @@ int EraseCommand::run(const QStringList& arguments)
                                      "statements.")});
     parser.addOption({QStringLiteral("yes"), QStringLiteral("Erase without asking (needed when not on a terminal).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the counts as JSON.")});
-    if (!parser.parse(QStringList{QStringLiteral("xapi-courier erase")} + arguments)) {
+    parser.addOption(ArgumentCheck::verboseOption());
+    const QStringList parserArguments = QStringList{QStringLiteral("xapi-courier erase")} + arguments;
+    if (!parser.parse(parserArguments)) {
         m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier erase --help)"));
         return ExitCode::Usage;
     }
@@ -58,11 +61,8 @@ int EraseCommand::run(const QStringList& arguments)
         m_output.help(parser, QStringLiteral("xapi-courier erase"));
         return ExitCode::Success;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        m_output.error(QStringLiteral("erase takes no arguments, only options: --actor mailto:ADDRESS (see "
-                                      "xapi-courier erase --help)."));
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
         return ExitCode::Usage;
-    }
     QString error;
     const std::optional<LearnerId> learner = LearnerId::parse(parser.value(QStringLiteral("actor")), &error);
     if (!learner) {

@@ -1,5 +1,6 @@
 #include "cli/PruneCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/Terminal.h"
 #include "common/Clock.h"
 #include "integrations/IntegrationService.h"
@@ -67,6 +68,7 @@ int PruneCommand::run(const QStringList& arguments)
     parser.addOption({QStringLiteral("integration"), QStringLiteral("Only this integration (name or id)."),
                       QStringLiteral("NAME|ID")});
     parser.addOption({QStringLiteral("yes"), QStringLiteral("Prune without asking (needed when not on a terminal).")});
+    parser.addOption(ArgumentCheck::verboseOption());
     QStringList parserArguments = arguments;
     parserArguments[0] = QStringLiteral("xapi-courier queue prune");
     if (!parser.parse(parserArguments)) {
@@ -77,11 +79,8 @@ int PruneCommand::run(const QStringList& arguments)
         m_output.help(parser, parserArguments.constFirst());
         return ExitCode::Success;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        m_output.error(QStringLiteral("queue prune takes no arguments, only options (see xapi-courier queue prune "
-                                      "--help)."));
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
         return ExitCode::Usage;
-    }
     QString error;
     const QDateTime before =
         parseLimit(parser.value(QStringLiteral("delivered-before")), Clock::system().now(), &error);

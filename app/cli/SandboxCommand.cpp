@@ -1,5 +1,6 @@
 #include "cli/SandboxCommand.h"
 
+#include "cli/ArgumentCheck.h"
 #include "cli/SignalWatcher.h"
 #include "sandbox/Sandbox.h"
 
@@ -67,16 +68,18 @@ void SandboxCommand::serve(const QStringList& arguments)
         "400 with the validator's findings) and fails on purpose when told to. Runs until SIGTERM or Ctrl+C.\n\n"
         "  xapi-courier sandbox list [--port P | --db PATH] [--requests] [--json]   what it received"));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("port"), QStringLiteral("The port on 127.0.0.1 (0: any free one)."),
-                      QStringLiteral("P")});
-    parser.addOption({QStringLiteral("faults"),
-                      QStringLiteral("Fail the next requests on purpose, in order: %1.").arg(SandboxFaults::syntaxHelp()),
-                      QStringLiteral("SPEC")});
+    parser.addOption(
+        {QStringLiteral("port"), QStringLiteral("The port on 127.0.0.1 (0: any free one)."), QStringLiteral("P")});
+    parser.addOption(
+        {QStringLiteral("faults"),
+         QStringLiteral("Fail the next requests on purpose, in order: %1.").arg(SandboxFaults::syntaxHelp()),
+         QStringLiteral("SPEC")});
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("Keep the statements in this SQLite file (its own, not the Courier store) "
                                      "instead of in memory."),
                       QStringLiteral("PATH")});
     parser.addOption(basicOption());
+    parser.addOption(ArgumentCheck::verboseOption());
     QStringList parserArguments = arguments;
     parserArguments.prepend(QStringLiteral("xapi-courier sandbox"));
     if (!parser.parse(parserArguments)) {
@@ -87,11 +90,8 @@ void SandboxCommand::serve(const QStringList& arguments)
         m_output.help(parser, parserArguments.constFirst());
         return m_finished(ExitCode::Success);
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        m_output.error(QStringLiteral("unknown argument “%1” (the sandbox takes options, or `list`).")
-                           .arg(terminalSafe(parser.positionalArguments().first())));
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
         return m_finished(ExitCode::Usage);
-    }
     bool ok = false;
     const uint port = parser.value(QStringLiteral("port")).toUInt(&ok);
     if (!parser.isSet(QStringLiteral("port")) || !ok || port > 65535) {
@@ -117,11 +117,11 @@ void SandboxCommand::serve(const QStringList& arguments)
         return m_finished(ExitCode::Refused);
     }
     connect(m_sandbox, &Sandbox::requestLogged, this, [this](const Sandbox::Request& request) {
-        m_output.info(terminalSafe(QStringLiteral("%1 %2 %3 -> %4 %5")
-                                       .arg(request.at.toString(Qt::ISODate), QString::fromLatin1(request.method),
-                                            request.target.left(200),
-                                            request.status ? QString::number(request.status) : QStringLiteral("dropped"),
-                                            request.outcome.left(300))));
+        m_output.info(terminalSafe(
+            QStringLiteral("%1 %2 %3 -> %4 %5")
+                .arg(request.at.toString(Qt::ISODate), QString::fromLatin1(request.method), request.target.left(200),
+                     request.status ? QString::number(request.status) : QStringLiteral("dropped"),
+                     request.outcome.left(300))));
     });
     auto* signals_ = new SignalWatcher(this);
     connect(signals_, &SignalWatcher::terminationRequested, this, [this](int) {
@@ -133,8 +133,9 @@ void SandboxCommand::serve(const QStringList& arguments)
     m_output.out() << m_sandbox->statementsUrl().toString() << Qt::endl;
     m_output.info(QStringLiteral("Sandbox LRS on %1 (about: %2); statements %3; %4; faults: %5. Ctrl+C stops it.")
                       .arg(m_sandbox->statementsUrl().toString(), m_sandbox->aboutUrl().toString(),
-                           database.isEmpty() ? QStringLiteral("in memory")
-                                              : QStringLiteral("kept in %1").arg(QFileInfo(database).absoluteFilePath()),
+                           database.isEmpty()
+                               ? QStringLiteral("in memory")
+                               : QStringLiteral("kept in %1").arg(QFileInfo(database).absoluteFilePath()),
                            user.isEmpty() ? QStringLiteral("no authentication")
                                           : QStringLiteral("HTTP Basic required (user %1)").arg(terminalSafe(user)),
                            m_sandbox->faults().spec().isEmpty() ? QStringLiteral("none") : m_sandbox->faults().spec()));
@@ -146,12 +147,14 @@ void SandboxCommand::list(const QStringList& arguments)
     parser.setApplicationDescription(QStringLiteral(
         "The statements a sandbox received: from a running one (--port, with its requests) or from its file (--db)."));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("port"), QStringLiteral("A sandbox running on 127.0.0.1:P."), QStringLiteral("P")});
+    parser.addOption(
+        {QStringLiteral("port"), QStringLiteral("A sandbox running on 127.0.0.1:P."), QStringLiteral("P")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("A sandbox's statements file."), QStringLiteral("PATH")});
     parser.addOption(basicOption());
     parser.addOption({QStringLiteral("requests"),
                       QStringLiteral("Also every request it answered, with the status and any fault (--port).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    parser.addOption(ArgumentCheck::verboseOption());
     QStringList parserArguments = arguments;
     parserArguments.prepend(QStringLiteral("xapi-courier sandbox list"));
     if (!parser.parse(parserArguments)) {
@@ -162,6 +165,8 @@ void SandboxCommand::list(const QStringList& arguments)
         m_output.help(parser, parserArguments.constFirst());
         return m_finished(ExitCode::Success);
     }
+    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
+        return m_finished(ExitCode::Usage);
     const bool json = parser.isSet(QStringLiteral("json"));
     const bool requests = parser.isSet(QStringLiteral("requests"));
     if (parser.isSet(QStringLiteral("port")) == parser.isSet(QStringLiteral("db"))) {
@@ -213,7 +218,8 @@ void SandboxCommand::list(const QStringList& arguments)
     QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/sandbox/received").arg(port)));
     request.setTransferTimeout(10000);
     if (!user.isEmpty())
-        request.setRawHeader("Authorization", "Basic " + QByteArray(user.toUtf8() + ':' + password.toUtf8()).toBase64());
+        request.setRawHeader("Authorization",
+                             "Basic " + QByteArray(user.toUtf8() + ':' + password.toUtf8()).toBase64());
     QNetworkReply* reply = network->get(request);
     connect(reply, &QNetworkReply::finished, this, [this, reply, port, json, requests] {
         reply->deleteLater();
@@ -248,17 +254,18 @@ void SandboxCommand::print(const QJsonObject& received, bool json, bool requests
         const QJsonObject row = value.toObject();
         const QJsonObject statement = row.value(QStringLiteral("statement")).toObject();
         const QJsonObject actor = statement.value(QStringLiteral("actor")).toObject();
-        const QString who = actor.contains(QStringLiteral("mbox"))
-                                ? actor.value(QStringLiteral("mbox")).toString()
-                                : actor.value(QStringLiteral("account")).toObject().value(QStringLiteral("name")).toString();
+        const QString who =
+            actor.contains(QStringLiteral("mbox"))
+                ? actor.value(QStringLiteral("mbox")).toString()
+                : actor.value(QStringLiteral("account")).toObject().value(QStringLiteral("name")).toString();
         const QString verb = statement.value(QStringLiteral("verb")).toObject().value(QStringLiteral("id")).toString();
-        const QString what = statement.value(QStringLiteral("object")).toObject().value(QStringLiteral("id")).toString();
-        out << terminalSafe(QStringLiteral("%1  %2  %3  %4  %5%6")
-                                .arg(row.value(QStringLiteral("stored")).toString(),
-                                     row.value(QStringLiteral("id")).toString(), who,
-                                     verb.section(QLatin1Char('/'), -1), what,
-                                     row.value(QStringLiteral("voided")).toBool() ? QStringLiteral("  (voided)")
-                                                                                  : QString()))
+        const QString what =
+            statement.value(QStringLiteral("object")).toObject().value(QStringLiteral("id")).toString();
+        out << terminalSafe(
+                   QStringLiteral("%1  %2  %3  %4  %5%6")
+                       .arg(row.value(QStringLiteral("stored")).toString(), row.value(QStringLiteral("id")).toString(),
+                            who, verb.section(QLatin1Char('/'), -1), what,
+                            row.value(QStringLiteral("voided")).toBool() ? QStringLiteral("  (voided)") : QString()))
             << '\n';
     }
     if (requests) {
