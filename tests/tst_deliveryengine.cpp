@@ -484,7 +484,10 @@ private Q_SLOTS:
             return query.exec(sql) && query.next() ? query.value(0).toInt() : -1;
         };
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempts")), 4);
-        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempt_deliveries")), 5 + 5 + 4);
+        // The failed batch is linked by a row per statement; the two that delivered, by the deliveries themselves.
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempt_deliveries")), 5);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(DISTINCT batch_attempt_id) FROM deliveries")), 2);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempt_links")), 5 + 5 + 4);
 
         QHash<QString, QList<AttemptRecord>> byStatement;
         for (const Delivery& delivery : DeliveryQueue(m_fixture->store()).list({}, 100, 0, &error)) {
@@ -510,6 +513,20 @@ private Q_SLOTS:
         QCOMPARE(last.size(), 1);
         QCOMPARE(last[0].statements, 4);
         QCOMPARE(last[0].toJson().value(QStringLiteral("statements")).toInt(), 4);
+
+        // Sent again and delivered alone, it keeps the batch that delivered it first in its history.
+        DeliveryFilter which;
+        which.statementId = statementId(QStringLiteral("s"), 9);
+        const QList<Delivery> found = DeliveryQueue(m_fixture->store()).list(which, 1, 0, &error);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(DeliveryQueue(m_fixture->store()).resend({found.first().id}, &error), 1);
+        m_engine->poke();
+        QTRY_COMPARE_WITH_TIMEOUT(m_receiver->requests().size(), 5, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 10, 20000);
+        const QList<AttemptRecord> again = AttemptLog(m_fixture->store()).forDelivery(found.first().id, &error);
+        QCOMPARE(again.size(), 2);
+        QCOMPARE(again[0].id, last[0].id);
+        QCOMPARE(again[1].statements, 1);
     }
 };
 

@@ -89,11 +89,11 @@ const QString& insertSql(int rows)
     return texts.find(rows).value();
 }
 
-// A request that carried several statements: one row, its id returned, then one link per delivery that is still
-// there.
-bool insertBatch(const Store& store, const AttemptRecord& attempt, QString* error)
+// A request that carried several statements: one row, its id kept in the record, then, unless the deliveries link
+// to it themselves (finishedBatch), one link per delivery that is still there.
+bool insertBatch(const Store& store, AttemptRecord& attempt, QString* error)
 {
-    qint64 attemptId = 0;
+    qint64& attemptId = attempt.id;
     {
         PreparedSql insert(store, insertColumns +
                                       QStringLiteral(", statements) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
@@ -107,6 +107,8 @@ bool insertBatch(const Store& store, const AttemptRecord& attempt, QString* erro
         }
         attemptId = insert.integer(0);
     }
+    if (attempt.finishedBatch)
+        return true;
     PreparedSql links(store, QStringLiteral("INSERT%OR_FAIL% INTO attempt_deliveries (delivery_id, attempt_id) "
                                             "SELECT id, ? FROM deliveries WHERE id %IN_IDS%"));
     links.add(attemptId);
@@ -115,7 +117,7 @@ bool insertBatch(const Store& store, const AttemptRecord& attempt, QString* erro
 }
 } // namespace
 
-bool AttemptLog::insert(const Store& store, const QList<AttemptRecord>& attempts, QString* error)
+bool AttemptLog::insert(const Store& store, QList<AttemptRecord>& attempts, QString* error)
 {
     if (attempts.isEmpty())
         return true;
@@ -123,7 +125,7 @@ bool AttemptLog::insert(const Store& store, const QList<AttemptRecord>& attempts
     if (!error->isEmpty())
         return false;
     QList<const AttemptRecord*> kept;
-    for (const AttemptRecord& attempt : attempts) {
+    for (AttemptRecord& attempt : attempts) {
         if (!existing.contains(attempt.integrationId))
             continue;
         if (attempt.batch.size() <= 1)
@@ -153,7 +155,7 @@ QList<AttemptRecord> AttemptLog::newestForDelivery(qint64 deliveryId, int limit,
 {
     QSqlQuery count(m_store.database());
     count.prepare(QStringLiteral("SELECT (SELECT COUNT(*) FROM attempts WHERE delivery_id = ?) + "
-                                 "(SELECT COUNT(*) FROM attempt_deliveries WHERE delivery_id = ?)"));
+                                 "(SELECT COUNT(*) FROM attempt_links WHERE delivery_id = ?)"));
     count.addBindValue(deliveryId);
     count.addBindValue(deliveryId);
     if (!count.exec() || !count.next()) {
@@ -174,7 +176,7 @@ QList<AttemptRecord> AttemptLog::read(qint64 deliveryId, std::optional<int> newe
             "status, response_headers, response_body, error, statements FROM attempts WHERE delivery_id = ? UNION ALL "
             "SELECT a.id, a.integration_id, a.started_at, a.duration_ms, a.request_line, a.request_headers, "
             "a.request_body_size, a.status, a.response_headers, a.response_body, a.error, a.statements "
-            "FROM attempt_deliveries l JOIN attempts a ON a.id = l.attempt_id WHERE l.delivery_id = ? ") +
+            "FROM attempt_links l JOIN attempts a ON a.id = l.attempt_id WHERE l.delivery_id = ? ") +
         (newest ? QStringLiteral("ORDER BY 1 DESC LIMIT ?") : QStringLiteral("ORDER BY 1")));
     query.addBindValue(deliveryId);
     query.addBindValue(deliveryId);

@@ -16,8 +16,10 @@ struct AttemptRecord
     qint64 id = 0;
     qint64 deliveryId = 0; // the delivery the request carried; read back: the delivery it was asked for
     // Written: every delivery a request carried, when it carried several (a batch). The attempt is logged once and
-    // linked to each of them.
+    // linked to each of them: by a row in attempt_deliveries, or, when the request finished them (delivered or
+    // duplicate), by their own batch_attempt_id, which the caller writes with the outcome (finishedBatch).
     QList<qint64> batch;
+    bool finishedBatch = false;
     int statements = 1; // how many statements the request carried
     qint64 integrationId = 0;
     QDateTime startedAt;
@@ -44,9 +46,9 @@ public:
     explicit AttemptLog(Store& store);
 
     // Many attempts in few statements, inside a transaction the caller holds and rolls back on failure. Attempts of
-    // an integration deleted meanwhile are left out: its log went with it. A batch's attempt is one row, linked to
-    // each of its deliveries.
-    static bool insert(const Store& store, const QList<AttemptRecord>& attempts, QString* error);
+    // an integration deleted meanwhile are left out: its log went with it. A batch's attempt is one row, its id set
+    // in `id`, and linked to each of its deliveries unless finishedBatch.
+    static bool insert(const Store& store, QList<AttemptRecord>& attempts, QString* error);
     // Every attempt at the delivery, oldest first: those that carried it alone and those of the batches it was in.
     QList<AttemptRecord> forDelivery(qint64 deliveryId, QString* error) const;
     // The newest `limit` of them, newest first, and in `total` how many there are in all.

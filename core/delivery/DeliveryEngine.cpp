@@ -391,7 +391,7 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     // next to a delivery still "sending"); otherwise outcomes are recorded together.
     const bool changesHealth = probe || result.verdict == TransportResult::Verdict::Retryable ||
                                result.verdict == TransportResult::Verdict::Rejected;
-    if (changesHealth || m_pending.size() >= GroupCommitAtMost)
+    if (changesHealth)
         flush();
     else if (!m_flushTimer.isActive())
         m_flushTimer.start();
@@ -438,6 +438,9 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     } else {
         poke();
     }
+    // Recorded after the lane's next requests went out: the receiver works on them meanwhile.
+    if (m_pending.size() >= GroupCommitAtMost)
+        flush();
 }
 
 void DeliveryEngine::setHealth(Integration& integration, Integration::Health health, const QString& reason,

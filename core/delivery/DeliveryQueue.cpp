@@ -116,6 +116,17 @@ bool exec(QSqlQuery& query, QString* error)
     return query.exec() || failed(query, error);
 }
 
+// Delivered or a duplicate: nothing more is sent.
+bool isFinished(Delivery::State state)
+{
+    return state == Delivery::State::Delivered || state == Delivery::State::Duplicate;
+}
+
+void addAttemptId(PreparedSql& query, qint64 attemptId)
+{
+    attemptId > 0 ? query.add(attemptId) : query.addNull();
+}
+
 } // namespace
 
 DeliveryQueue::DeliveryQueue(Store& store)
@@ -337,43 +348,7 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
         if (!mark.exec(error))
             return false;
     }
-    // The common case, accepted without an error text, in one statement per status; the others one by one.
-    QHash<std::pair<int, int>, QList<qint64>> accepted; // (state, status) -> ids
-    for (const Outcome& outcome : outcomes) {
-        const bool done = outcome.state == Delivery::State::Delivered || outcome.state == Delivery::State::Duplicate;
-        if (done && outcome.status && outcome.error.isEmpty()) {
-            accepted[{int(outcome.state), *outcome.status}] << outcome.deliveryId;
-            continue;
-        }
-        PreparedSql update(m_store, QStringLiteral("UPDATE deliveries SET state = ?, attempts = attempts + 1, "
-                                                   "last_status = ?, last_error = ?, next_attempt_at = ?, "
-                                                   "duplicate_kind = NULL, duplicate_detail = NULL, "
-                                                   "updated_at = ?, delivered_at = CASE WHEN ? = 1 THEN ? ELSE "
-                                                   "delivered_at END WHERE id = ?"));
-        update.add(Delivery::stateName(outcome.state));
-        update.addOptional(outcome.status);
-        update.add(SqlValues::text(outcome.error));
-        update.addTime(outcome.nextAttemptAt);
-        update.add(stamp);
-        update.add(done ? 1 : 0);
-        update.add(stamp);
-        update.add(outcome.deliveryId);
-        if (!update.exec(error))
-            return false;
-    }
-    for (auto it = accepted.cbegin(); it != accepted.cend(); ++it) {
-        PreparedSql done(m_store, QStringLiteral("UPDATE%OR_FAIL% deliveries SET state = ?, attempts = attempts + 1, "
-                                                 "last_status = ?, last_error = '', next_attempt_at = NULL, "
-                                                 "duplicate_kind = NULL, duplicate_detail = NULL, "
-                                                 "updated_at = ?, delivered_at = ? WHERE id %IN_IDS%"));
-        done.add(Delivery::stateName(Delivery::State(it.key().first)));
-        done.add(it.key().second);
-        done.add(stamp);
-        done.add(stamp);
-        done.addIds(it.value());
-        if (!done.exec(error))
-            return false;
-    }
+    // The attempts first: a request that finished several deliveries is linked to them by their outcome's update.
     QList<AttemptRecord> attempts;
     attempts.reserve(outcomes.size());
     QHash<qint64, qsizetype> requests; // request -> its attempt in `attempts`
@@ -386,6 +361,7 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
                 if (shared.batch.isEmpty())
                     shared.batch << shared.deliveryId;
                 shared.batch << outcome.deliveryId;
+                shared.finishedBatch = isFinished(outcome.state);
                 continue;
             }
             requests.insert(outcome.request, attempts.size());
@@ -395,6 +371,59 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     }
     if (!AttemptLog::insert(m_store, attempts, error))
         return false;
+    // The batch attempt a finished delivery points at (0: none, it was alone in its request or not finished).
+    const auto batchAttempt = [&](const Outcome& outcome) -> qint64 {
+        const auto it = requests.constFind(outcome.request);
+        if (outcome.request == 0 || it == requests.constEnd())
+            return 0;
+        const AttemptRecord& attempt = attempts[*it];
+        return attempt.finishedBatch ? attempt.id : 0;
+    };
+    // The common case, finished without an error text, in one statement per status and request; the others one by
+    // one.
+    QHash<std::pair<std::pair<int, int>, qint64>, QList<qint64>> finished; // ((state, status), batch attempt) -> ids
+    for (const Outcome& outcome : outcomes) {
+        const bool done = isFinished(outcome.state);
+        if (done && outcome.status && outcome.error.isEmpty()) {
+            finished[{{int(outcome.state), *outcome.status}, batchAttempt(outcome)}] << outcome.deliveryId;
+            continue;
+        }
+        PreparedSql update(m_store, QStringLiteral("UPDATE deliveries SET state = ?, attempts = attempts + 1, "
+                                                   "last_status = ?, last_error = ?, next_attempt_at = ?, "
+                                                   "duplicate_kind = NULL, duplicate_detail = NULL, "
+                                                   "updated_at = ?, delivered_at = CASE WHEN ? = 1 THEN ? ELSE "
+                                                   "delivered_at END, batch_attempt_id = CASE WHEN ? = 1 THEN ? "
+                                                   "ELSE batch_attempt_id END WHERE id = ?"));
+        update.add(Delivery::stateName(outcome.state));
+        update.addOptional(outcome.status);
+        update.add(SqlValues::text(outcome.error));
+        update.addTime(outcome.nextAttemptAt);
+        update.add(stamp);
+        update.add(done ? 1 : 0);
+        update.add(stamp);
+        update.add(done ? 1 : 0);
+        addAttemptId(update, batchAttempt(outcome));
+        update.add(outcome.deliveryId);
+        if (!update.exec(error))
+            return false;
+    }
+    for (auto it = finished.cbegin(); it != finished.cend(); ++it) {
+        const auto [stateAndStatus, attemptId] = it.key();
+        const auto [state, status] = stateAndStatus;
+        PreparedSql done(m_store, QStringLiteral("UPDATE%OR_FAIL% deliveries SET state = ?, attempts = attempts + 1, "
+                                                 "last_status = ?, last_error = '', next_attempt_at = NULL, "
+                                                 "duplicate_kind = NULL, duplicate_detail = NULL, "
+                                                 "updated_at = ?, delivered_at = ?, batch_attempt_id = ? "
+                                                 "WHERE id %IN_IDS%"));
+        done.add(Delivery::stateName(Delivery::State(state)));
+        done.add(status);
+        done.add(stamp);
+        done.add(stamp);
+        addAttemptId(done, attemptId);
+        done.addIds(it.value());
+        if (!done.exec(error))
+            return false;
+    }
     if (!transaction.commit()) {
         *error = transaction.error();
         return false;
@@ -452,12 +481,33 @@ int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)
 {
     if (ids.isEmpty())
         return 0;
-    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, updated_at = ? "
-                                       "WHERE state IN ('delivered', 'duplicate', 'discarded') AND id IN (%1) AND "
-                                       "EXISTS (SELECT 1 FROM delivery_bodies b WHERE b.delivery_id = deliveries.id "
-                                       "AND b.body <> '')")
-                            .arg(idList(ids)),
-                        error);
+    const QString which = QStringLiteral("state IN ('delivered', 'duplicate', 'discarded') AND id IN (%1) AND EXISTS "
+                                         "(SELECT 1 FROM delivery_bodies b WHERE b.delivery_id = deliveries.id AND "
+                                         "b.body <> '')")
+                              .arg(idList(ids));
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return -1;
+    }
+    // The batch that delivered one keeps its link when a later request delivers it again.
+    QSqlQuery keep(m_store.database());
+    keep.prepare(QStringLiteral("INSERT INTO attempt_deliveries (delivery_id, attempt_id) SELECT id, batch_attempt_id "
+                                "FROM deliveries WHERE batch_attempt_id IS NOT NULL AND ") +
+                 which);
+    QSqlQuery update(m_store.database());
+    update.prepare(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, "
+                                  "batch_attempt_id = NULL, updated_at = ? WHERE ") +
+                   which);
+    update.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!exec(keep, error) || !exec(update, error))
+        return -1;
+    const int count = update.numRowsAffected();
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return -1;
+    }
+    return count;
 }
 
 QList<qint64> DeliveryQueue::replaySources(const QDateTime& from, const QDateTime& to, QString* error,

@@ -267,13 +267,13 @@ bool LearnerErasure::erase(const LearnerId& learner, bool voidDelivered, const Q
             ok = ok &&
                  runSql(m_store,
                         QStringLiteral("DELETE FROM attempts WHERE delivery_id IS NULL AND id IN (SELECT attempt_id "
-                                       "FROM attempt_deliveries WHERE delivery_id %IN_IDS%) AND NOT EXISTS (SELECT 1 "
-                                       "FROM attempt_deliveries l WHERE l.attempt_id = attempts.id AND NOT "
+                                       "FROM attempt_links WHERE delivery_id %IN_IDS%) AND NOT EXISTS (SELECT 1 "
+                                       "FROM attempt_links l WHERE l.attempt_id = attempts.id AND NOT "
                                        "(l.delivery_id %IN_IDS%))"),
                         found.deliveries, &removedAttempts, error) &&
                  runSql(m_store,
                         QStringLiteral("UPDATE attempts SET response_body = '', response_headers = '' WHERE id IN "
-                                       "(SELECT attempt_id FROM attempt_deliveries WHERE delivery_id %IN_IDS%)"),
+                                       "(SELECT attempt_id FROM attempt_links WHERE delivery_id %IN_IDS%)"),
                         found.deliveries, nullptr, error) &&
                  runSql(m_store, QStringLiteral("DELETE FROM deliveries WHERE id %IN_IDS%"), found.deliveries, nullptr,
                         error) &&

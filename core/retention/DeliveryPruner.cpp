@@ -104,8 +104,8 @@ bool DeliveryPruner::pruneChunk(const QDateTime& before, qint64 integrationId, i
     {
         PreparedSql batches(
             m_store, QStringLiteral("DELETE FROM attempts WHERE delivery_id IS NULL AND id IN (SELECT attempt_id FROM "
-                                    "attempt_deliveries WHERE delivery_id %IN_IDS%) AND NOT EXISTS (SELECT 1 FROM "
-                                    "attempt_deliveries l WHERE l.attempt_id = attempts.id AND NOT (l.delivery_id "
+                                    "attempt_links WHERE delivery_id %IN_IDS%) AND NOT EXISTS (SELECT 1 FROM "
+                                    "attempt_links l WHERE l.attempt_id = attempts.id AND NOT (l.delivery_id "
                                     "%IN_IDS%))"));
         batches.addIds(ids);
         batches.addIds(ids);
@@ -193,7 +193,7 @@ int DeliveryPruner::eraseBodiesChunk(const QDateTime& before, qint64 integration
         return -1;
     PreparedSql responses(
         m_store, QStringLiteral("UPDATE attempts SET response_body = '' WHERE response_body <> '' AND (delivery_id "
-                                "%IN_IDS% OR id IN (SELECT attempt_id FROM attempt_deliveries WHERE delivery_id "
+                                "%IN_IDS% OR id IN (SELECT attempt_id FROM attempt_links WHERE delivery_id "
                                 "%IN_IDS%))"));
     responses.addIds(ids);
     responses.addIds(ids);

@@ -255,6 +255,20 @@ const QList<Migration>& all()
              QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_detected TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE deliveries ADD COLUMN conversion TEXT"),
          }},
+        {22,
+         QStringLiteral("a batch that finished its statements is linked to them by their own rows"),
+         // A request carrying several statements that delivered them (2xx or 409) is written in each delivery's
+         // batch_attempt_id by the update that records the outcome, instead of a row per statement in
+         // attempt_deliveries (which keeps the links of batches that failed, and of deliveries sent again).
+         // attempt_links reads both as one.
+         {
+             QStringLiteral("ALTER TABLE deliveries ADD COLUMN batch_attempt_id BIGINT"),
+             QStringLiteral("CREATE INDEX deliveries_batch_attempt ON deliveries (batch_attempt_id) "
+                            "WHERE batch_attempt_id IS NOT NULL"),
+             QStringLiteral("CREATE VIEW attempt_links AS SELECT delivery_id, attempt_id FROM attempt_deliveries "
+                            "UNION ALL SELECT id AS delivery_id, batch_attempt_id AS attempt_id FROM deliveries "
+                            "WHERE batch_attempt_id IS NOT NULL"),
+         }},
     };
     return migrations;
 }
