@@ -8,8 +8,10 @@
 #include "store/Store.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QThread>
 
 namespace {
 
@@ -137,6 +139,8 @@ int PruneCommand::run(const QStringList& arguments)
     int reportedTenth = 0;
     while (true) {
         const qint64 soFar = counts.statements();
+        QElapsedTimer took;
+        took.start();
         if (!pruner.pruneChunk(before, integrationId, DeliveryPruner::ChunkSize, &counts, &error)) {
             m_output.error(QStringLiteral("pruning stopped after %1 statement(s): %2 What was pruned stays pruned; run "
                                           "the same command again to go on.")
@@ -146,6 +150,7 @@ int PruneCommand::run(const QStringList& arguments)
         }
         if (counts.statements() == soFar)
             break;
+        QThread::msleep(DeliveryPruner::pauseAfterMs(took.elapsed()));
         const int tenth = int(std::min<qint64>(10, counts.statements() * 10 / total));
         if (tenth > reportedTenth && counts.statements() < total) {
             reportedTenth = tenth;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QDateTime>
+
+#include <algorithm>
 #include <QLoggingCategory>
 #include <QString>
 
@@ -26,6 +28,10 @@ class DeliveryPruner final
 {
 public:
     static constexpr int ChunkSize = 500;
+    // Between two chunks a caller pauses as long as the chunk took: a worker of another process, waiting to record
+    // its outcomes, gets the store at least half of the time (SQLite has one writer at a time, and a process that
+    // starts its next transaction at once would take it again before the waiting one retries).
+    static int pauseAfterMs(qint64 chunkMs) { return int(std::clamp<qint64>(chunkMs, 1, 1000)); }
 
     explicit DeliveryPruner(Store& store);
 

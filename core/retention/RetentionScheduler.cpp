@@ -3,6 +3,8 @@
 #include "common/Clock.h"
 #include "retention/RetentionPolicies.h"
 
+#include <QElapsedTimer>
+
 RetentionScheduler::RetentionScheduler(Store& store, Clock& clock, QObject* parent)
     : QObject(parent)
     , m_store(store)
@@ -91,10 +93,14 @@ void RetentionScheduler::scheduleStep()
 {
     if (!m_stepping || !m_running)
         return;
-    // A zero timer lets deliveries and the GUI run between two transactions.
-    QTimer::singleShot(0, this, [this] {
-        if (step())
+    // Deliveries and the GUI run between two transactions, and other processes' writers get their turn.
+    QTimer::singleShot(m_pauseMs, this, [this] {
+        QElapsedTimer took;
+        took.start();
+        if (step()) {
+            m_pauseMs = DeliveryPruner::pauseAfterMs(took.elapsed());
             scheduleStep();
+        }
     });
 }
 

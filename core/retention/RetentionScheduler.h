@@ -55,4 +55,5 @@ private:
     qint64 m_bodiesErased = 0;
     bool m_running = false;
     bool m_stepping = false; // driven by the event loop (start()), not by a caller of step()
+    int m_pauseMs = 0;       // before the next step
 };
