@@ -285,18 +285,50 @@ bool IntegrationRepository::setEnabled(qint64 id, bool enabled, QString* error)
     return true;
 }
 
-bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QString* error)
+bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QString* error, const QDateTime& at)
 {
     const QString health = Integration::healthName(change.health);
     const QVariant nextProbe = SqlValues::time(change.nextProbeAt);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return updateOne(
+    const qint64 now = at.isValid() ? at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    QSqlQuery changed(m_store.database());
+    changed.prepare(QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, CAST(? AS BIGINT), "
+                                   "CAST(? AS TEXT) FROM "
+                                   "integrations WHERE id = ? AND health <> ?"));
+    for (const QVariant& value : QVariantList{now, health, id, health})
+        changed.addBindValue(value);
+    if (!changed.exec()) {
+        *error = Store::describe(changed.lastError());
+        return false;
+    }
+    QSqlQuery query(m_store.database());
+    query.prepare(
         QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
                        "health_since END, failing_since = CASE WHEN ? IN ('held', 'retrying') THEN "
                        "COALESCE(failing_since, ?) END, health = ?, hold_reason = ?, next_probe_at = ?, held_revision "
                        "= ? WHERE id "
-                       "= ?"),
-        {health, now, health, now, health, SqlValues::text(change.reason), nextProbe, change.heldRevision, id}, error);
+                       "= ?"));
+    for (const QVariant& value :
+         QVariantList{health, now, health, now, health, SqlValues::text(change.reason), nextProbe, change.heldRevision,
+                      id})
+        query.addBindValue(value);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return false;
+    }
+    if (query.numRowsAffected() != 1) {
+        *error = QStringLiteral("The integration no longer exists (deleted meanwhile?). Reload the list.");
+        return false;
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    return true;
 }
 
 bool IntegrationRepository::remove(qint64 id, QString* error)

@@ -30,7 +30,8 @@ public:
     bool setEnabled(qint64 id, bool enabled, QString* error);
     bool remove(qint64 id, QString* error);
 
-    // What the delivery engine records about a lane; health_since moves only when the health changes.
+    // What the delivery engine records about a lane; health_since moves only when the health changes, and then the
+    // change is also kept in health_changes (the delivery charts shade the periods held or retrying).
     struct HealthChange
     {
         Integration::Health health = Integration::Health::Healthy;
@@ -38,7 +39,8 @@ public:
         QDateTime nextProbeAt;
         int heldRevision = 0;
     };
-    bool setHealth(qint64 id, const HealthChange& change, QString* error);
+    // at: when it changed (unset: now).
+    bool setHealth(qint64 id, const HealthChange& change, QString* error, const QDateTime& at = {});
 
 private:
     // One statement in its own transaction that must touch exactly one integration.

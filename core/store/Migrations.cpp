@@ -255,6 +255,51 @@ const QList<Migration>& all()
              QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_detected TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE deliveries ADD COLUMN conversion TEXT"),
          }},
+        {21,
+         QStringLiteral("delivery charts: outcomes and response times per integration and minute, health changes"),
+         // One row per integration and minute (UTC minutes since the epoch) in which an outcome was recorded: the
+         // statements by outcome, and the requests by response time in the buckets of DeliveryAggregates (d00 up to
+         // 1 ms … d28 beyond 60 s). Every process adds to the same row (an upsert that adds), so the row is the sum.
+         // No personal data: nothing here names a learner or a statement. health_changes: each time an
+         // integration's stored health changed, to shade the periods it was held or retrying.
+         {
+             QStringLiteral("CREATE TABLE delivery_minutes ("
+                            " integration_id BIGINT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " at_minute BIGINT NOT NULL,"
+                            " delivered INTEGER NOT NULL DEFAULT 0,"
+                            " duplicate INTEGER NOT NULL DEFAULT 0,"
+                            " held INTEGER NOT NULL DEFAULT 0,"
+                            " retried INTEGER NOT NULL DEFAULT 0,"
+                            " discarded INTEGER NOT NULL DEFAULT 0,"
+                            " d00 INTEGER NOT NULL DEFAULT 0, d01 INTEGER NOT NULL DEFAULT 0,"
+                            " d02 INTEGER NOT NULL DEFAULT 0, d03 INTEGER NOT NULL DEFAULT 0,"
+                            " d04 INTEGER NOT NULL DEFAULT 0, d05 INTEGER NOT NULL DEFAULT 0,"
+                            " d06 INTEGER NOT NULL DEFAULT 0, d07 INTEGER NOT NULL DEFAULT 0,"
+                            " d08 INTEGER NOT NULL DEFAULT 0, d09 INTEGER NOT NULL DEFAULT 0,"
+                            " d10 INTEGER NOT NULL DEFAULT 0, d11 INTEGER NOT NULL DEFAULT 0,"
+                            " d12 INTEGER NOT NULL DEFAULT 0, d13 INTEGER NOT NULL DEFAULT 0,"
+                            " d14 INTEGER NOT NULL DEFAULT 0, d15 INTEGER NOT NULL DEFAULT 0,"
+                            " d16 INTEGER NOT NULL DEFAULT 0, d17 INTEGER NOT NULL DEFAULT 0,"
+                            " d18 INTEGER NOT NULL DEFAULT 0, d19 INTEGER NOT NULL DEFAULT 0,"
+                            " d20 INTEGER NOT NULL DEFAULT 0, d21 INTEGER NOT NULL DEFAULT 0,"
+                            " d22 INTEGER NOT NULL DEFAULT 0, d23 INTEGER NOT NULL DEFAULT 0,"
+                            " d24 INTEGER NOT NULL DEFAULT 0, d25 INTEGER NOT NULL DEFAULT 0,"
+                            " d26 INTEGER NOT NULL DEFAULT 0, d27 INTEGER NOT NULL DEFAULT 0,"
+                            " d28 INTEGER NOT NULL DEFAULT 0,"
+                            " PRIMARY KEY (integration_id, at_minute))%WITHOUT_ROWID%"),
+             // "All integrations" and pruning read by minute alone.
+             QStringLiteral("CREATE INDEX delivery_minutes_at ON delivery_minutes (at_minute)"),
+             QStringLiteral("CREATE TABLE health_changes ("
+                            " id %ID_PK%,"
+                            " integration_id BIGINT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " at BIGINT NOT NULL,"
+                            " health TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX health_changes_integration ON health_changes (integration_id, at)"),
+             // What is failing now started when its health last changed.
+             QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, "
+                            "COALESCE(health_since, updated_at), health FROM integrations WHERE health IN ('held', "
+                            "'retrying')"),
+         }},
     };
     return migrations;
 }
