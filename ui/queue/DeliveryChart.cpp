@@ -53,26 +53,20 @@ const DeliveryAggregates::Outcome stackOrder[OutcomeCount] = {
     DeliveryAggregates::Outcome::Delivered, DeliveryAggregates::Outcome::Duplicate,
     DeliveryAggregates::Outcome::Retried, DeliveryAggregates::Outcome::Held, DeliveryAggregates::Outcome::Discarded};
 
-// A round upper bound for an axis: 1, 2 or 5 times a power of ten, at least the value.
-double niceCeiling(double value)
-{
-    if (value <= 1)
-        return 1;
-    const double power = std::pow(10.0, std::floor(std::log10(value)));
-    for (double step : {1.0, 2.0, 5.0, 10.0}) {
-        if (step * power >= value)
-            return step * power;
-    }
-    return 10 * power;
-}
+// Round upper bounds for an axis from 0, as multiples of a power of ten, with the ticks that divide them evenly.
+constexpr std::pair<double, int> niceTops[] = {{1, 6}, {1.5, 4}, {2, 5}, {3, 4}, {4, 5}, {5, 6}, {6, 4}, {8, 5}};
 
-// Ticks at round values for an axis from 0 to a niceCeiling().
-int niceTicks(double top)
+// The smallest round bound at least the value, and its tick count.
+std::pair<double, int> niceAxis(double value)
 {
-    if (top <= 5)
-        return int(top) + 1;
-    const double lead = top / std::pow(10.0, std::floor(std::log10(top)));
-    return lead < 1.5 ? 6 : lead < 3 ? 5 : 6; // 0..10 by 2, 0..20 by 5, 0..50 by 10
+    if (value <= 5)
+        return {std::max(1.0, std::ceil(value)), int(std::max(1.0, std::ceil(value))) + 1};
+    const double power = std::pow(10.0, std::floor(std::log10(value)));
+    for (const auto& [lead, ticks] : niceTops) {
+        if (lead * power >= value)
+            return {lead * power, ticks};
+    }
+    return {10 * power, 6};
 }
 
 QString timeFormat(DeliveryChartSeries::Range range)
@@ -118,6 +112,9 @@ DeliveryChart::DeliveryChart(QGraphicsItem* parent)
     m_millis->setLabelFormat(QStringLiteral("%i"));
     m_millis->setTitleText(tr("Response time (ms)"));
     m_millis->setGridLineVisible(false);
+    // Qt Charts squeezed the right axis to "4…" in the day's layout: its labels are short, never cut.
+    m_millis->setTruncateLabels(false);
+    m_counts->setTruncateLabels(false);
     auto* band = new QValueAxis(this); // the shading spans the plot's height, whatever the counts
     band->setRange(0, 1);
     band->setVisible(false);
@@ -126,9 +123,9 @@ DeliveryChart::DeliveryChart(QGraphicsItem* parent)
     addAxis(m_millis, Qt::AlignRight);
     addAxis(band, Qt::AlignLeft);
 
-    m_held = makeArea(this, tr("Held"));
-    m_retrying = makeArea(this, tr("Retrying"));
-    for (QAreaSeries* shade : {m_held, m_retrying}) {
+    m_held = makeArea(this, tr("Integration held"));
+    m_retrying = makeArea(this, tr("Integration retrying"));
+    for (QAreaSeries* shade : {m_retrying, m_held}) { // held, the graver, drawn over retrying
         addSeries(shade);
         shade->attachAxis(m_time);
         shade->attachAxis(band);
@@ -143,11 +140,11 @@ DeliveryChart::DeliveryChart(QGraphicsItem* parent)
         m_outcomes[int(outcome)] = area;
         below = area->upperSeries();
     }
-    m_p50 = new QLineSeries(this);
-    m_p50->setName(tr("p50 response time"));
-    m_p95 = new QLineSeries(this);
-    m_p95->setName(tr("p95 response time"));
-    for (QLineSeries* line : {m_p50, m_p95}) {
+    m_p50 << new QLineSeries(this);
+    m_p50.first()->setName(tr("p50 response time"));
+    m_p95 << new QLineSeries(this);
+    m_p95.first()->setName(tr("p95 response time"));
+    for (QLineSeries* line : {m_p50.first(), m_p95.first()}) {
         addSeries(line);
         line->attachAxis(m_time);
         line->attachAxis(m_millis);
@@ -187,7 +184,7 @@ void DeliveryChart::applyPalette(const QPalette& palette)
         QColor fill = outcomeColor(outcome);
         fill.setAlpha(dark ? 200 : 170);
         area->setBrush(fill);
-        area->setPen(QPen(outcomeColor(outcome), 1));
+        area->setPen(Qt::NoPen); // a zero stack draws nothing, not a line along the axis
     }
     QColor held(0xe5, 0x39, 0x35, dark ? 70 : 45);
     QColor retrying(0xff, 0xb3, 0x00, dark ? 70 : 60);
@@ -195,18 +192,46 @@ void DeliveryChart::applyPalette(const QPalette& palette)
     m_held->setPen(Qt::NoPen);
     m_retrying->setBrush(retrying);
     m_retrying->setPen(Qt::NoPen);
-    m_p50->setPen(QPen(dark ? QColor(0xb3, 0x9d, 0xdb) : QColor(0x4a, 0x14, 0x8c), 2));
-    m_p95->setPen(QPen(dark ? QColor(0xf4, 0x8f, 0xb1) : QColor(0xad, 0x14, 0x57), 2, Qt::DashLine));
-    m_p50->setColor(m_p50->pen().color());
-    m_p95->setColor(m_p95->pen().color());
+    m_dark = dark;
+    styleLines();
+}
+
+void DeliveryChart::styleLines()
+{
+    const QPen p50(m_dark ? QColor(0xb3, 0x9d, 0xdb) : QColor(0x4a, 0x14, 0x8c), 2);
+    const QPen p95(m_dark ? QColor(0xf4, 0x8f, 0xb1) : QColor(0xad, 0x14, 0x57), 2, Qt::DashLine);
+    for (const auto& [lines, pen] : {std::pair(&m_p50, p50), std::pair(&m_p95, p95)}) {
+        for (QLineSeries* line : *lines) {
+            line->setPen(pen);
+            line->setColor(pen.color());
+        }
+    }
+}
+
+void DeliveryChart::setRuns(QList<QLineSeries*>& lines, const QList<QList<QPointF>>& runs)
+{
+    while (lines.size() < runs.size()) {
+        auto* line = new QLineSeries(this);
+        addSeries(line);
+        line->attachAxis(m_time);
+        line->attachAxis(m_millis);
+        line->setPointsVisible(true);
+        line->setMarkerSize(4);
+        for (QLegendMarker* marker : legend()->markers(line))
+            marker->setVisible(false);
+        lines << line;
+        styleLines();
+    }
+    for (qsizetype i = 0; i < lines.size(); ++i)
+        lines.at(i)->replace(i < runs.size() ? runs.at(i) : QList<QPointF>());
 }
 
 void DeliveryChart::setData(const DeliveryChartSeries::Data& data)
 {
     const qint64 stepMs = qint64(data.stepMinutes) * 60 * 1000;
     std::array<QList<QPointF>, OutcomeCount> tops;
-    QList<QPointF> p50;
-    QList<QPointF> p95;
+    QList<QList<QPointF>> p50 = {{}};
+    QList<QList<QPointF>> p95 = {{}};
     double highest = 0;
     double slowest = 0;
     for (const DeliveryChartSeries::Point& point : data.points) {
@@ -220,15 +245,22 @@ void DeliveryChart::setData(const DeliveryChartSeries::Data& data)
         highest = std::max(highest, stacked);
         if (point.p50Ms && point.p95Ms) {
             const double middle = start + double(stepMs) / 2;
-            p50 << QPointF(middle, *point.p50Ms);
-            p95 << QPointF(middle, *point.p95Ms);
+            p50.last() << QPointF(middle, *point.p50Ms);
+            p95.last() << QPointF(middle, *point.p95Ms);
             slowest = std::max(slowest, *point.p95Ms);
+        } else if (!p50.last().isEmpty()) {
+            p50 << QList<QPointF>(); // a point without requests ends the run
+            p95 << QList<QPointF>();
         }
     }
     for (int i = 0; i < OutcomeCount; ++i)
         m_outcomes.at(i)->upperSeries()->replace(tops[size_t(i)]);
-    m_p50->replace(p50);
-    m_p95->replace(p95);
+    if (p50.size() > 1 && p50.last().isEmpty()) {
+        p50.removeLast();
+        p95.removeLast();
+    }
+    setRuns(m_p50, p50);
+    setRuns(m_p95, p95);
 
     const auto shade = [&data](QAreaSeries* area, Integration::Health health) {
         QList<QPointF> pulses;
@@ -249,11 +281,11 @@ void DeliveryChart::setData(const DeliveryChartSeries::Data& data)
     m_time->setRange(data.from.toLocalTime(), data.to.toLocalTime());
     m_time->setFormat(timeFormat(data.range));
     m_time->setTickCount(timeTicks(data.range));
-    const double countTop = niceCeiling(highest * 1.1);
+    const auto [countTop, countTicks] = niceAxis(highest * 1.05);
     m_counts->setRange(0, countTop);
-    m_counts->setTickCount(niceTicks(countTop));
+    m_counts->setTickCount(countTicks);
     m_counts->setTitleText(tr("Statements %1").arg(DeliveryChartSeries::stepText(data.range)));
-    const double millisTop = niceCeiling(slowest * 1.1);
+    const auto [millisTop, millisTicks] = niceAxis(slowest * 1.05);
     m_millis->setRange(0, millisTop);
-    m_millis->setTickCount(niceTicks(millisTop));
+    m_millis->setTickCount(millisTicks);
 }

@@ -25,15 +25,21 @@ public:
 
     // For tests: the top of the stack of one outcome, and the p95 line.
     QLineSeries* outcomeTop(DeliveryAggregates::Outcome outcome) const;
-    QLineSeries* p95Line() const { return m_p95; }
+    QLineSeries* p95Line() const { return m_p95.first(); }
     QValueAxis* countAxis() const { return m_counts; }
 
 private:
+    // A line is drawn only between neighbouring points with data: one series per run of them, the first one named
+    // in the legend; series are kept for the next refresh.
+    void setRuns(QList<QLineSeries*>& lines, const QList<QList<QPointF>>& runs);
+    void styleLines();
+
     QList<QAreaSeries*> m_outcomes; // by DeliveryAggregates::Outcome
     QAreaSeries* m_held = nullptr;
     QAreaSeries* m_retrying = nullptr;
-    QLineSeries* m_p50 = nullptr;
-    QLineSeries* m_p95 = nullptr;
+    QList<QLineSeries*> m_p50;
+    QList<QLineSeries*> m_p95;
+    bool m_dark = false;
     QDateTimeAxis* m_time = nullptr;
     QValueAxis* m_counts = nullptr;
     QValueAxis* m_millis = nullptr;
