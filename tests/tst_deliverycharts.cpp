@@ -281,6 +281,7 @@ private Q_SLOTS:
         QVERIFY(record(*other.store, m_acme, {{Delivery::State::Delivered, 40}, {Delivery::State::Duplicate, 40}}));
         QVERIFY(record(m_fixture->store(), m_acme, {{Delivery::State::Delivered, 4}}));
         QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_minutes")), 1);
+        QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_rollups")), 2); // its 10 minutes and its hour
         m_clock.set(at(12, 0, 30));
         const DeliveryChartSeries::Data data = load(Range::Hour, m_acme);
         const DeliveryChartSeries::Point* noon = pointAt(data, at(12, 0));
@@ -289,6 +290,57 @@ private Q_SLOTS:
         QCOMPARE(noon->requests, 4);
         QCOMPARE(*noon->p50Ms, 5.0);  // rank 2 of 4: both in (3..5]
         QCOMPARE(*noon->p95Ms, 48.0); // rank 3.8: 0.9 into (30..50] (two there)
+        for (Range range : {Range::Day, Range::Week}) {
+            const DeliveryChartSeries::Point* rolledUp = pointAt(load(range, m_acme), at(12, 0));
+            QVERIFY(rolledUp);
+            QCOMPARE(rolledUp->count(Outcome::Delivered), 3);
+            QCOMPARE(rolledUp->requests, 4);
+            QCOMPARE(*rolledUp->p95Ms, 48.0);
+        }
+    }
+
+    void disabledEndsThePeriod()
+    {
+        // Retrying from 12:01, disabled at 12:03 (the engine no longer sends): the shading ends there, and a health
+        // recorded while disabled (a reply that was in flight) starts none. Enabled at 12:04, still retrying: again.
+        QVERIFY(setHealth(m_acme, Integration::Health::Retrying, at(12, 1)));
+        QString error;
+        IntegrationRepository repository(m_fixture->store());
+        QVERIFY2(repository.setEnabled(m_acme, false, &error, at(12, 3)), qPrintable(error));
+        QVERIFY(setHealth(m_acme, Integration::Health::Held, at(12, 3, 30)));
+        QVERIFY(setHealth(m_acme, Integration::Health::Retrying, at(12, 3, 40)));
+        m_clock.set(at(12, 3, 50));
+        DeliveryChartSeries::Data data = load(Range::Hour, m_acme);
+        QCOMPARE(data.periods.size(), 1);
+        QCOMPARE(data.periods[0].health, Integration::Health::Retrying);
+        QCOMPARE(data.periods[0].from, at(12, 1));
+        QCOMPARE(data.periods[0].to, at(12, 3));
+        QCOMPARE(load(Range::Hour, 0).periods.size(), 1);
+
+        QVERIFY2(repository.setEnabled(m_acme, true, &error, at(12, 4)), qPrintable(error));
+        m_clock.set(at(12, 5));
+        data = load(Range::Hour, m_acme);
+        QCOMPARE(data.periods.size(), 2);
+        QCOMPARE(data.periods[1].health, Integration::Health::Retrying);
+        QCOMPARE(data.periods[1].from, at(12, 4));
+        QCOMPARE(data.periods[1].to, at(12, 5));
+
+        // Disabling in the Integrations dialog (update) ends it the same way.
+        std::optional<Integration> acme = repository.find(QString::number(m_acme), &error);
+        QVERIFY2(acme, qPrintable(error));
+        acme->enabled = false;
+        FieldIssues issues;
+        QVERIFY2(repository.update(*acme, &issues, &error), qPrintable(error));
+        QSqlQuery query(m_fixture->store().database());
+        QVERIFY(query.exec(QStringLiteral("SELECT health FROM health_changes ORDER BY id")));
+        QStringList changes;
+        while (query.next())
+            changes << query.value(0).toString();
+        QCOMPARE(changes, (QStringList{QStringLiteral("retrying"), QStringLiteral("disabled"),
+                                       QStringLiteral("retrying"), QStringLiteral("disabled")}));
+        // Saving it again disabled is no change.
+        QVERIFY2(repository.update(*acme, &issues, &error), qPrintable(error));
+        QCOMPARE(rows(m_fixture->store(), QStringLiteral("health_changes")), 4);
     }
 
     void heldAndRetryingPeriods()
@@ -378,9 +430,10 @@ private Q_SLOTS:
         m_clock.set(at(12, 0));
         QVERIFY(record(m_fixture->store(), m_acme, {{Delivery::State::Delivered, 4}}));
         QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_minutes")), 3);
+        QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_rollups")), 6);
 
-        // The hourly retention pass drops minutes older than 35 days, and health changes as old that are not an
-        // integration's latest.
+        // The hourly retention pass drops minutes and rollups older than 35 days, and health changes as old that are
+        // not an integration's latest.
         RetentionScheduler scheduler(m_fixture->store(), m_clock);
         int passes = 0;
         QString passError = QStringLiteral("(no pass)");
@@ -395,6 +448,7 @@ private Q_SLOTS:
         QCOMPARE(passes, 1);
         QCOMPARE(passError, QString());
         QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_minutes")), 2);
+        QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_rollups")), 4);
         QCOMPARE(rows(m_fixture->store(), QStringLiteral("health_changes")), 2);
         const DeliveryChartSeries::Data beta = load(Range::Week, m_beta);
         QCOMPARE(beta.periods.size(), 1); // still known to be held
@@ -406,11 +460,14 @@ private Q_SLOTS:
             QVERIFY(record(m_fixture->store(), m_acme, {{Delivery::State::Delivered, 4}}));
             m_clock.advance(60 * 1000);
         }
+        QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_rollups")), 4 + 2); // one 10 minutes, one hour
         QString error;
         QCOMPARE(DeliveryAggregates(m_fixture->store()).pruneChunk(at(12, 0).addDays(-35), 3, &error), 3);
-        QCOMPARE(DeliveryAggregates(m_fixture->store()).pruneChunk(at(12, 0).addDays(-35), 3, &error), 2);
+        QCOMPARE(DeliveryAggregates(m_fixture->store()).pruneChunk(at(12, 0).addDays(-35), 3, &error), 3);
+        QCOMPARE(DeliveryAggregates(m_fixture->store()).pruneChunk(at(12, 0).addDays(-35), 3, &error), 1);
         QCOMPARE(DeliveryAggregates(m_fixture->store()).pruneChunk(at(12, 0).addDays(-35), 3, &error), 0);
         QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_minutes")), 2);
+        QCOMPARE(rows(m_fixture->store(), QStringLiteral("delivery_rollups")), 4);
     }
 
     void deletedIntegrationTakesItsRows()
@@ -421,13 +478,74 @@ private Q_SLOTS:
         QVERIFY(IntegrationRepository(m_fixture->store()).remove(m_acme, &error));
         QSqlQuery query(m_fixture->store().database());
         QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM delivery_minutes WHERE integration_id = %1 UNION ALL "
+                                          "SELECT COUNT(*) FROM delivery_rollups WHERE integration_id = %1 UNION ALL "
                                           "SELECT COUNT(*) FROM health_changes WHERE integration_id = %1")
                                .arg(m_acme)));
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toLongLong(), 0);
         QVERIFY(query.next());
         QCOMPARE(query.value(0).toLongLong(), 0);
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toLongLong(), 0);
         QCOMPARE(load(Range::Hour, 0).totals[size_t(Outcome::Delivered)], 3); // beta's
+    }
+
+    void migrationRollsUpTheMinutesKept()
+    {
+        // A store at migration 21 with minutes recorded (and an integration disabled while retrying), then migrated:
+        // the day and week read the rollups filled from those minutes, and the disabled integration is not shaded.
+        TestStore old(21);
+        QVERIFY2(old.isValid(), qPrintable(old.error()));
+        const qint64 acme = StoreFixtures::addOpenIntegration(old.store(), QStringLiteral("Acme"));
+        // The minutes as DeliveryAggregates wrote them then (4 ms is d03, 40 ms d09, 8 ms d05, 250 ms d14).
+        QSqlQuery query(old.store().database());
+        const auto minute = [](const QDateTime& time) {
+            return DeliveryAggregates::minuteOf(time);
+        };
+        QVERIFY(
+            query.exec(QStringLiteral("INSERT INTO delivery_minutes (integration_id, at_minute, delivered, retried, "
+                                      "d03, d09) VALUES (%1, %2, 1, 1, 1, 1)")
+                           .arg(acme)
+                           .arg(minute(at(11, 59)))));
+        QVERIFY(query.exec(QStringLiteral("INSERT INTO delivery_minutes (integration_id, at_minute, delivered, d05) "
+                                          "VALUES (%1, %2, 1, 1)")
+                               .arg(acme)
+                               .arg(minute(at(12, 9, 59)))));
+        QVERIFY(query.exec(QStringLiteral("INSERT INTO delivery_minutes (integration_id, at_minute, duplicate, d14) "
+                                          "VALUES (%1, %2, 1, 1)")
+                               .arg(acme)
+                               .arg(minute(at(12, 10)))));
+        QVERIFY(
+            query.exec(QStringLiteral("UPDATE integrations SET enabled = 0, health = 'retrying', health_since = %1, "
+                                      "updated_at = %2 WHERE id = %3")
+                           .arg(at(11, 0).toMSecsSinceEpoch())
+                           .arg(at(11, 30).toMSecsSinceEpoch())
+                           .arg(acme)));
+        QVERIFY(query.exec(QStringLiteral("INSERT INTO health_changes (integration_id, at, health) VALUES (%1, %2, "
+                                          "'retrying')")
+                               .arg(acme)
+                               .arg(at(11, 0).toMSecsSinceEpoch())));
+        query.finish();
+        QVERIFY2(old.reopen(), qPrintable(old.error()));
+        QCOMPARE(rows(old.store(), QStringLiteral("delivery_rollups")), 3 + 2); // 11:50, 12:00, 12:10; 11:00, 12:00
+
+        m_clock.set(at(12, 15));
+        QString error;
+        const DeliveryChartSeries::Data day =
+            DeliveryChartSeries(old.store()).load(Range::Day, acme, m_clock.now(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(pointAt(day, at(11, 50))->statements(), 2);
+        QCOMPARE(pointAt(day, at(12, 0))->statements(), 1);
+        QCOMPARE(pointAt(day, at(12, 10))->count(Outcome::Duplicate), 1);
+        QCOMPARE(day.totals[size_t(Outcome::Retried)], 1);
+        const DeliveryChartSeries::Data week =
+            DeliveryChartSeries(old.store()).load(Range::Week, acme, m_clock.now(), &error);
+        QCOMPARE(pointAt(week, at(11, 0))->requests, 2);
+        QCOMPARE(pointAt(week, at(12, 0))->requests, 2);
+        QCOMPARE(*pointAt(week, at(12, 0))->p95Ms, 290.0); // rank 1.9 of 2: 0.9 into (200..300]
+        QCOMPARE(day.periods.size(), 1);
+        QCOMPARE(day.periods[0].from, at(11, 0));
+        QCOMPARE(day.periods[0].to, at(11, 30)); // disabled then
     }
 };
 

@@ -35,20 +35,62 @@ DeliveryAggregates::Outcome outcomeOf(Delivery::State state)
     }
 }
 
-// The upsert that adds one row's counts to what other processes (or earlier commits) stored for the same minute.
-QString upsertSql()
+// "c = table.c + excluded.c" for every count column: the upsert adds to what other processes (or earlier commits)
+// stored for the same row.
+QString sums(const QString& table)
 {
-    QStringList columns = {QStringLiteral("delivered"), QStringLiteral("duplicate"), QStringLiteral("held"),
-                           QStringLiteral("retried"), QStringLiteral("discarded")};
-    for (int i = 0; i < DeliveryAggregates::BucketCount; ++i)
-        columns << QStringLiteral("d%1").arg(i, 2, 10, QLatin1Char('0'));
     QStringList sums;
-    for (const QString& column : std::as_const(columns))
-        sums << QStringLiteral("%1 = delivery_minutes.%1 + excluded.%1").arg(column);
+    for (const QString& column : DeliveryAggregates::countColumns())
+        sums << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(column, table);
+    return sums.join(QStringLiteral(", "));
+}
+
+QString placeholders()
+{
+    return QStringLiteral(", ?").repeated(DeliveryAggregates::countColumns().size());
+}
+
+// One integration's minute.
+QString minuteSql()
+{
     return QStringLiteral("INSERT INTO delivery_minutes (integration_id, at_minute, %1) VALUES (?, ?%2) "
                           "ON CONFLICT (integration_id, at_minute) DO UPDATE SET %3")
-        .arg(columns.join(QStringLiteral(", ")), QStringLiteral(", ?").repeated(columns.size()),
-             sums.join(QStringLiteral(", ")));
+        .arg(DeliveryAggregates::countColumns().join(QStringLiteral(", ")), placeholders(),
+             sums(QStringLiteral("delivery_minutes")));
+}
+
+// The same counts added to the integration's row of every rollup step: one statement, a row per step.
+QString rollupSql()
+{
+    QStringList rows;
+    for (int step : DeliveryAggregates::RollupSteps)
+        rows << QStringLiteral("(?, %1, ?%2)").arg(step).arg(placeholders());
+    return QStringLiteral("INSERT INTO delivery_rollups (integration_id, step_minutes, at_minute, %1) VALUES %2 "
+                          "ON CONFLICT (integration_id, step_minutes, at_minute) DO UPDATE SET %3")
+        .arg(DeliveryAggregates::countColumns().join(QStringLiteral(", ")), rows.join(QStringLiteral(", ")),
+             sums(QStringLiteral("delivery_rollups")));
+}
+
+void bindCounts(PreparedSql& sql, const Row& row)
+{
+    for (qint64 count : row.outcomes)
+        sql.add(count);
+    for (qint64 count : row.buckets)
+        sql.add(count);
+}
+
+bool deleteChunk(Store& store, const QString& sql, qint64 beforeMinute, int limit, int* removed, QString* error)
+{
+    QSqlQuery query(store.database());
+    query.prepare(sql);
+    query.addBindValue(beforeMinute);
+    query.addBindValue(limit);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return false;
+    }
+    *removed = query.numRowsAffected();
+    return true;
 }
 
 } // namespace
@@ -74,6 +116,25 @@ int DeliveryAggregates::bucketOf(qint64 ms)
 {
     const auto bound = std::lower_bound(BucketBoundsMs.cbegin(), BucketBoundsMs.cend(), ms);
     return int(bound - BucketBoundsMs.cbegin());
+}
+
+const QStringList& DeliveryAggregates::countColumns()
+{
+    static const QStringList columns = [] {
+        QStringList names;
+        for (int i = 0; i < OutcomeCount; ++i)
+            names << outcomeName(Outcome(i));
+        for (int i = 0; i < BucketCount; ++i)
+            names << QStringLiteral("d%1").arg(i, 2, 10, QLatin1Char('0'));
+        return names;
+    }();
+    return columns;
+}
+
+qint64 DeliveryAggregates::stepStart(qint64 minute, int stepMinutes)
+{
+    const qint64 remainder = minute % stepMinutes;
+    return minute - (remainder < 0 ? remainder + stepMinutes : remainder);
 }
 
 qint64 DeliveryAggregates::minuteOf(const QDateTime& time)
@@ -104,19 +165,25 @@ bool DeliveryAggregates::add(const QList<DeliveryQueue::Outcome>& outcomes, cons
         }
         ++row.buckets[size_t(bucketOf(outcome.attempt.durationMs))];
     }
-    static const QString sql = upsertSql();
+    static const QString minutes = minuteSql();
+    static const QString rollups = rollupSql();
     const qint64 minute = minuteOf(now);
     for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
         if (it.key() == 0)
             continue; // no integration named (never from the engine)
-        PreparedSql upsert(m_store, sql);
+        PreparedSql upsert(m_store, minutes);
         upsert.add(it.key());
         upsert.add(minute);
-        for (qint64 count : it->outcomes)
-            upsert.add(count);
-        for (qint64 count : it->buckets)
-            upsert.add(count);
+        bindCounts(upsert, *it);
         if (!upsert.exec(error))
+            return false;
+        PreparedSql rollup(m_store, rollups);
+        for (int step : RollupSteps) {
+            rollup.add(it.key());
+            rollup.add(stepStart(minute, step));
+            bindCounts(rollup, *it);
+        }
+        if (!rollup.exec(error))
             return false;
     }
     return true;
@@ -133,9 +200,26 @@ bool DeliveryAggregates::addDiscards(const QList<qint64>& deliveryIds, const QDa
                                       "WHERE state IN ('queued', 'held') AND id %IN_IDS% GROUP BY integration_id "
                                       "ON CONFLICT (integration_id, at_minute) DO UPDATE SET "
                                       "discarded = delivery_minutes.discarded + excluded.discarded"));
-    upsert.add(minuteOf(now));
+    const qint64 minute = minuteOf(now);
+    upsert.add(minute);
     upsert.addIds(deliveryIds);
-    return upsert.exec(error);
+    if (!upsert.exec(error))
+        return false;
+    for (int step : RollupSteps) {
+        PreparedSql rollup(m_store,
+                           QStringLiteral("INSERT INTO delivery_rollups (integration_id, step_minutes, at_minute, "
+                                          "discarded) SELECT integration_id, CAST(? AS INTEGER), CAST(? AS BIGINT), "
+                                          "COUNT(*) FROM deliveries WHERE state IN ('queued', 'held') AND id %IN_IDS% "
+                                          "GROUP BY integration_id ON CONFLICT (integration_id, step_minutes, "
+                                          "at_minute) DO UPDATE SET discarded = delivery_rollups.discarded + "
+                                          "excluded.discarded"));
+        rollup.add(step);
+        rollup.add(stepStart(minute, step));
+        rollup.addIds(deliveryIds);
+        if (!rollup.exec(error))
+            return false;
+    }
+    return true;
 }
 
 int DeliveryAggregates::pruneChunk(const QDateTime& before, int limit, QString* error)
@@ -146,17 +230,28 @@ int DeliveryAggregates::pruneChunk(const QDateTime& before, int limit, QString* 
         return -1;
     }
     const qint64 minute = minuteOf(before);
-    QSqlQuery minutes(m_store.database());
-    minutes.prepare(QStringLiteral("DELETE FROM delivery_minutes WHERE (integration_id, at_minute) IN (SELECT "
-                                   "integration_id, at_minute FROM delivery_minutes WHERE at_minute < ? ORDER BY "
-                                   "at_minute LIMIT ?)"));
-    minutes.addBindValue(minute);
-    minutes.addBindValue(limit);
-    if (!minutes.exec()) {
-        *error = Store::describe(minutes.lastError());
+    int removed = 0;
+    if (!deleteChunk(m_store,
+                     QStringLiteral("DELETE FROM delivery_minutes WHERE (integration_id, at_minute) IN (SELECT "
+                                    "integration_id, at_minute FROM delivery_minutes WHERE at_minute < ? ORDER BY "
+                                    "at_minute LIMIT ?)"),
+                     minute, limit, &removed, error))
         return -1;
+    if (removed < limit) {
+        // A rollup goes with the minute it starts at (the index leads with the step).
+        QStringList steps;
+        for (int step : RollupSteps)
+            steps << QString::number(step);
+        int rollups = 0;
+        if (!deleteChunk(m_store,
+                         QStringLiteral("DELETE FROM delivery_rollups WHERE (integration_id, step_minutes, at_minute) "
+                                        "IN (SELECT integration_id, step_minutes, at_minute FROM delivery_rollups "
+                                        "WHERE step_minutes IN (%1) AND at_minute < ? LIMIT ?)")
+                             .arg(steps.join(QStringLiteral(", "))),
+                         minute, limit - removed, &rollups, error))
+            return -1;
+        removed += rollups;
     }
-    int removed = minutes.numRowsAffected();
     if (removed < limit) {
         // An integration's latest change says how it is now, however old: it stays.
         QSqlQuery changes(m_store.database());

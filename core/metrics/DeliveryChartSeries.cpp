@@ -13,18 +13,21 @@ namespace {
 
 constexpr qint64 MinuteMs = 60 * 1000;
 
-// The sums per point of the minutes in [first, end), columns: point, 5 outcomes, the buckets.
+// The sums per point in [first, end) minutes, columns: point, 5 outcomes, the buckets. A point of one minute reads
+// delivery_minutes, a longer one the rollups of its length (one row per integration and point).
 QString pointsSql(int stepMinutes, bool oneIntegration)
 {
-    QStringList sums = {QStringLiteral("SUM(delivered)"), QStringLiteral("SUM(duplicate)"), QStringLiteral("SUM(held)"),
-                        QStringLiteral("SUM(retried)"), QStringLiteral("SUM(discarded)")};
-    for (int i = 0; i < DeliveryAggregates::BucketCount; ++i)
-        sums << QStringLiteral("SUM(d%1)").arg(i, 2, 10, QLatin1Char('0'));
+    QStringList sums;
+    for (const QString& column : DeliveryAggregates::countColumns())
+        sums << QStringLiteral("SUM(%1)").arg(column);
     // The step is one of three constants, written into the text so both engines divide integers.
-    return QStringLiteral("SELECT at_minute / %1, %2 FROM delivery_minutes WHERE %3at_minute >= ? AND at_minute < ? "
+    const QString rows = stepMinutes == 1
+                             ? QStringLiteral("delivery_minutes WHERE ")
+                             : QStringLiteral("delivery_rollups WHERE step_minutes = %1 AND ").arg(stepMinutes);
+    return QStringLiteral("SELECT at_minute / %1, %2 FROM %3%4at_minute >= ? AND at_minute < ? "
                           "GROUP BY at_minute / %1")
         .arg(stepMinutes)
-        .arg(sums.join(QStringLiteral(", ")),
+        .arg(sums.join(QStringLiteral(", ")), rows,
              oneIntegration ? QStringLiteral("integration_id = ? AND ") : QString());
 }
 

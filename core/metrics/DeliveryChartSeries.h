@@ -76,7 +76,8 @@ public:
 
     explicit DeliveryChartSeries(Store& store);
 
-    // One indexed range read of delivery_minutes (grouped by point in SQL) and one of health_changes.
+    // One indexed range read (grouped by point in SQL) of delivery_minutes for the hour, of the 10-minute or hourly
+    // rollups for the day or week (at most 168 rows per integration), and one of health_changes.
     Data load(Range range, qint64 integrationId, const QDateTime& now, QString* error) const;
 
 private:
