@@ -109,10 +109,10 @@ DeliveryChart::DeliveryChart(QGraphicsItem* parent)
     m_counts->setLabelFormat(QStringLiteral("%i"));
     m_counts->setMinorTickCount(0);
     m_millis = new QValueAxis(this);
-    m_millis->setLabelFormat(QStringLiteral("%i"));
-    m_millis->setTitleText(tr("Response time (ms)"));
+    // The unit on every label and no title: Qt Charts gives a right-hand axis the width of its labels but draws a
+    // title over them (and cut them to "4…" in some layouts); the legend names the lines.
+    m_millis->setLabelFormat(tr("%i ms"));
     m_millis->setGridLineVisible(false);
-    // Qt Charts squeezed the right axis to "4…" in the day's layout: its labels are short, never cut.
     m_millis->setTruncateLabels(false);
     m_counts->setTruncateLabels(false);
     auto* band = new QValueAxis(this); // the shading spans the plot's height, whatever the counts

@@ -130,7 +130,7 @@ DeliveryChartSeries::Range DeliveryChartsPanel::range() const
 
 int DeliveryChartsPanel::minimumIntervalMs() const
 {
-    // A week's read sums up to 168 hours of minutes: worth redoing less often than the last hour's.
+    // A point of a week is an hour: it changes less often than the last hour's minutes.
     switch (range()) {
     case Range::Hour:
         return 2000;
