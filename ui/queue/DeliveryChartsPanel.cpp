@@ -208,7 +208,8 @@ void DeliveryChartsPanel::showData(const DeliveryChartSeries::Data& data)
         if (const qint64 count = data.totals[size_t(outcome)]; count > 0)
             parts << tr("%1 %2").arg(locale.toString(count), DeliveryAggregates::outcomeName(outcome));
     }
-    QString summary = data.statements() == 1 ? tr("1 statement") : tr("%1 statements").arg(locale.toString(data.statements()));
+    QString summary =
+        data.statements() == 1 ? tr("1 statement") : tr("%1 statements").arg(locale.toString(data.statements()));
     if (!parts.isEmpty())
         summary += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
     if (data.p50Ms && data.p95Ms)
@@ -225,9 +226,9 @@ void DeliveryChartsPanel::showData(const DeliveryChartSeries::Data& data)
     if (!shaded.isEmpty())
         summary += tr(" · shaded: %1").arg(shaded.join(QStringLiteral(", ")));
     m_summary->setText(summary);
-    m_summary->setToolTip(tr("%1, %2, %3 (each point %4)")
-                              .arg(m_integrationPicker->currentText(), rangeText, summary,
-                                   DeliveryChartSeries::stepText(data.range)));
+    m_summary->setToolTip(
+        tr("%1, %2, %3 (each point %4)")
+            .arg(m_integrationPicker->currentText(), rangeText, summary, DeliveryChartSeries::stepText(data.range)));
     m_chart->setData(data);
     m_stack->setCurrentWidget(m_view);
 }
