@@ -219,6 +219,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
         QVERIFY(stored().holdReason.contains(QLatin1String("HTTP 503")));
         QCOMPARE(stored().nextProbeAt, m_clock.now().addSecs(60));
+        QCOMPARE(stored().healthSince, m_clock.now()); // the engine's clock, as the delivery charts shade it
+        QCOMPARE(stored().failingSince, m_clock.now());
         expectQuiet(1);
 
         advance(30); // not yet

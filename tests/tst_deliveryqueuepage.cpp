@@ -10,12 +10,16 @@
 #include "integrations/IntegrationRepository.h"
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationsPage.h"
+#include "queue/DeliveryChart.h"
+#include "queue/DeliveryChartsPanel.h"
 #include "queue/DeliveryQueuePage.h"
 #include "queue/DeliveryTableModel.h"
 #include "queue/HealthCard.h"
 #include "queue/ReplayDialog.h"
 
 #include <QAbstractItemModelTester>
+#include <QLineSeries>
+#include <QValueAxis>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QLabel>
@@ -266,7 +270,7 @@ private Q_SLOTS:
         page.discardSelected();
         QTRY_COMPARE(count(Delivery::State::Discarded), 1);
         QTRY_VERIFY(!page.bulkAction());
-        auto* states = page.findChildren<QComboBox*>().at(1);
+        auto* states = page.findChild<QComboBox*>(QStringLiteral("stateFilter"));
         states->setCurrentIndex(states->findText(QStringLiteral("Discarded")));
         QCOMPARE(page.model()->totalCount(), 1);
         const QList<QLabel*> labels = page.findChildren<QLabel*>();
@@ -407,6 +411,76 @@ private Q_SLOTS:
     // Four integrations in a laptop-sized page: the cards wrap into rows without a sideways scroll bar, each as tall
     // as its content (the reason, the health line and the button whole), a long reason cut to a few lines with the
     // whole of it in the tooltip. Editing the held one says why it is held and how many statements saving releases.
+    void chartsSayNoDataThenDrawDeliveries()
+    {
+        const qint64 quiet = StoreFixtures::addOpenIntegration(m_fixture->store(), QStringLiteral("Quiet LRS"));
+        InMemorySecretStore secrets;
+        IntegrationService integrations(m_fixture->store(), secrets);
+        DeliveryQueuePage page(m_fixture->store(), integrations);
+        page.resize(1366, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.showTab(1);
+        DeliveryChartsPanel* charts = page.charts();
+        QVERIFY(charts->isVisible());
+        QVERIFY(!page.findChild<QTableView*>()->isVisible()); // one tab at a time
+
+        // All integrations: the held statement of init() and the hold since then, shaded.
+        QTRY_VERIFY(charts->showsChart());
+        QVERIFY2(charts->summaryText().startsWith(QLatin1String("1 statement: 1 held")),
+                 qPrintable(charts->summaryText()));
+        QVERIFY2(charts->summaryText().contains(QStringLiteral("held 1×")), qPrintable(charts->summaryText()));
+
+        // An integration that delivered nothing says so, instead of drawing empty axes.
+        charts->select(quiet, DeliveryChartSeries::Range::Hour);
+        QVERIFY(!charts->showsChart());
+        QVERIFY2(charts->emptyText().contains(QLatin1String("No deliveries in the last hour for Quiet LRS.")),
+                 qPrintable(charts->emptyText()));
+        const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
+        if (!folder.isEmpty())
+            page.grab().save(folder + QStringLiteral("/queue-charts-empty.png"));
+
+        // A worker (another connection) delivers three statements: the page follows the store.
+        Store::OpenResult worker = Store::open(m_fixture->store().location());
+        QVERIFY2(worker.store, qPrintable(worker.error));
+        DeliveryQueue queue(*worker.store);
+        QString error;
+        QList<QJsonObject> statements;
+        for (int i = 0; i < 3; ++i)
+            statements << QJsonObject{{QStringLiteral("id"), QStringLiteral("q-%1").arg(i)}};
+        QVERIFY(queue.enqueue(statements, {quiet}, QDateTime::currentDateTimeUtc(), &error));
+        QList<DeliveryQueue::Outcome> outcomes;
+        for (const Delivery& delivery : queue.claim(quiet, 3, QDateTime::currentDateTimeUtc(), &error)) {
+            DeliveryQueue::Outcome outcome;
+            outcome.deliveryId = delivery.id;
+            outcome.state = Delivery::State::Delivered;
+            outcome.status = 200;
+            outcome.attempt.integrationId = quiet;
+            outcome.attempt.startedAt = QDateTime::currentDateTimeUtc();
+            outcome.attempt.durationMs = 40;
+            outcome.attempt.status = 200;
+            outcomes << outcome;
+        }
+        QCOMPARE(outcomes.size(), 3);
+        QVERIFY(queue.record(outcomes, QDateTime::currentDateTimeUtc(), &error));
+        page.refreshLive();
+        QTRY_VERIFY_WITH_TIMEOUT(charts->showsChart(), 10000);
+        QVERIFY2(charts->summaryText().startsWith(QLatin1String("3 statements: 3 delivered")),
+                 qPrintable(charts->summaryText()));
+        QVERIFY2(charts->summaryText().contains(QLatin1String("p50 40 ms, p95 49 ms")),
+                 qPrintable(charts->summaryText()));
+        double top = 0;
+        for (const QPointF& point : charts->chart()->outcomeTop(DeliveryAggregates::Outcome::Delivered)->points())
+            top = std::max(top, point.y());
+        QCOMPARE(top, 3.0);
+        QCOMPARE(charts->chart()->p95Line()->count(), 1);
+        QVERIFY(charts->chart()->countAxis()->titleText().contains(QLatin1String("per minute")));
+        if (!folder.isEmpty()) {
+            QTest::qWait(50);
+            page.grab().save(folder + QStringLiteral("/queue-charts.png"));
+        }
+    }
+
     void cardsWrapAndEditSaysWhyItIsHeld()
     {
         QString error;

@@ -38,8 +38,8 @@ done
 grep -q '^ .*xAPI' <<<"$(field Description)" || fail "Description has no long text"
 # Every alternative of every dependency, one per line, without version constraints.
 depends=$(field Depends | sed 's/[,|]/\n/g' | sed 's/(.*)//; s/ //g')
-# libqt6core6 and libqt6keychain1 can only come from dpkg-shlibdeps; the rest are loaded at run time.
-for package in libqt6core6 libqt6widgets6 libqt6keychain1 libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 \
+# libqt6core6, libqt6charts6 and libqt6keychain1 can only come from dpkg-shlibdeps; the rest are loaded at run time.
+for package in libqt6core6 libqt6widgets6 libqt6charts6 libqt6keychain1 libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 \
     qt6-qpa-plugins libsecret-1-0 gnome-keyring; do
     grep -qx "$package" <<<"$depends" || fail "Depends lacks $package: $(field Depends)"
 done

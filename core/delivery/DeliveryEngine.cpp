@@ -454,7 +454,7 @@ void DeliveryEngine::setHealth(Integration& integration, Integration::Health hea
         integration.heldRevision = integration.revision;
     IntegrationRepository::HealthChange change{health, reason, nextProbeAt, integration.heldRevision};
     QString error;
-    if (!m_integrations.setHealth(integration.id, change, &error))
+    if (!m_integrations.setHealth(integration.id, change, &error, m_clock.now()))
         qCWarning(lcDelivery) << "Cannot record the health of" << integration.name << ":" << error;
     m_known.insert(integration.id, integration);
     if (changed) {

@@ -2,6 +2,7 @@
 
 #include "common/Logging.h"
 #include "integrations/Integration.h"
+#include "metrics/DeliveryAggregates.h"
 #include "statements/StatementConversion.h"
 #include "store/PreparedSql.h"
 #include "store/SqlValues.h"
@@ -424,6 +425,8 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
         if (!done.exec(error))
             return false;
     }
+    if (!DeliveryAggregates(m_store).add(outcomes, now, error)) // the delivery charts, once per group
+        return false;
     if (!transaction.commit()) {
         *error = transaction.error();
         return false;
@@ -471,10 +474,27 @@ int DeliveryQueue::discard(const QList<qint64>& ids, QString* error)
 {
     if (ids.isEmpty())
         return 0;
-    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'discarded', updated_at = ? "
-                                       "WHERE state IN ('queued', 'held') AND id IN (%1)")
-                            .arg(idList(ids)),
-                        error);
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return -1;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!DeliveryAggregates(m_store).addDiscards(ids, now, error)) // the delivery charts count them first
+        return -1;
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("UPDATE deliveries SET state = 'discarded', updated_at = ? "
+                                 "WHERE state IN ('queued', 'held') AND id IN (%1)")
+                      .arg(idList(ids)));
+    query.addBindValue(now.toMSecsSinceEpoch());
+    if (!exec(query, error))
+        return -1;
+    const int count = query.numRowsAffected();
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return -1;
+    }
+    return count;
 }
 
 int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)

@@ -247,6 +247,8 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
         return false;
     }
     integration.updatedAt = QDateTime::currentDateTimeUtc();
+    if (!recordEnabledChange(integration.id, integration.enabled, integration.updatedAt.toMSecsSinceEpoch(), error))
+        return false;
     QSqlQuery query(m_store.database());
     query.prepare(QStringLiteral(
         "UPDATE integrations SET name = :name, name_key = :name_key, provider = :provider, provider_key = "
@@ -275,28 +277,98 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
     return true;
 }
 
-bool IntegrationRepository::setEnabled(qint64 id, bool enabled, QString* error)
+bool IntegrationRepository::setEnabled(qint64 id, bool enabled, QString* error, const QDateTime& at)
 {
-    if (!updateOne(QStringLiteral("UPDATE integrations SET enabled = ?, revision = revision + 1, updated_at = ? "
-                                  "WHERE id = ?"),
-                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), id}, error))
+    const qint64 now = at.isValid() ? at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
         return false;
+    }
+    if (!recordEnabledChange(id, enabled, now, error))
+        return false;
+    QSqlQuery query(m_store.database());
+    query.prepare(QStringLiteral("UPDATE integrations SET enabled = ?, revision = revision + 1, updated_at = ? "
+                                 "WHERE id = ?"));
+    for (const QVariant& value : QVariantList{enabled ? 1 : 0, now, id})
+        query.addBindValue(value);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return false;
+    }
+    if (query.numRowsAffected() != 1) {
+        *error = QStringLiteral("The integration no longer exists (deleted meanwhile?). Reload the list.");
+        return false;
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
     qCInfo(lcIntegrations) << (enabled ? "Enabled" : "Disabled") << "integration" << id;
     return true;
 }
 
-bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QString* error)
+bool IntegrationRepository::recordEnabledChange(qint64 id, bool enabled, qint64 at, QString* error)
+{
+    // Disabled: "disabled" ends a held or retrying period on the charts. Enabled again: the health it has now.
+    QSqlQuery query(m_store.database());
+    query.prepare(
+        QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, CAST(? AS BIGINT), "
+                       "CASE WHEN CAST(? AS INTEGER) = 0 THEN 'disabled' ELSE health END FROM integrations "
+                       "WHERE id = ? AND enabled <> CAST(? AS INTEGER)"));
+    for (const QVariant& value : QVariantList{at, enabled ? 1 : 0, id, enabled ? 1 : 0})
+        query.addBindValue(value);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return false;
+    }
+    return true;
+}
+
+bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QString* error, const QDateTime& at)
 {
     const QString health = Integration::healthName(change.health);
     const QVariant nextProbe = SqlValues::time(change.nextProbeAt);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return updateOne(
+    const qint64 now = at.isValid() ? at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+    Transaction transaction(m_store);
+    if (!transaction.isActive()) {
+        *error = transaction.error();
+        return false;
+    }
+    QSqlQuery changed(m_store.database());
+    changed.prepare(
+        QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, CAST(? AS BIGINT), "
+                       "CAST(? AS TEXT) FROM "
+                       "integrations WHERE id = ? AND health <> ? AND enabled <> 0"));
+    for (const QVariant& value : QVariantList{now, health, id, health})
+        changed.addBindValue(value);
+    if (!changed.exec()) {
+        *error = Store::describe(changed.lastError());
+        return false;
+    }
+    QSqlQuery query(m_store.database());
+    query.prepare(
         QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
                        "health_since END, failing_since = CASE WHEN ? IN ('held', 'retrying') THEN "
                        "COALESCE(failing_since, ?) END, health = ?, hold_reason = ?, next_probe_at = ?, held_revision "
                        "= ? WHERE id "
-                       "= ?"),
-        {health, now, health, now, health, SqlValues::text(change.reason), nextProbe, change.heldRevision, id}, error);
+                       "= ?"));
+    for (const QVariant& value : QVariantList{health, now, health, now, health, SqlValues::text(change.reason),
+                                              nextProbe, change.heldRevision, id})
+        query.addBindValue(value);
+    if (!query.exec()) {
+        *error = Store::describe(query.lastError());
+        return false;
+    }
+    if (query.numRowsAffected() != 1) {
+        *error = QStringLiteral("The integration no longer exists (deleted meanwhile?). Reload the list.");
+        return false;
+    }
+    if (!transaction.commit()) {
+        *error = transaction.error();
+        return false;
+    }
+    return true;
 }
 
 bool IntegrationRepository::remove(qint64 id, QString* error)

@@ -27,10 +27,13 @@ public:
     // Fill id, createdAt, updatedAt, revision. Unique clashes found by the database come back as issues.
     bool insert(Integration& integration, FieldIssues* issues, QString* error);
     bool update(Integration& integration, FieldIssues* issues, QString* error);
-    bool setEnabled(qint64 id, bool enabled, QString* error);
+    // Also kept in health_changes, so the delivery charts end a held or retrying period at the disable. at: when
+    // (unset: now).
+    bool setEnabled(qint64 id, bool enabled, QString* error, const QDateTime& at = {});
     bool remove(qint64 id, QString* error);
 
-    // What the delivery engine records about a lane; health_since moves only when the health changes.
+    // What the delivery engine records about a lane; health_since moves only when the health changes, and then the
+    // change is also kept in health_changes (the delivery charts shade the periods held or retrying).
     struct HealthChange
     {
         Integration::Health health = Integration::Health::Healthy;
@@ -38,9 +41,12 @@ public:
         QDateTime nextProbeAt;
         int heldRevision = 0;
     };
-    bool setHealth(qint64 id, const HealthChange& change, QString* error);
+    // at: when it changed (unset: now).
+    bool setHealth(qint64 id, const HealthChange& change, QString* error, const QDateTime& at = {});
 
 private:
+    // Inside the caller's transaction, before enabled changes: the change in health_changes, if it is one.
+    bool recordEnabledChange(qint64 id, bool enabled, qint64 at, QString* error);
     // One statement in its own transaction that must touch exactly one integration.
     bool updateOne(const QString& sql, const QVariantList& values, QString* error);
 

@@ -1,6 +1,7 @@
 #include "retention/RetentionScheduler.h"
 
 #include "common/Clock.h"
+#include "metrics/DeliveryAggregates.h"
 #include "retention/RetentionPolicies.h"
 
 #include <QElapsedTimer>
@@ -47,10 +48,11 @@ void RetentionScheduler::beginPass()
     const QDateTime now = m_clock.now();
     for (auto it = policies.cbegin(); it != policies.cend(); ++it) {
         if (it->retentionDays)
-            m_jobs << Job{it.key(), now.addDays(-*it->retentionDays), false};
+            m_jobs << Job{it.key(), now.addDays(-*it->retentionDays), Job::Kind::Statements};
         if (it->keepBodiesDays && (!it->retentionDays || *it->keepBodiesDays < *it->retentionDays))
-            m_jobs << Job{it.key(), now.addDays(-*it->keepBodiesDays), true};
+            m_jobs << Job{it.key(), now.addDays(-*it->keepBodiesDays), Job::Kind::Bodies};
     }
+    m_jobs << Job{0, now.addDays(-DeliveryAggregates::KeepDays), Job::Kind::Charts};
     m_pruned = {};
     m_bodiesErased = 0;
     m_running = true;
@@ -67,7 +69,8 @@ bool RetentionScheduler::step()
     const Job job = m_jobs.constFirst();
     QString error;
     bool jobDone = false;
-    if (job.bodiesOnly) {
+    switch (job.kind) {
+    case Job::Kind::Bodies: {
         const int erased = m_pruner.eraseBodiesChunk(job.before, job.integrationId, DeliveryPruner::ChunkSize, &error);
         if (erased < 0) {
             finishPass(error);
@@ -75,7 +78,9 @@ bool RetentionScheduler::step()
         }
         m_bodiesErased += erased;
         jobDone = erased == 0;
-    } else {
+        break;
+    }
+    case Job::Kind::Statements: {
         PruneCounts counts;
         if (!m_pruner.pruneChunk(job.before, job.integrationId, DeliveryPruner::ChunkSize, &counts, &error)) {
             finishPass(error);
@@ -83,6 +88,17 @@ bool RetentionScheduler::step()
         }
         m_pruned += counts;
         jobDone = counts.statements() == 0;
+        break;
+    }
+    case Job::Kind::Charts: {
+        const int removed = DeliveryAggregates(m_store).pruneChunk(job.before, DeliveryPruner::ChunkSize, &error);
+        if (removed < 0) {
+            finishPass(error);
+            return false;
+        }
+        jobDone = removed < DeliveryPruner::ChunkSize;
+        break;
+    }
     }
     if (jobDone)
         m_jobs.removeFirst();

@@ -9,7 +9,8 @@
 class Clock;
 class Store;
 
-// Applies every integration's retention policy once an hour (and a minute after start), inside the process that
+// Applies every integration's retention policy once an hour, and drops the delivery charts' minutes older than
+// DeliveryAggregates::KeepDays (and a minute after start), inside the process that
 // works the store (CourierRuntime): a pass is a series of small transactions, each a step of its own on the event
 // loop, so deliveries go on between them. Several processes on one store may prune at once: each step claims its
 // rows (SKIP LOCKED on PostgreSQL, the write lock on SQLite) and counts only what it deleted.
@@ -39,9 +40,10 @@ Q_SIGNALS:
 private:
     struct Job
     {
+        enum class Kind { Statements, Bodies, Charts };
         qint64 integrationId = 0;
         QDateTime before;
-        bool bodiesOnly = false;
+        Kind kind = Kind::Statements;
     };
     void finishPass(const QString& error);
     void scheduleStep();

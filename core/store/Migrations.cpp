@@ -255,6 +255,51 @@ const QList<Migration>& all()
              QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_detected TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE deliveries ADD COLUMN conversion TEXT"),
          }},
+        {21,
+         QStringLiteral("delivery charts: outcomes and response times per integration and minute, health changes"),
+         // One row per integration and minute (UTC minutes since the epoch) in which an outcome was recorded: the
+         // statements by outcome, and the requests by response time in the buckets of DeliveryAggregates (d00 up to
+         // 1 ms … d28 beyond 60 s). Every process adds to the same row (an upsert that adds), so the row is the sum.
+         // No personal data: nothing here names a learner or a statement. health_changes: each time an
+         // integration's stored health changed, to shade the periods it was held or retrying.
+         {
+             QStringLiteral("CREATE TABLE delivery_minutes ("
+                            " integration_id BIGINT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " at_minute BIGINT NOT NULL,"
+                            " delivered INTEGER NOT NULL DEFAULT 0,"
+                            " duplicate INTEGER NOT NULL DEFAULT 0,"
+                            " held INTEGER NOT NULL DEFAULT 0,"
+                            " retried INTEGER NOT NULL DEFAULT 0,"
+                            " discarded INTEGER NOT NULL DEFAULT 0,"
+                            " d00 INTEGER NOT NULL DEFAULT 0, d01 INTEGER NOT NULL DEFAULT 0,"
+                            " d02 INTEGER NOT NULL DEFAULT 0, d03 INTEGER NOT NULL DEFAULT 0,"
+                            " d04 INTEGER NOT NULL DEFAULT 0, d05 INTEGER NOT NULL DEFAULT 0,"
+                            " d06 INTEGER NOT NULL DEFAULT 0, d07 INTEGER NOT NULL DEFAULT 0,"
+                            " d08 INTEGER NOT NULL DEFAULT 0, d09 INTEGER NOT NULL DEFAULT 0,"
+                            " d10 INTEGER NOT NULL DEFAULT 0, d11 INTEGER NOT NULL DEFAULT 0,"
+                            " d12 INTEGER NOT NULL DEFAULT 0, d13 INTEGER NOT NULL DEFAULT 0,"
+                            " d14 INTEGER NOT NULL DEFAULT 0, d15 INTEGER NOT NULL DEFAULT 0,"
+                            " d16 INTEGER NOT NULL DEFAULT 0, d17 INTEGER NOT NULL DEFAULT 0,"
+                            " d18 INTEGER NOT NULL DEFAULT 0, d19 INTEGER NOT NULL DEFAULT 0,"
+                            " d20 INTEGER NOT NULL DEFAULT 0, d21 INTEGER NOT NULL DEFAULT 0,"
+                            " d22 INTEGER NOT NULL DEFAULT 0, d23 INTEGER NOT NULL DEFAULT 0,"
+                            " d24 INTEGER NOT NULL DEFAULT 0, d25 INTEGER NOT NULL DEFAULT 0,"
+                            " d26 INTEGER NOT NULL DEFAULT 0, d27 INTEGER NOT NULL DEFAULT 0,"
+                            " d28 INTEGER NOT NULL DEFAULT 0,"
+                            " PRIMARY KEY (integration_id, at_minute))%WITHOUT_ROWID%"),
+             // "All integrations" and pruning read by minute alone.
+             QStringLiteral("CREATE INDEX delivery_minutes_at ON delivery_minutes (at_minute)"),
+             QStringLiteral("CREATE TABLE health_changes ("
+                            " id %ID_PK%,"
+                            " integration_id BIGINT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " at BIGINT NOT NULL,"
+                            " health TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX health_changes_integration ON health_changes (integration_id, at)"),
+             // What is failing now started when its health last changed.
+             QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, "
+                            "COALESCE(health_since, updated_at), health FROM integrations WHERE health IN ('held', "
+                            "'retrying')"),
+         }},
         {22,
          QStringLiteral("a batch that finished its statements is linked to them by their own rows"),
          // A request carrying several statements that delivered them (2xx or 409) is written in each delivery's
@@ -268,6 +313,62 @@ const QList<Migration>& all()
              QStringLiteral("CREATE VIEW attempt_links AS SELECT delivery_id, attempt_id FROM attempt_deliveries "
                             "UNION ALL SELECT id AS delivery_id, batch_attempt_id AS attempt_id FROM deliveries "
                             "WHERE batch_attempt_id IS NOT NULL"),
+         }},
+        {23,
+         QStringLiteral("delivery charts: outcomes and response times per integration and 10 minutes or hour"),
+         // The rows of delivery_minutes summed per 10 minutes (the last day's points) and per hour (the last week's),
+         // step_minutes saying which; at_minute is the step's first minute. Written by the same upsert as the minute
+         // (DeliveryAggregates), so a week reads 168 rows per integration. Filled here from the minutes kept so far.
+         // An integration disabled while held or retrying is no longer shaded from then on: health_changes gains
+         // "disabled" (IntegrationRepository records it from now on; here for those disabled before).
+         {
+             QStringLiteral("CREATE TABLE delivery_rollups ("
+                            " integration_id BIGINT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,"
+                            " step_minutes INTEGER NOT NULL,"
+                            " at_minute BIGINT NOT NULL,"
+                            " delivered INTEGER NOT NULL DEFAULT 0, duplicate INTEGER NOT NULL DEFAULT 0,"
+                            " held INTEGER NOT NULL DEFAULT 0, retried INTEGER NOT NULL DEFAULT 0,"
+                            " discarded INTEGER NOT NULL DEFAULT 0, d00 INTEGER NOT NULL DEFAULT 0,"
+                            " d01 INTEGER NOT NULL DEFAULT 0, d02 INTEGER NOT NULL DEFAULT 0,"
+                            " d03 INTEGER NOT NULL DEFAULT 0, d04 INTEGER NOT NULL DEFAULT 0,"
+                            " d05 INTEGER NOT NULL DEFAULT 0, d06 INTEGER NOT NULL DEFAULT 0,"
+                            " d07 INTEGER NOT NULL DEFAULT 0, d08 INTEGER NOT NULL DEFAULT 0,"
+                            " d09 INTEGER NOT NULL DEFAULT 0, d10 INTEGER NOT NULL DEFAULT 0,"
+                            " d11 INTEGER NOT NULL DEFAULT 0, d12 INTEGER NOT NULL DEFAULT 0,"
+                            " d13 INTEGER NOT NULL DEFAULT 0, d14 INTEGER NOT NULL DEFAULT 0,"
+                            " d15 INTEGER NOT NULL DEFAULT 0, d16 INTEGER NOT NULL DEFAULT 0,"
+                            " d17 INTEGER NOT NULL DEFAULT 0, d18 INTEGER NOT NULL DEFAULT 0,"
+                            " d19 INTEGER NOT NULL DEFAULT 0, d20 INTEGER NOT NULL DEFAULT 0,"
+                            " d21 INTEGER NOT NULL DEFAULT 0, d22 INTEGER NOT NULL DEFAULT 0,"
+                            " d23 INTEGER NOT NULL DEFAULT 0, d24 INTEGER NOT NULL DEFAULT 0,"
+                            " d25 INTEGER NOT NULL DEFAULT 0, d26 INTEGER NOT NULL DEFAULT 0,"
+                            " d27 INTEGER NOT NULL DEFAULT 0, d28 INTEGER NOT NULL DEFAULT 0,"
+                            " PRIMARY KEY (integration_id, step_minutes, at_minute))%WITHOUT_ROWID%"),
+             // "All integrations" and pruning read by step and minute alone.
+             QStringLiteral("CREATE INDEX delivery_rollups_at ON delivery_rollups (step_minutes, at_minute)"),
+             QStringLiteral(
+                 "INSERT INTO delivery_rollups (integration_id, step_minutes, at_minute, delivered, duplicate, "
+                 "held, retried, discarded, d00, d01, d02, d03, d04, d05, d06, d07, d08, d09, d10, d11, d12, d13, "
+                 "d14, d15, d16, d17, d18, d19, d20, d21, d22, d23, d24, d25, d26, d27, d28) SELECT "
+                 "integration_id, 10, at_minute - at_minute % 10, SUM(delivered), SUM(duplicate), SUM(held), "
+                 "SUM(retried), SUM(discarded), SUM(d00), SUM(d01), SUM(d02), SUM(d03), SUM(d04), SUM(d05), "
+                 "SUM(d06), SUM(d07), SUM(d08), SUM(d09), SUM(d10), SUM(d11), SUM(d12), SUM(d13), SUM(d14), "
+                 "SUM(d15), SUM(d16), SUM(d17), SUM(d18), SUM(d19), SUM(d20), SUM(d21), SUM(d22), SUM(d23), "
+                 "SUM(d24), SUM(d25), SUM(d26), SUM(d27), SUM(d28) FROM delivery_minutes GROUP BY integration_id, "
+                 "at_minute - at_minute % 10"),
+             QStringLiteral(
+                 "INSERT INTO delivery_rollups (integration_id, step_minutes, at_minute, delivered, duplicate, "
+                 "held, retried, discarded, d00, d01, d02, d03, d04, d05, d06, d07, d08, d09, d10, d11, d12, d13, "
+                 "d14, d15, d16, d17, d18, d19, d20, d21, d22, d23, d24, d25, d26, d27, d28) SELECT "
+                 "integration_id, 60, at_minute - at_minute % 60, SUM(delivered), SUM(duplicate), SUM(held), "
+                 "SUM(retried), SUM(discarded), SUM(d00), SUM(d01), SUM(d02), SUM(d03), SUM(d04), SUM(d05), "
+                 "SUM(d06), SUM(d07), SUM(d08), SUM(d09), SUM(d10), SUM(d11), SUM(d12), SUM(d13), SUM(d14), "
+                 "SUM(d15), SUM(d16), SUM(d17), SUM(d18), SUM(d19), SUM(d20), SUM(d21), SUM(d22), SUM(d23), "
+                 "SUM(d24), SUM(d25), SUM(d26), SUM(d27), SUM(d28) FROM delivery_minutes GROUP BY integration_id, "
+                 "at_minute - at_minute % 60"),
+             QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, CASE WHEN "
+                            "health_since > updated_at THEN health_since ELSE updated_at END, 'disabled' FROM "
+                            "integrations WHERE enabled = 0 AND health IN ('held', 'retrying')"),
          }},
     };
     return migrations;

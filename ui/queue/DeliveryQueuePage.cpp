@@ -5,6 +5,7 @@
 #include "delivery/AttemptLog.h"
 #include "delivery/DeliveryActions.h"
 #include "integrations/IntegrationService.h"
+#include "queue/DeliveryChartsPanel.h"
 #include "queue/DeliveryTableModel.h"
 #include "queue/DuplicateDetail.h"
 #include "queue/HealthCard.h"
@@ -26,6 +27,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTimer>
@@ -54,6 +56,21 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     cardsArea->setWidget(cardsHolder);
     m_cardsArea = cardsArea;
     layout->addWidget(cardsArea);
+
+    // Under the cards, the deliveries themselves or the charts: one at a time, so the table keeps its height on a
+    // laptop screen.
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("queueTabs"));
+    m_tabs->setDocumentMode(true);
+    auto* deliveries = new QWidget;
+    auto* deliveriesLayout = new QVBoxLayout(deliveries);
+    deliveriesLayout->setContentsMargins(0, 0, 0, 0);
+    m_charts = new DeliveryChartsPanel(store, integrations);
+    m_tabs->addTab(deliveries, tr("&Deliveries"));
+    m_tabs->addTab(m_charts, tr("&Charts"));
+    m_tabs->setTabToolTip(1, tr("Statements per minute by outcome, response times, and when integrations were held "
+                                "or retrying: last hour, day or week"));
+    layout->addWidget(m_tabs, 1);
 
     auto* toolbar = new QToolBar;
     m_integrationFilter = new QComboBox;
@@ -96,13 +113,13 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     discard->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     toolbar->addAction(tr("Replay…"), this, &DeliveryQueuePage::replay);
     toolbar->addAction(tr("Export Failed…"), this, &DeliveryQueuePage::exportFailed);
-    layout->addWidget(toolbar);
+    deliveriesLayout->addWidget(toolbar);
     m_toolbar = toolbar;
 
     m_message = new QLabel;
     m_message->setWordWrap(true);
     m_message->hide();
-    layout->addWidget(m_message);
+    deliveriesLayout->addWidget(m_message);
     m_progressRow = new QWidget;
     auto* progressLayout = new QHBoxLayout(m_progressRow);
     progressLayout->setContentsMargins(4, 0, 4, 0);
@@ -117,7 +134,7 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     progressLayout->addWidget(m_progress, 1);
     progressLayout->addWidget(cancel);
     m_progressRow->hide();
-    layout->addWidget(m_progressRow);
+    deliveriesLayout->addWidget(m_progressRow);
 
     auto* splitter = new QSplitter(Qt::Vertical);
     m_model = new DeliveryTableModel(store, this);
@@ -150,7 +167,7 @@ DeliveryQueuePage::DeliveryQueuePage(Store& store, IntegrationService& integrati
     splitter->addWidget(m_attempts);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    layout->addWidget(splitter, 1);
+    deliveriesLayout->addWidget(splitter, 1);
 
     connect(m_integrationFilter, &QComboBox::currentIndexChanged, this, &DeliveryQueuePage::applyFilter);
     connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &DeliveryQueuePage::applyFilter);
@@ -187,6 +204,7 @@ void DeliveryQueuePage::resizeEvent(QResizeEvent* event)
 void DeliveryQueuePage::refreshLive()
 {
     reloadCards();
+    m_charts->refreshLive();
     m_tableStale = !isVisible();
     if (!m_tableStale)
         applyFilter(); // the engine or a worker moved things on; the selection is kept
@@ -200,6 +218,11 @@ void DeliveryQueuePage::showEvent(QShowEvent* event)
 }
 
 DeliveryQueuePage::~DeliveryQueuePage() = default;
+
+void DeliveryQueuePage::showTab(int index)
+{
+    m_tabs->setCurrentIndex(index);
+}
 
 void DeliveryQueuePage::reload()
 {

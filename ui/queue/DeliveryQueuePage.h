@@ -8,6 +8,7 @@
 #include <functional>
 
 class DeliveryActions;
+class DeliveryChartsPanel;
 class DeliveryTableModel;
 class HealthCard;
 class IntegrationService;
@@ -16,6 +17,7 @@ class QHBoxLayout;
 class FlowLayout;
 class QLabel;
 class QScrollArea;
+class QTabWidget;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
@@ -24,8 +26,8 @@ class QTextBrowser;
 class QToolBar;
 class Store;
 
-// Support's view of the queue: a health card per integration, the deliveries with filters and search, and every
-// attempt of the selected delivery, with retry, resend, discard, replay and export.
+// Support's view of the queue: a health card per integration, then two tabs: the deliveries with filters and search,
+// and every attempt of the selected delivery, with retry, resend, discard, replay and export; and the delivery charts.
 class DeliveryQueuePage final : public QWidget
 {
     Q_OBJECT
@@ -38,6 +40,9 @@ public:
     ~DeliveryQueuePage() override;
 
     DeliveryTableModel* model() const { return m_model; }
+    DeliveryChartsPanel* charts() const { return m_charts; }
+    // Shows the Deliveries tab (0) or the Charts tab (1).
+    void showTab(int index);
     void reload();
     void resendSelected();
     void discardSelected();
@@ -87,5 +92,7 @@ private:
     DeliveryTableModel* m_model = nullptr;
     QTableView* m_table = nullptr;
     QTextBrowser* m_attempts = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    DeliveryChartsPanel* m_charts = nullptr;
     bool m_tableStale = false; // the store changed while the page was hidden: the table reloads when it shows
 };
