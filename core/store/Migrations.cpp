@@ -255,6 +255,12 @@ const QList<Migration>& all()
              QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_detected TEXT NOT NULL DEFAULT ''"),
              QStringLiteral("ALTER TABLE deliveries ADD COLUMN conversion TEXT"),
          }},
+        {24,
+         QStringLiteral("when an integration whose xAPI version is auto last asked its receiver"),
+         // 24, reserved for this branch: numbers only need to grow, gaps are fine.
+         {
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_detected_at BIGINT"),
+         }},
     };
     return migrations;
 }
