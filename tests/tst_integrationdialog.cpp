@@ -328,6 +328,7 @@ private Q_SLOTS:
         QCOMPARE(retention->text(), QStringLiteral("Forever"));
         version->setCurrentIndex(version->findData(QStringLiteral("auto")));
         retention->setValue(30);
+        bodies->setFocus();
         bodies->setValue(40);
         const QString sentence = RetentionPolicy{30, 40}.check().constFirst().message;
         QCOMPARE(dialog.message(QStringLiteral("keepBodiesDays")), sentence);

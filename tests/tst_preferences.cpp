@@ -131,6 +131,8 @@ private Q_SLOTS:
                  qPrintable(dialog->addressError()));
         QVERIFY(dialog->addressError().contains(QLatin1String("Choose another port")));
         QVERIFY(!dialog->okButton()->isEnabled());
+        QVERIFY2(dialog->statusText().contains(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port)),
+                 qPrintable(dialog->statusText()));
         QCOMPARE(scrape(port).status, 200);
         QCOMPARE(QSettings().value(QStringLiteral("metrics/address")).toString(),
                  QStringLiteral("127.0.0.1:%1").arg(port));

@@ -497,6 +497,14 @@ void IntegrationDialog::growToFit()
             resize(width(), needed);
         if (available.isValid() && isVisible() && frameGeometry().bottom() > available.bottom())
             move(x(), std::max(available.top(), available.bottom() - frameGeometry().height() + 1));
+        // While the fields scroll, the one being edited stays in view with what is said under it.
+        if (tooTall) {
+            for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it) {
+                const QWidget* editor = m_editors.value(it.key());
+                if (editor && (editor == focusWidget() || editor->isAncestorOf(focusWidget())))
+                    m_scroll->ensureWidgetVisible(it.value(), 0, 0);
+            }
+        }
     });
 }
 

@@ -124,6 +124,8 @@ void PreferencesDialog::showAddressError(const QString& error)
 void PreferencesDialog::updateStatus()
 {
     const QUrl url = m_metrics.url();
+    // The address whole on one line (wrapped, the label kept only its first part); a reason wraps.
+    m_status->setWordWrap(url.isEmpty());
     if (url.isValid() && !url.isEmpty()) {
         const QString link = url.toString();
         m_status->setText(tr("Served at <a href=\"%1\">%1</a>").arg(link.toHtmlEscaped()));
