@@ -297,8 +297,9 @@ private Q_SLOTS:
                  2);
     }
 
-    // add takes --retention-days and --keep-bodies-days as edit does; show (text and --json) and --help say them; bodies
-    // kept longer than their statements are refused, on add before anything is saved, with the dialog's sentence.
+    // add takes --retention-days and --keep-bodies-days as edit does; show (text and --json) and --help say them;
+    // bodies kept longer than their statements are refused, on add before anything is saved, with the dialog's
+    // sentence.
     void retentionOnAdd()
     {
         QStringList arguments = addArguments(QStringLiteral("Acme LRS"), QStringLiteral("acme"));
@@ -317,8 +318,8 @@ private Q_SLOTS:
         QVERIFY2(text.out.contains("Bodies kept:        7 days\n"), text.out.constData());
 
         // Without the options nothing is limited: null in JSON.
-        const CliResult plain = run(addArguments(QStringLiteral("Other"), QStringLiteral("other")) << QStringLiteral("--json"),
-                                    m_secret);
+        const CliResult plain =
+            run(addArguments(QStringLiteral("Other"), QStringLiteral("other")) << QStringLiteral("--json"), m_secret);
         QVERIFY2(plain.exitCode == 0, qPrintable(plain.all()));
         QVERIFY(QJsonDocument::fromJson(plain.out).object().value(QStringLiteral("retentionDays")).isNull());
         QVERIFY(QJsonDocument::fromJson(plain.out).object().contains(QStringLiteral("keepBodiesDays")));
@@ -330,7 +331,8 @@ private Q_SLOTS:
                 << QStringLiteral("40");
         const CliResult refused = run(tooLong, m_secret);
         QCOMPARE(refused.exitCode, 1);
-        QVERIFY2(refused.err.contains(QString(QStringLiteral("keepBodiesDays: ") + sentence).toUtf8()), refused.err.constData());
+        QVERIFY2(refused.err.contains(QString(QStringLiteral("keepBodiesDays: ") + sentence).toUtf8()),
+                 refused.err.constData());
         QVERIFY(show(QStringLiteral("Third")).isEmpty()); // nothing was added
         const CliResult notADay = run(addArguments(QStringLiteral("Third"), QStringLiteral("third"))
                                           << QStringLiteral("--retention-days") << QStringLiteral("soon"),
@@ -347,16 +349,16 @@ private Q_SLOTS:
         QCOMPARE(show(QStringLiteral("Acme LRS")).value(QStringLiteral("keepBodiesDays")).toInt(), 7);
 
         // edit with a field and the retention saves both, and prints both.
-        const CliResult both = run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme LRS"),
-                                    QStringLiteral("--retry-interval"), QStringLiteral("30"),
-                                    QStringLiteral("--retention-days"), QStringLiteral("keep"), QStringLiteral("--json")});
+        const CliResult both =
+            run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme LRS"),
+                 QStringLiteral("--retry-interval"), QStringLiteral("30"), QStringLiteral("--retention-days"),
+                 QStringLiteral("keep"), QStringLiteral("--json")});
         QVERIFY2(both.exitCode == 0, qPrintable(both.all()));
         QCOMPARE(QJsonDocument::fromJson(both.out).object().value(QStringLiteral("retryInterval")).toInt(), 30);
         QVERIFY(QJsonDocument::fromJson(both.out).object().value(QStringLiteral("retentionDays")).isNull());
         QCOMPARE(QJsonDocument::fromJson(both.out).object().value(QStringLiteral("keepBodiesDays")).toInt(), 7);
 
-        const CliResult help =
-            run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--help")});
+        const CliResult help = run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--help")});
         QVERIFY2(help.out.contains("--retention-days <N|keep>") && help.out.contains("--keep-bodies-days <N|keep>"),
                  help.out.constData());
     }

@@ -362,7 +362,8 @@ private Q_SLOTS:
         const QList<QLabel*> hint = edit.findChildren<QLabel*>();
         bool saysDetected = false;
         for (QLabel* label : hint)
-            saysDetected |= label->isVisible() && label->text().contains(QLatin1String("2.0.0 (the receiver's answer, asked "));
+            saysDetected |=
+                label->isVisible() && label->text().contains(QLatin1String("2.0.0 (the receiver's answer, asked "));
         QVERIFY(saysDetected);
         screenshot(edit, QStringLiteral("dialog-edit-auto"));
         // 2.0.0 chosen: nothing is asked, the detection is cleared.
@@ -382,7 +383,8 @@ private Q_SLOTS:
         const QString details = page.findChild<QTextBrowser*>()->toPlainText();
         QVERIFY2(details.simplified().contains(QLatin1String("xAPI version 2.0.0")), qPrintable(details));
         QVERIFY2(details.contains(QLatin1String("30 days, then prunes them")), qPrintable(details));
-        QVERIFY2(details.contains(QLatin1String("7 days, then keeps only status, time and duration")), qPrintable(details));
+        QVERIFY2(details.contains(QLatin1String("7 days, then keeps only status, time and duration")),
+                 qPrintable(details));
         screenshot(page, QStringLiteral("page-details-retention"));
     }
 
@@ -396,9 +398,8 @@ private Q_SLOTS:
         QVERIFY(added.ok);
         IntegrationRepository repository(m_fixture->store());
         QString error;
-        QVERIFY(repository.setHealth(added.integration.id,
-                                     {Integration::Health::Held, QStringLiteral("HTTP 400 Bad Request"), {}, 1},
-                                     &error));
+        QVERIFY(repository.setHealth(
+            added.integration.id, {Integration::Health::Held, QStringLiteral("HTTP 400 Bad Request"), {}, 1}, &error));
         IntegrationsPage page(m_fixture->store(), *m_service);
         page.show();
         QTRY_COMPARE(page.model()->rowCount(), 1);

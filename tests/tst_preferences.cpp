@@ -180,7 +180,8 @@ private Q_SLOTS:
         QVERIFY2(label->text().contains(QLatin1String("metrics not served")), qPrintable(label->text()));
         QVERIFY(label->toolTip().contains(QStringLiteral("cannot listen on 127.0.0.1:%1").arg(port)));
         PreferencesDialog* dialog = openPreferences(window);
-        QVERIFY2(dialog->statusText().contains(QLatin1String("Not served: cannot listen")), qPrintable(dialog->statusText()));
+        QVERIFY2(dialog->statusText().contains(QLatin1String("Not served: cannot listen")),
+                 qPrintable(dialog->statusText()));
         QVERIFY(dialog->serveMetrics()->isChecked()); // the setting stays as saved
         const QString folder = qEnvironmentVariable("COURIER_SCREENSHOT_DIR");
         if (!folder.isEmpty())

@@ -3,13 +3,13 @@
 #include "alerts/NotificationsPage.h"
 #include "completions/CompletionsPage.h"
 #include "console/TestConsolePage.h"
-#include "sandbox/SandboxController.h"
 #include "delivery/DeliveryEngine.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
 #include "erasure/EraseLearnerDialog.h"
 #include "queue/DeliveryQueuePage.h"
 #include "runtime/CourierRuntime.h"
+#include "sandbox/SandboxController.h"
 #include "settings/MetricsEndpoint.h"
 #include "settings/PreferencesDialog.h"
 
@@ -112,9 +112,8 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
         go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + page)));
     }
     auto* settingsMenu = menuBar()->addMenu(tr("&Settings"));
-    QAction* preferences =
-        settingsMenu->addAction(QIcon::fromTheme(QStringLiteral("preferences-system")), tr("&Preferences…"), this,
-                                &MainWindow::openPreferences);
+    QAction* preferences = settingsMenu->addAction(QIcon::fromTheme(QStringLiteral("preferences-system")),
+                                                   tr("&Preferences…"), this, &MainWindow::openPreferences);
     preferences->setObjectName(QStringLiteral("preferences"));
     preferences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     preferences->setMenuRole(QAction::PreferencesRole);

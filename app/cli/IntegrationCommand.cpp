@@ -382,8 +382,8 @@ void IntegrationCommand::save(Integration draft, const QString& secret, std::opt
     m_cli.integrations().detectXapiVersion(std::move(draft), [this, secret, policy, json,
                                                               isNew](const XapiDetection::Outcome& detected) {
         if (detected.asked && detected.answered)
-            m_output.info(QStringLiteral("xAPI version: auto, %1 (%2).")
-                              .arg(detected.integration.xapiDetected, detected.detail));
+            m_output.info(
+                QStringLiteral("xAPI version: auto, %1 (%2).").arg(detected.integration.xapiDetected, detected.detail));
         else if (detected.asked)
             m_output.warning(QStringLiteral("xAPI version: auto, but %1; statements go as 1.0.3 until the "
                                             "integration is edited again.")
@@ -393,13 +393,13 @@ void IntegrationCommand::save(Integration draft, const QString& secret, std::opt
                 QString error;
                 if (!RetentionPolicies(m_cli.store()).set(outcome.integration.id, *policy, &error)) {
                     m_output.issues(outcome.issues);
-                    m_output.error(QStringLiteral("%1 integration “%2” (id %3), but not its retention: %4. Set it "
-                                                  "with xapi-courier integration edit %3 --retention-days N "
-                                                  "--keep-bodies-days N.")
-                                       .arg(isNew ? QStringLiteral("Added") : QStringLiteral("Saved"),
-                                            outcome.integration.name)
-                                       .arg(outcome.integration.id)
-                                       .arg(error));
+                    m_output.error(
+                        QStringLiteral("%1 integration “%2” (id %3), but not its retention: %4. Set it "
+                                       "with xapi-courier integration edit %3 --retention-days N "
+                                       "--keep-bodies-days N.")
+                            .arg(isNew ? QStringLiteral("Added") : QStringLiteral("Saved"), outcome.integration.name)
+                            .arg(outcome.integration.id)
+                            .arg(error));
                     return finish(ExitCode::Refused);
                 }
             }
@@ -547,12 +547,9 @@ void IntegrationCommand::show(QCommandLineParser& parser)
         {QStringLiteral("Provider"), integration.provider},
         {QStringLiteral("Technical Emails"), integration.emails.join(QStringLiteral(", "))},
         {QStringLiteral("Statement URL"), integration.statementUrl.toString()},
-        {QStringLiteral("xAPI version"),
-         integration.xapiVersion == QLatin1String("auto")
-             ? QStringLiteral("auto: %1").arg(integration.xapiDetected.isEmpty()
-                                                  ? QStringLiteral("no answer from the receiver's /about, sent as 1.0.3")
-                                                  : integration.xapiDetected)
-             : integration.xapiVersion},
+        {QStringLiteral("xAPI version"), integration.xapiVersion == QLatin1String("auto")
+                                             ? QStringLiteral("auto: ") + XapiDetection::describe(integration)
+                                             : integration.xapiVersion},
         {QStringLiteral("Authentication"), Integration::authLabel(integration.auth)},
     };
     if (integration.auth == Integration::Auth::OAuth2) {

@@ -14,8 +14,8 @@ namespace {
 const QString selectColumns = QStringLiteral(
     "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
     "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at, held_revision, health_since, "
-    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth, failing_since, xapi_version, xapi_detected, "
-    "xapi_detected_at FROM integrations");
+    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth, failing_since, xapi_version, "
+    "xapi_detected, xapi_detected_at FROM integrations");
 
 QString uniqueKey(const QString& text)
 {

@@ -16,8 +16,7 @@ namespace {
 QString listed(const QByteArray& body)
 {
     QStringList versions;
-    for (const QJsonValue& value :
-         QJsonDocument::fromJson(body).object().value(QStringLiteral("version")).toArray())
+    for (const QJsonValue& value : QJsonDocument::fromJson(body).object().value(QStringLiteral("version")).toArray())
         versions << value.toString();
     return versions.join(QStringLiteral(", "));
 }
@@ -48,9 +47,10 @@ void detect(QNetworkAccessManager& network, Integration draft, QObject* context,
                          const QByteArray body = reply->readAll();
                          const auto version = status == 200 ? XapiAbout::pick(body) : std::nullopt;
                          if (status != 200) {
-                             outcome.detail = status > 0 ? QStringLiteral("GET %1 answered %2").arg(url.toString()).arg(status)
-                                                         : QStringLiteral("GET %1 failed: %2")
-                                                               .arg(url.toString(), reply->errorString());
+                             outcome.detail =
+                                 status > 0
+                                     ? QStringLiteral("GET %1 answered %2").arg(url.toString()).arg(status)
+                                     : QStringLiteral("GET %1 failed: %2").arg(url.toString(), reply->errorString());
                          } else if (version) {
                              outcome.detail = QStringLiteral("GET %1 lists %2").arg(url.toString(), listed(body));
                          } else {

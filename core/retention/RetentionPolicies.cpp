@@ -30,14 +30,15 @@ QJsonObject RetentionPolicy::toJson() const
 FieldIssues RetentionPolicy::check() const
 {
     FieldIssues issues;
-    const std::pair<QString, const std::optional<int>*> fields[] = {{QStringLiteral("retentionDays"), &retentionDays},
-                                                                    {QStringLiteral("keepBodiesDays"), &keepBodiesDays}};
+    const std::pair<QString, const std::optional<int>*> fields[] = {
+        {QStringLiteral("retentionDays"), &retentionDays}, {QStringLiteral("keepBodiesDays"), &keepBodiesDays}};
     for (const auto& [field, days] : fields) {
         if (*days && (**days < 1 || **days > MaxDays))
-            issues << FieldIssue{field, QStringLiteral("%1 is not a number of days from 1 to %2; leave it unset to keep "
-                                                       "everything.")
-                                            .arg(**days)
-                                            .arg(MaxDays)};
+            issues << FieldIssue{field,
+                                 QStringLiteral("%1 is not a number of days from 1 to %2; leave it unset to keep "
+                                                "everything.")
+                                     .arg(**days)
+                                     .arg(MaxDays)};
     }
     if (issues.isEmpty() && retentionDays && keepBodiesDays && *keepBodiesDays > *retentionDays)
         issues << FieldIssue{QStringLiteral("keepBodiesDays"),

@@ -67,8 +67,7 @@ public:
         const int frame = 2 * frameWidth();
         // The width the content has without a vertical scroll bar: the height it needs to show whole.
         const int width = this->width() > frame ? this->width() - frame : content->sizeHint().width();
-        const int height =
-            content->hasHeightForWidth() ? content->heightForWidth(width) : content->sizeHint().height();
+        const int height = content->hasHeightForWidth() ? content->heightForWidth(width) : content->sizeHint().height();
         return {content->sizeHint().width() + frame, height + frame};
     }
 };

@@ -304,12 +304,13 @@ void IntegrationsPage::showDetails()
         html += row(tr("Retention"), tr("<i>could not be read: %1</i>").arg(error.toHtmlEscaped()));
     } else {
         html += row(tr("Keeps delivered statements"),
-                    retention.retentionDays ? tr("%1, then prunes them").arg(RetentionPolicy::daysText(retention.retentionDays))
-                                            : tr("forever"));
+                    retention.retentionDays
+                        ? tr("%1, then prunes them").arg(RetentionPolicy::daysText(retention.retentionDays))
+                        : tr("forever"));
         html += row(tr("Keeps their bodies"), retention.keepBodiesDays
-                                                   ? tr("%1, then keeps only status, time and duration")
-                                                         .arg(RetentionPolicy::daysText(retention.keepBodiesDays))
-                                                   : tr("as long as the statements"));
+                                                  ? tr("%1, then keeps only status, time and duration")
+                                                        .arg(RetentionPolicy::daysText(retention.keepBodiesDays))
+                                                  : tr("as long as the statements"));
     }
     html += row(tr("Updated"), i.updatedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     html += QStringLiteral("</table>");

@@ -104,8 +104,8 @@ void PreferencesDialog::revalidate()
 {
     m_address->setEnabled(m_serve->isChecked());
     const QString address = m_address->text().trimmed();
-    const QString error = m_serve->isChecked() && !address.isEmpty() ? MetricsEndpoint::checkAddress(address)
-                                                                      : QString();
+    const QString error =
+        m_serve->isChecked() && !address.isEmpty() ? MetricsEndpoint::checkAddress(address) : QString();
     showAddressError(error);
     okButton()->setEnabled(error.isEmpty());
 }
@@ -130,8 +130,8 @@ void PreferencesDialog::updateStatus()
         const QString link = url.toString();
         m_status->setText(tr("Served at <a href=\"%1\">%1</a>").arg(link.toHtmlEscaped()));
     } else if (!m_metrics.error().isEmpty()) {
-        m_status->setText(tr("<span style=\"color:#c62828\">Not served: %1</span>")
-                              .arg(m_metrics.error().toHtmlEscaped()));
+        m_status->setText(
+            tr("<span style=\"color:#c62828\">Not served: %1</span>").arg(m_metrics.error().toHtmlEscaped()));
     } else {
         m_status->setText(tr("Not served"));
     }
