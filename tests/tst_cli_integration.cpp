@@ -1,6 +1,8 @@
 #include "CliRunner.h"
 #include "TestStore.h"
 
+#include "retention/RetentionPolicies.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -293,6 +295,72 @@ private Q_SLOTS:
                       QStringLiteral("kerberos")})
                      .exitCode,
                  2);
+    }
+
+    // add takes --retention-days and --keep-bodies-days as edit does; show (text and --json) and --help say them;
+    // bodies kept longer than their statements are refused, on add before anything is saved, with the dialog's
+    // sentence.
+    void retentionOnAdd()
+    {
+        QStringList arguments = addArguments(QStringLiteral("Acme LRS"), QStringLiteral("acme"));
+        arguments << QStringLiteral("--retention-days") << QStringLiteral("30") << QStringLiteral("--keep-bodies-days")
+                  << QStringLiteral("7") << QStringLiteral("--json");
+        const CliResult added = run(arguments, m_secret);
+        QVERIFY2(added.exitCode == 0, qPrintable(added.all()));
+        const QJsonObject printed = QJsonDocument::fromJson(added.out).object();
+        QCOMPARE(printed.value(QStringLiteral("retentionDays")).toInt(), 30);
+        QCOMPARE(printed.value(QStringLiteral("keepBodiesDays")).toInt(), 7);
+        const QJsonObject shown = show(QStringLiteral("Acme LRS"));
+        QCOMPARE(shown.value(QStringLiteral("retentionDays")).toInt(), 30);
+        QCOMPARE(shown.value(QStringLiteral("keepBodiesDays")).toInt(), 7);
+        const CliResult text = run({QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("Acme LRS")});
+        QVERIFY2(text.out.contains("Retention:          30 days\n"), text.out.constData());
+        QVERIFY2(text.out.contains("Bodies kept:        7 days\n"), text.out.constData());
+
+        // Without the options nothing is limited: null in JSON.
+        const CliResult plain =
+            run(addArguments(QStringLiteral("Other"), QStringLiteral("other")) << QStringLiteral("--json"), m_secret);
+        QVERIFY2(plain.exitCode == 0, qPrintable(plain.all()));
+        QVERIFY(QJsonDocument::fromJson(plain.out).object().value(QStringLiteral("retentionDays")).isNull());
+        QVERIFY(QJsonDocument::fromJson(plain.out).object().contains(QStringLiteral("keepBodiesDays")));
+
+        const QString sentence = RetentionPolicy{30, 40}.check().constFirst().message;
+        QVERIFY(sentence.contains(QLatin1String("30 days")));
+        QStringList tooLong = addArguments(QStringLiteral("Third"), QStringLiteral("third"));
+        tooLong << QStringLiteral("--retention-days") << QStringLiteral("30") << QStringLiteral("--keep-bodies-days")
+                << QStringLiteral("40");
+        const CliResult refused = run(tooLong, m_secret);
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QString(QStringLiteral("keepBodiesDays: ") + sentence).toUtf8()),
+                 refused.err.constData());
+        QVERIFY(show(QStringLiteral("Third")).isEmpty()); // nothing was added
+        const CliResult notADay = run(addArguments(QStringLiteral("Third"), QStringLiteral("third"))
+                                          << QStringLiteral("--retention-days") << QStringLiteral("soon"),
+                                      m_secret);
+        QCOMPARE(notADay.exitCode, 2);
+        QVERIFY2(notADay.err.contains("--retention-days: “soon” is not a number of days"), notADay.err.constData());
+
+        // edit checks against what is stored: bodies for 40 days of statements kept 30 is refused, and nothing changes.
+        const CliResult editRefused =
+            run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme LRS"),
+                 QStringLiteral("--keep-bodies-days"), QStringLiteral("40")});
+        QCOMPARE(editRefused.exitCode, 1);
+        QVERIFY2(editRefused.err.contains(sentence.toUtf8()), editRefused.err.constData());
+        QCOMPARE(show(QStringLiteral("Acme LRS")).value(QStringLiteral("keepBodiesDays")).toInt(), 7);
+
+        // edit with a field and the retention saves both, and prints both.
+        const CliResult both =
+            run({QStringLiteral("integration"), QStringLiteral("edit"), QStringLiteral("Acme LRS"),
+                 QStringLiteral("--retry-interval"), QStringLiteral("30"), QStringLiteral("--retention-days"),
+                 QStringLiteral("keep"), QStringLiteral("--json")});
+        QVERIFY2(both.exitCode == 0, qPrintable(both.all()));
+        QCOMPARE(QJsonDocument::fromJson(both.out).object().value(QStringLiteral("retryInterval")).toInt(), 30);
+        QVERIFY(QJsonDocument::fromJson(both.out).object().value(QStringLiteral("retentionDays")).isNull());
+        QCOMPARE(QJsonDocument::fromJson(both.out).object().value(QStringLiteral("keepBodiesDays")).toInt(), 7);
+
+        const CliResult help = run({QStringLiteral("integration"), QStringLiteral("add"), QStringLiteral("--help")});
+        QVERIFY2(help.out.contains("--retention-days <N|keep>") && help.out.contains("--keep-bodies-days <N|keep>"),
+                 help.out.constData());
     }
 
     void databaseFromEnvironment()

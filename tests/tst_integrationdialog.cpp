@@ -10,6 +10,7 @@
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationTableModel.h"
 #include "integrations/IntegrationsPage.h"
+#include "retention/RetentionPolicies.h"
 #include "secrets/KeychainSecretStore.h"
 
 #include <QAction>
@@ -18,9 +19,14 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
+#include <QTextBrowser>
 
 // The add/edit dialog and the page, driven with real widgets, a real SQLite store and the real keychain.
 class TestIntegrationDialog final : public QObject
@@ -299,6 +305,159 @@ private Q_SLOTS:
         QVERIFY(edit->isEnabled());
         page.hide();
         QVERIFY(!edit->isEnabled()); // the Integrations menu does not act on a hidden selection
+    }
+
+    // The xAPI version and the retention, set through the dialog and read back from the store: auto asks the
+    // receiver's GET .../about once when saved, keeps its answer and when it asked; the bodies cannot be kept longer
+    // than the statements (the CLI's sentence, under the field); the details pane shows both.
+    void xapiVersionAndRetentionAreSavedFromTheDialog()
+    {
+        LocalReceiver receiver;
+        QVERIFY(receiver.start());
+        receiver.setAboutVersions({QStringLiteral("1.0.3"), QStringLiteral("2.0.0")});
+        IntegrationDialog dialog(*m_service, std::nullopt);
+        QSignalSpy saved(&dialog, &IntegrationDialog::saved);
+        dialog.show();
+        fillValid(dialog);
+        type(dialog, QStringLiteral("statementUrl"), receiver.statementsUrl().toString());
+        auto* version = qobject_cast<QComboBox*>(dialog.editor(QStringLiteral("xapiVersion")));
+        auto* retention = qobject_cast<QSpinBox*>(dialog.editor(QStringLiteral("retentionDays")));
+        auto* bodies = qobject_cast<QSpinBox*>(dialog.editor(QStringLiteral("keepBodiesDays")));
+        QVERIFY(version && retention && bodies);
+        QCOMPARE(version->currentData().toString(), QStringLiteral("1.0.3")); // the default
+        QCOMPARE(retention->text(), QStringLiteral("Forever"));
+        version->setCurrentIndex(version->findData(QStringLiteral("auto")));
+        retention->setValue(30);
+        bodies->setFocus();
+        bodies->setValue(40);
+        const QString sentence = RetentionPolicy{30, 40}.check().constFirst().message;
+        QCOMPARE(dialog.message(QStringLiteral("keepBodiesDays")), sentence);
+        QVERIFY(!dialog.okButton()->isEnabled());
+        screenshot(dialog, QStringLiteral("dialog-retention-error"));
+        bodies->setValue(7);
+        QVERIFY(dialog.message(QStringLiteral("keepBodiesDays")).isEmpty());
+        QVERIFY(dialog.okButton()->isEnabled());
+        QTest::mouseClick(dialog.okButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 20000);
+        QCOMPARE(receiver.aboutRequests.size(), 1);
+
+        QString error;
+        const Integration stored = m_service->list(&error).constFirst();
+        QCOMPARE(stored.xapiVersion, QStringLiteral("auto"));
+        QCOMPARE(stored.xapiDetected, QStringLiteral("2.0.0"));
+        QVERIFY(stored.xapiDetectedAt.isValid());
+        QVERIFY(qAbs(stored.xapiDetectedAt.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+        QCOMPARE(stored.effectiveXapiVersion(), XapiVersion::V2_0_0);
+        const RetentionPolicy policy = RetentionPolicies(m_fixture->store()).get(stored.id, &error);
+        QCOMPARE(policy.retentionDays, std::optional(30));
+        QCOMPARE(policy.keepBodiesDays, std::optional(7));
+
+        // Opened again: what it holds, and for auto what the receiver said.
+        IntegrationDialog edit(*m_service, stored);
+        edit.show();
+        QCOMPARE(qobject_cast<QComboBox*>(edit.editor(QStringLiteral("xapiVersion")))->currentData().toString(),
+                 QStringLiteral("auto"));
+        QCOMPARE(qobject_cast<QSpinBox*>(edit.editor(QStringLiteral("retentionDays")))->value(), 30);
+        QCOMPARE(qobject_cast<QSpinBox*>(edit.editor(QStringLiteral("keepBodiesDays")))->value(), 7);
+        const QList<QLabel*> hint = edit.findChildren<QLabel*>();
+        bool saysDetected = false;
+        for (QLabel* label : hint)
+            saysDetected |=
+                label->isVisible() && label->text().contains(QLatin1String("2.0.0 (the receiver's answer, asked "));
+        QVERIFY(saysDetected);
+        screenshot(edit, QStringLiteral("dialog-edit-auto"));
+        // 2.0.0 chosen: nothing is asked, the detection is cleared.
+        qobject_cast<QComboBox*>(edit.editor(QStringLiteral("xapiVersion")))->setCurrentIndex(1);
+        QSignalSpy editSaved(&edit, &IntegrationDialog::saved);
+        QTest::mouseClick(edit.okButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(editSaved.count(), 1, 20000);
+        QCOMPARE(receiver.aboutRequests.size(), 1);
+        const Integration two = m_service->list(&error).constFirst();
+        QCOMPARE(two.xapiVersion, QStringLiteral("2.0.0"));
+        QVERIFY(two.xapiDetected.isEmpty() && !two.xapiDetectedAt.isValid());
+
+        IntegrationsPage page(m_fixture->store(), *m_service);
+        page.resize(1000, 600);
+        page.show();
+        QTRY_COMPARE(page.model()->rowCount(), 1);
+        const QString details = page.findChild<QTextBrowser*>()->toPlainText();
+        QVERIFY2(details.simplified().contains(QLatin1String("xAPI version 2.0.0")), qPrintable(details));
+        QVERIFY2(details.contains(QLatin1String("30 days, then prunes them")), qPrintable(details));
+        QVERIFY2(details.contains(QLatin1String("7 days, then keeps only status, time and duration")),
+                 qPrintable(details));
+        screenshot(page, QStringLiteral("page-details-retention"));
+    }
+
+    // A held integration whose retention alone is edited stays held: the banner says so, the row keeps its revision
+    // (a held lane resumes when the revision changes) and its health. Any other change still releases it.
+    void retentionAloneReleasesNothing()
+    {
+        Integration open = sampleIntegration(QStringLiteral("Open LRS"), QStringLiteral("open"));
+        open.auth = Integration::Auth::None;
+        const IntegrationOutcome added = addAndWait(*m_service, open, QString());
+        QVERIFY(added.ok);
+        IntegrationRepository repository(m_fixture->store());
+        QString error;
+        QVERIFY(repository.setHealth(
+            added.integration.id, {Integration::Health::Held, QStringLiteral("HTTP 400 Bad Request"), {}, 1}, &error));
+        IntegrationsPage page(m_fixture->store(), *m_service);
+        page.show();
+        QTRY_COMPARE(page.model()->rowCount(), 1);
+        page.editSelected();
+        QTRY_VERIFY(page.openDialog());
+        IntegrationDialog* dialog = page.openDialog();
+        QVERIFY2(dialog->bannerText().contains(QLatin1String("Saving the integration releases")),
+                 qPrintable(dialog->bannerText()));
+        qobject_cast<QSpinBox*>(dialog->editor(QStringLiteral("retentionDays")))->setValue(90);
+        QVERIFY2(dialog->bannerText().contains(QLatin1String("Only the retention changes")),
+                 qPrintable(dialog->bannerText()));
+        QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+        QTRY_VERIFY(!page.openDialog());
+        const Integration after = *repository.byId(added.integration.id, &error);
+        QCOMPARE(after.revision, added.integration.revision);
+        QCOMPARE(after.heldRevision, 1);
+        QCOMPARE(after.storedHealth, Integration::Health::Held);
+        QCOMPARE(RetentionPolicies(m_fixture->store()).get(after.id, &error).retentionDays, std::optional(90));
+        QVERIFY(page.findChild<QTextBrowser*>()->toPlainText().contains(QLatin1String("90 days, then prunes them")));
+
+        // Anything else changed: a new revision, so the engine releases what was held.
+        page.editSelected();
+        QTRY_VERIFY(page.openDialog());
+        dialog = page.openDialog();
+        QCOMPARE(qobject_cast<QSpinBox*>(dialog->editor(QStringLiteral("retentionDays")))->value(), 90);
+        qobject_cast<QSpinBox*>(dialog->editor(QStringLiteral("retryInterval")))->setValue(30);
+        QVERIFY(dialog->bannerText().contains(QLatin1String("Saving the integration releases")));
+        QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+        QTRY_VERIFY(!page.openDialog());
+        QCOMPARE(repository.byId(added.integration.id, &error)->revision, added.integration.revision + 1);
+    }
+
+    // On a screen shorter than the fields (tst_integrationdialog_laptop runs this on 1366x768 less a panel), the
+    // dialog stays within it: the fields scroll, the buttons stay in view, the last field can be scrolled to.
+    void fitsAShortScreen()
+    {
+        IntegrationDialog dialog(*m_service, std::nullopt);
+        const QRect screen = dialog.screen()->availableGeometry();
+        if (screen.height() > 760)
+            QSKIP("needs a short screen: see tst_integrationdialog_laptop");
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTRY_VERIFY(dialog.height() > 300);
+        QTest::qWait(100); // fitted after the event loop laid it out
+        QVERIFY2(dialog.frameGeometry().height() <= screen.height(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(dialog.frameGeometry().height()).arg(screen.height())));
+        const QRect ok(dialog.okButton()->mapTo(&dialog, QPoint(0, 0)), dialog.okButton()->size());
+        QVERIFY(dialog.rect().contains(ok));
+        auto* fields = dialog.findChild<QScrollArea*>(QStringLiteral("fields"));
+        QVERIFY(fields);
+        QVERIFY(fields->verticalScrollBar()->isVisible()); // the fields are taller than the screen allows
+        QVERIFY(!fields->horizontalScrollBar()->isVisible());
+        screenshot(dialog, QStringLiteral("dialog-short-screen"));
+        QWidget* last = dialog.editor(QStringLiteral("keepBodiesDays"));
+        fields->ensureWidgetVisible(last);
+        const QRect shown(last->mapTo(fields->viewport(), QPoint(0, 0)), last->size());
+        QVERIFY(fields->viewport()->rect().contains(shown));
+        screenshot(dialog, QStringLiteral("dialog-short-screen-scrolled"));
     }
 
     void pageOpensTheDialogFromItsAction()

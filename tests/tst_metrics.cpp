@@ -192,8 +192,7 @@ private Q_SLOTS:
         QVERIFY(MetricsServer::parseAddress(QStringLiteral("[::1]:9100"), &address, &port, &error));
         QCOMPARE(address, QHostAddress(QHostAddress::LocalHostIPv6));
         QVERIFY(!MetricsServer::parseAddress(QStringLiteral("localhost:http"), &address, &port, &error));
-        QCOMPARE(error,
-                 QStringLiteral("--metrics: “localhost:http” is not ADDRESS:PORT or PORT, e.g. 127.0.0.1:9464."));
+        QCOMPARE(error, QStringLiteral("“localhost:http” is not ADDRESS:PORT or PORT, e.g. 127.0.0.1:9464."));
     }
 };
 

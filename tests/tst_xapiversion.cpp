@@ -63,6 +63,13 @@ private Q_SLOTS:
         QCOMPARE(show(QStringLiteral("Two")).value(QStringLiteral("xapiVersion")).toString(), QStringLiteral("auto"));
         QCOMPARE(show(QStringLiteral("Two")).value(QStringLiteral("xapiDetected")).toString(), QStringLiteral("2.0.0"));
         QVERIFY2(two.all().contains(QLatin1String("xAPI version: auto, 2.0.0")), qPrintable(two.all()));
+        // When it asked: in JSON, and in the text of show.
+        const QDateTime asked = QDateTime::fromString(
+            show(QStringLiteral("Two")).value(QStringLiteral("xapiDetectedAt")).toString(), Qt::ISODateWithMs);
+        QVERIFY(asked.isValid() && qAbs(asked.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+        const CliResult text = m_cli->run({QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("Two")});
+        QVERIFY2(text.out.contains("xAPI version:       auto: 2.0.0 (the receiver's answer, asked "),
+                 text.out.constData());
 
         const CliResult one = add(QStringLiteral("One"), QStringLiteral("1.0.3"));
         QVERIFY2(one.exitCode == 0, qPrintable(one.all()));

@@ -3,13 +3,15 @@
 #include "alerts/NotificationsPage.h"
 #include "completions/CompletionsPage.h"
 #include "console/TestConsolePage.h"
-#include "sandbox/SandboxController.h"
 #include "delivery/DeliveryEngine.h"
 #include "delivery/HttpTransport.h"
 #include "delivery/TokenClient.h"
 #include "erasure/EraseLearnerDialog.h"
 #include "queue/DeliveryQueuePage.h"
 #include "runtime/CourierRuntime.h"
+#include "sandbox/SandboxController.h"
+#include "settings/MetricsEndpoint.h"
+#include "settings/PreferencesDialog.h"
 
 #include "common/Clock.h"
 #include "common/Icons.h"
@@ -109,6 +111,12 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
                                           [this, page] { m_sidebar->setCurrentRow(page); });
         go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + page)));
     }
+    auto* settingsMenu = menuBar()->addMenu(tr("&Settings"));
+    QAction* preferences = settingsMenu->addAction(QIcon::fromTheme(QStringLiteral("preferences-system")),
+                                                   tr("&Preferences…"), this, &MainWindow::openPreferences);
+    preferences->setObjectName(QStringLiteral("preferences"));
+    preferences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferences->setMenuRole(QAction::PreferencesRole);
     auto* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About xAPI Courier"), this, [this] {
         QMessageBox::about(
@@ -125,7 +133,10 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     m_workerLabel->setObjectName(QStringLiteral("deliveringLabel"));
     m_storeLabel = new QLabel(m_store.location().displayName());
     m_storeLabel->setForegroundRole(QPalette::PlaceholderText);
-    for (QLabel* label : {m_integrationsLabel, m_unhealthyLabel, m_queuedLabel, m_workerLabel})
+    m_metricsLabel = new QLabel;
+    m_metricsLabel->setObjectName(QStringLiteral("metricsLabel"));
+    m_metricsLabel->hide();
+    for (QLabel* label : {m_integrationsLabel, m_unhealthyLabel, m_queuedLabel, m_workerLabel, m_metricsLabel})
         statusBar()->addWidget(label);
     statusBar()->addPermanentWidget(m_storeLabel);
     auto* poll = new QTimer(this);
@@ -143,7 +154,31 @@ MainWindow::MainWindow(Store& store, SecretStore& secrets, QWidget* parent)
     m_integrationsPage->reload();
     updateStatusBar();
     m_runtime->start();
+    // GET /metrics, when Settings › Preferences… turned it on on this machine.
+    m_metrics = new MetricsEndpoint(*m_runtime, this);
+    connect(m_metrics, &MetricsEndpoint::changed, this, &MainWindow::updateMetricsLabel);
+    m_metrics->applySaved();
     followOtherProcesses();
+}
+
+void MainWindow::openPreferences()
+{
+    auto* dialog = new PreferencesDialog(*m_metrics, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::updateMetricsLabel()
+{
+    const QUrl url = m_metrics->url();
+    if (!url.isEmpty()) {
+        m_metricsLabel->setText(tr("metrics: %1").arg(url.authority()));
+        m_metricsLabel->setToolTip(tr("Prometheus can scrape %1 (Settings › Preferences…)").arg(url.toString()));
+    } else {
+        m_metricsLabel->setText(tr("<b style=\"color:#c62828\">metrics not served</b>"));
+        m_metricsLabel->setToolTip(tr("%1\nChange the address in Settings › Preferences….").arg(m_metrics->error()));
+    }
+    m_metricsLabel->setVisible(!url.isEmpty() || !m_metrics->error().isEmpty());
 }
 
 MainWindow::~MainWindow() = default;

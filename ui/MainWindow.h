@@ -8,6 +8,7 @@ class DeliveryQueuePage;
 class CourierRuntime;
 class NotificationsPage;
 class IntegrationsPage;
+class MetricsEndpoint;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
@@ -25,6 +26,10 @@ public:
     ~MainWindow() override;
 
     IntegrationsPage* integrationsPage() const { return m_integrationsPage; }
+    // GET /metrics of this window, as Settings › Preferences… sets it.
+    MetricsEndpoint* metrics() const { return m_metrics; }
+    // Settings › Preferences…
+    void openPreferences();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -34,10 +39,12 @@ private:
     void addPage(QWidget* page, const QIcon& icon, const QString& title);
     void updateSummary(int total, int unhealthy);
     void updateStatusBar();
+    void updateMetricsLabel();
 
     Store& m_store;
     IntegrationService* m_integrations = nullptr; // child of this
     CourierRuntime* m_runtime = nullptr;          // child of this
+    MetricsEndpoint* m_metrics = nullptr;         // child of this
     QListWidget* m_sidebar = nullptr;
     QStackedWidget* m_pages = nullptr;
     IntegrationsPage* m_integrationsPage = nullptr;
@@ -49,5 +56,6 @@ private:
     QLabel* m_unhealthyLabel = nullptr;
     QLabel* m_queuedLabel = nullptr;
     QLabel* m_workerLabel = nullptr;
+    QLabel* m_metricsLabel = nullptr;
     QLabel* m_storeLabel = nullptr;
 };

@@ -6,7 +6,6 @@
 #include "common/Clock.h"
 #include "delivery/DeliveryActions.h"
 #include "delivery/TokenClient.h"
-#include "delivery/XapiAbout.h"
 #include "integrations/IntegrationRules.h"
 #include "integrations/IntegrationService.h"
 
@@ -14,6 +13,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+
+#include <optional>
 
 namespace {
 
@@ -66,10 +67,9 @@ void addFieldOptions(QCommandLineParser& parser, bool forEdit)
                     QStringLiteral("1.0.3|2.0.0|auto")),
         {QStringLiteral("json"), QStringLiteral("Print the saved integration as JSON.")},
     });
-    if (forEdit) {
+    if (forEdit)
         parser.addOption({QStringLiteral("enabled"), QStringLiteral("Status Enabled: statements are sent.")});
-        parser.addOptions(RetentionOptions::options());
-    }
+    parser.addOptions(RetentionOptions::options());
     // Accepted only to explain why secrets never come from the command line.
     for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {
         QCommandLineOption refused(name, QString(), QStringLiteral("SECRET"));
@@ -108,6 +108,7 @@ QString IntegrationCommand::helpText() const
         "\n"
         "Actions:\n"
         "  add --name N --provider P --statement-url URL [--auth oauth2|basic|none] ...\n"
+        "      [--xapi-version 1.0.3|2.0.0|auto] [--retention-days N] [--keep-bodies-days N]\n"
         "  list [--json]\n"
         "  show NAME|ID [--json]\n"
         "  edit NAME|ID [--name N] [--provider P] [...]   (an empty secret keeps the stored one)\n"
@@ -345,11 +346,73 @@ void IntegrationCommand::report(const IntegrationOutcome& outcome, const QString
             m_output.error(outcome.error);
         return finish(ExitCode::Refused);
     }
-    if (json)
-        m_output.out() << QJsonDocument(outcome.integration.toJson()).toJson(QJsonDocument::Indented) << Qt::flush;
-    else
+    if (json) {
+        QString error;
+        const RetentionPolicy policy = RetentionPolicies(m_cli.store()).get(outcome.integration.id, &error);
+        m_output.out() << QJsonDocument(withRetention(outcome.integration, policy)).toJson(QJsonDocument::Indented)
+                       << Qt::flush;
+    } else {
         m_output.info(doneMessage.arg(outcome.integration.name).arg(outcome.integration.id));
+    }
     finish(ExitCode::Success);
+}
+
+bool IntegrationCommand::retentionOptions(QCommandLineParser& parser, RetentionPolicy* policy)
+{
+    QString error;
+    if (!RetentionOptions::apply(parser, policy, &error)) {
+        m_output.error(error);
+        finish(ExitCode::Usage);
+        return false;
+    }
+    if (const FieldIssues issues = policy->check(); !issues.isEmpty()) {
+        m_output.issues(issues);
+        finish(ExitCode::Refused);
+        return false;
+    }
+    return true;
+}
+
+void IntegrationCommand::save(Integration draft, const QString& secret, std::optional<RetentionPolicy> policy,
+                              bool json)
+{
+    // For auto, the receiver's GET .../about first (asked again on every edit), then the integration, then how long it
+    // keeps what it delivered.
+    const bool isNew = draft.id == 0;
+    m_cli.integrations().detectXapiVersion(std::move(draft), [this, secret, policy, json,
+                                                              isNew](const XapiDetection::Outcome& detected) {
+        if (detected.asked && detected.answered)
+            m_output.info(
+                QStringLiteral("xAPI version: auto, %1 (%2).").arg(detected.integration.xapiDetected, detected.detail));
+        else if (detected.asked)
+            m_output.warning(QStringLiteral("xAPI version: auto, but %1; statements go as 1.0.3 until the "
+                                            "integration is edited again.")
+                                 .arg(detected.detail));
+        auto saved = [this, policy, json, isNew](const IntegrationOutcome& outcome) {
+            if (outcome.ok && policy) {
+                QString error;
+                if (!RetentionPolicies(m_cli.store()).set(outcome.integration.id, *policy, &error)) {
+                    m_output.issues(outcome.issues);
+                    m_output.error(
+                        QStringLiteral("%1 integration “%2” (id %3), but not its retention: %4. Set it "
+                                       "with xapi-courier integration edit %3 --retention-days N "
+                                       "--keep-bodies-days N.")
+                            .arg(isNew ? QStringLiteral("Added") : QStringLiteral("Saved"), outcome.integration.name)
+                            .arg(outcome.integration.id)
+                            .arg(error));
+                    return finish(ExitCode::Refused);
+                }
+            }
+            report(outcome,
+                   isNew ? QStringLiteral("Added integration “%1” (id %2).")
+                         : QStringLiteral("Saved integration “%1” (id %2)."),
+                   json);
+        };
+        if (isNew)
+            m_cli.integrations().add(detected.integration, secret, saved);
+        else
+            m_cli.integrations().update(detected.integration, secret, saved);
+    });
 }
 
 void IntegrationCommand::add(QCommandLineParser& parser)
@@ -357,14 +420,14 @@ void IntegrationCommand::add(QCommandLineParser& parser)
     Integration draft;
     if (!applyFieldOptions(parser, draft))
         return finish(ExitCode::Usage);
+    RetentionPolicy policy;
+    if (!retentionOptions(parser, &policy))
+        return;
     QString secret;
     if (!readSecret(parser, draft, draft.needsSecret(), &secret))
         return finish(ExitCode::Refused);
-    detectXapiVersion(draft);
-    const bool json = parser.isSet(QStringLiteral("json"));
-    m_cli.integrations().add(draft, secret, [this, json](const IntegrationOutcome& outcome) {
-        report(outcome, QStringLiteral("Added integration “%1” (id %2)."), json);
-    });
+    save(draft, secret, RetentionOptions::given(parser) ? std::optional(policy) : std::nullopt,
+         parser.isSet(QStringLiteral("json")));
 }
 
 void IntegrationCommand::edit(QCommandLineParser& parser)
@@ -373,6 +436,7 @@ void IntegrationCommand::edit(QCommandLineParser& parser)
     if (!target(parser, &draft))
         return;
     QString error;
+    std::optional<RetentionPolicy> retention;
     if (RetentionOptions::given(parser)) {
         RetentionPolicies policies(m_cli.store());
         RetentionPolicy policy = policies.get(draft.id, &error);
@@ -380,29 +444,29 @@ void IntegrationCommand::edit(QCommandLineParser& parser)
             m_output.error(error);
             return finish(ExitCode::Refused);
         }
-        if (!RetentionOptions::apply(parser, &policy, &error)) {
-            m_output.error(error);
-            return finish(ExitCode::Usage);
-        }
-        if (!policies.set(draft.id, policy, &error)) {
+        if (!retentionOptions(parser, &policy))
+            return;
+        retention = policy;
+    }
+    if (retention && RetentionOptions::onlyThese(parser)) {
+        // Only how long it keeps its history: the integration's row, its revision and what is held stay as they are.
+        if (!RetentionPolicies(m_cli.store()).set(draft.id, *retention, &error)) {
             m_output.error(error);
             return finish(ExitCode::Refused);
         }
-        if (RetentionOptions::onlyThese(parser)) {
-            if (parser.isSet(QStringLiteral("json")))
-                m_output.out() << QJsonDocument(withRetention(draft, policy)).toJson(QJsonDocument::Indented)
-                               << Qt::flush;
-            else
-                m_output.info(QStringLiteral("Saved the retention of “%1”: delivered statements %2, their bodies %3.")
-                                  .arg(draft.name,
-                                       policy.retentionDays ? QStringLiteral("are pruned after ") +
-                                                                  RetentionPolicy::daysText(policy.retentionDays)
-                                                            : QStringLiteral("are kept"),
-                                       policy.keepBodiesDays ? QStringLiteral("erased after ") +
-                                                                   RetentionPolicy::daysText(policy.keepBodiesDays)
-                                                             : QStringLiteral("kept with them")));
-            return finish(ExitCode::Success);
-        }
+        const RetentionPolicy& policy = *retention;
+        if (parser.isSet(QStringLiteral("json")))
+            m_output.out() << QJsonDocument(withRetention(draft, policy)).toJson(QJsonDocument::Indented) << Qt::flush;
+        else
+            m_output.info(QStringLiteral("Saved the retention of “%1”: delivered statements %2, their bodies %3.")
+                              .arg(draft.name,
+                                   policy.retentionDays ? QStringLiteral("are pruned after ") +
+                                                              RetentionPolicy::daysText(policy.retentionDays)
+                                                        : QStringLiteral("are kept"),
+                                   policy.keepBodiesDays ? QStringLiteral("erased after ") +
+                                                               RetentionPolicy::daysText(policy.keepBodiesDays)
+                                                         : QStringLiteral("kept with them")));
+        return finish(ExitCode::Success);
     }
     if (!applyFieldOptions(parser, draft))
         return finish(ExitCode::Usage);
@@ -410,11 +474,7 @@ void IntegrationCommand::edit(QCommandLineParser& parser)
     QString secret;
     if (!readSecret(parser, draft, required, &secret))
         return finish(ExitCode::Refused);
-    detectXapiVersion(draft);
-    const bool json = parser.isSet(QStringLiteral("json"));
-    m_cli.integrations().update(draft, secret, [this, json](const IntegrationOutcome& outcome) {
-        report(outcome, QStringLiteral("Saved integration “%1” (id %2)."), json);
-    });
+    save(draft, secret, retention, parser.isSet(QStringLiteral("json")));
 }
 
 void IntegrationCommand::list(QCommandLineParser& parser)
@@ -487,12 +547,9 @@ void IntegrationCommand::show(QCommandLineParser& parser)
         {QStringLiteral("Provider"), integration.provider},
         {QStringLiteral("Technical Emails"), integration.emails.join(QStringLiteral(", "))},
         {QStringLiteral("Statement URL"), integration.statementUrl.toString()},
-        {QStringLiteral("xAPI version"),
-         integration.xapiVersion == QLatin1String("auto")
-             ? QStringLiteral("auto: %1").arg(integration.xapiDetected.isEmpty()
-                                                  ? QStringLiteral("no answer from the receiver's /about, sent as 1.0.3")
-                                                  : integration.xapiDetected)
-             : integration.xapiVersion},
+        {QStringLiteral("xAPI version"), integration.xapiVersion == QLatin1String("auto")
+                                             ? QStringLiteral("auto: ") + XapiDetection::describe(integration)
+                                             : integration.xapiVersion},
         {QStringLiteral("Authentication"), Integration::authLabel(integration.auth)},
     };
     if (integration.auth == Integration::Auth::OAuth2) {
@@ -584,24 +641,6 @@ void IntegrationCommand::setEnabled(QCommandLineParser& parser, bool enabled)
     m_output.info(QStringLiteral("%1 integration “%2”.")
                       .arg(enabled ? QStringLiteral("Enabled") : QStringLiteral("Disabled"), integration.name));
     finish(ExitCode::Success);
-}
-
-void IntegrationCommand::detectXapiVersion(Integration& draft)
-{
-    if (draft.xapiVersion != QLatin1String("auto")) {
-        draft.xapiDetected.clear();
-        return;
-    }
-    // "auto": ask the receiver's About resource once, now, and keep the answer (asked again on every edit).
-    QNetworkAccessManager network;
-    const XapiAbout::Answer answer = XapiAbout::ask(network, draft.statementUrl);
-    draft.xapiDetected = answer.version ? XapiVersions::name(*answer.version) : QString();
-    if (answer.version)
-        m_output.info(QStringLiteral("xAPI version: auto, %1 (%2).").arg(draft.xapiDetected, answer.detail));
-    else
-        m_output.warning(QStringLiteral("xAPI version: auto, but %1; statements go as 1.0.3 until the integration "
-                                        "is edited again.")
-                             .arg(answer.detail));
 }
 
 void IntegrationCommand::testConnection(QCommandLineParser& parser)

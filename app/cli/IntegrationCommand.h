@@ -2,9 +2,12 @@
 
 #include "cli/Cli.h"
 #include "integrations/Integration.h"
+#include "retention/RetentionPolicies.h"
 
 #include <QCommandLineParser>
 #include <QObject>
+
+#include <optional>
 
 // `xapi-courier integration add|list|show|edit|delete|enable|disable`.
 class IntegrationCommand final : public QObject
@@ -26,8 +29,11 @@ private:
 
     // Applies the field options that were given to draft; false (with a message) on a usage error.
     bool applyFieldOptions(QCommandLineParser& parser, Integration& draft);
-    // For --xapi-version auto: the receiver's GET .../about, asked now; cleared for any other version.
-    void detectXapiVersion(Integration& draft);
+    // --retention-days and --keep-bodies-days applied to policy and checked; false once it has said why and finished.
+    bool retentionOptions(QCommandLineParser& parser, RetentionPolicy* policy);
+    // Adds (draft.id 0) or updates: for --xapi-version auto asks the receiver first, then saves the integration,
+    // then its retention policy when one is given.
+    void save(Integration draft, const QString& secret, std::optional<RetentionPolicy> policy, bool json);
     // The secret from --client-secret-stdin / --password-stdin, or a prompt on a terminal when one is required.
     bool readSecret(QCommandLineParser& parser, const Integration& draft, bool required, QString* secret);
     // The integration named by the single positional argument.

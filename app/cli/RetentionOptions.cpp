@@ -30,7 +30,8 @@ bool given(const QCommandLineParser& parser)
 
 bool onlyThese(const QCommandLineParser& parser)
 {
-    const QStringList ignored = {retentionDays, keepBodiesDays, QStringLiteral("db"), QStringLiteral("json")};
+    const QStringList ignored = {retentionDays, keepBodiesDays, QStringLiteral("db"), QStringLiteral("json"),
+                                 QStringLiteral("verbose")};
     for (const QString& name : parser.optionNames()) {
         if (!ignored.contains(name))
             return false;

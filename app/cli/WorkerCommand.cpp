@@ -78,7 +78,7 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
     if (QString error;
         parser.isSet(QStringLiteral("metrics")) &&
         !MetricsServer::parseAddress(parser.value(QStringLiteral("metrics")), &metricsAddress, &metricsPort, &error)) {
-        m_output.error(error);
+        m_output.error(QStringLiteral("--metrics: ") + error);
         return m_finished(ExitCode::Usage);
     }
     if (!m_cli.openStore(parser.value(QStringLiteral("db"))))
@@ -123,7 +123,7 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
     if (parser.isSet(QStringLiteral("metrics"))) {
         QString error;
         if (!m_runtime->startMetrics(metricsAddress, metricsPort, &error)) {
-            m_output.error(error);
+            m_output.error(QStringLiteral("--metrics: ") + error);
             return m_finished(ExitCode::Refused);
         }
         const QString host = metricsAddress.protocol() == QAbstractSocket::IPv6Protocol

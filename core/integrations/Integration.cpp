@@ -32,6 +32,8 @@ QJsonObject Integration::toJson() const
         {QStringLiteral("alerts"), alertsEnabled},
         {QStringLiteral("xapiVersion"), xapiVersion},
         {QStringLiteral("xapiDetected"), xapiDetected.isEmpty() ? QJsonValue() : QJsonValue(xapiDetected)},
+        {QStringLiteral("xapiDetectedAt"),
+         xapiDetectedAt.isValid() ? QJsonValue(xapiDetectedAt.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue()},
         {QStringLiteral("xapiEffective"), XapiVersions::name(effectiveXapiVersion())},
         {QStringLiteral("revision"), revision},
         {QStringLiteral("createdAt"), createdAt.toUTC().toString(Qt::ISODateWithMs)},

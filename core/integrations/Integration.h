@@ -46,6 +46,7 @@ struct Integration
     // integration is added or edited; xapiDetected keeps the answer, empty when it could not be had).
     QString xapiVersion = QStringLiteral("1.0.3");
     QString xapiDetected;
+    QDateTime xapiDetectedAt; // when "auto" last asked (answered or not); invalid when it never did
     QDateTime createdAt;
     QDateTime updatedAt;
 

@@ -14,8 +14,8 @@ namespace {
 const QString selectColumns = QStringLiteral(
     "SELECT id, uid, name, provider, emails, statement_url, auth_kind, auth_url, client_id, username, has_secret, "
     "enabled, health, hold_reason, next_probe_at, revision, created_at, updated_at, held_revision, health_since, "
-    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth, failing_since, xapi_version, xapi_detected "
-    "FROM integrations");
+    "retry_interval_s, concurrency, batch_size, alerts_enabled, client_auth, failing_since, xapi_version, "
+    "xapi_detected, xapi_detected_at FROM integrations");
 
 QString uniqueKey(const QString& text)
 {
@@ -53,6 +53,7 @@ Integration fromRecord(const QSqlQuery& query)
     integration.failingSince = SqlValues::toTime(query.value(25));
     integration.xapiVersion = query.value(26).toString();
     integration.xapiDetected = query.value(27).toString();
+    integration.xapiDetectedAt = SqlValues::toTime(query.value(28));
     return integration;
 }
 
@@ -79,6 +80,7 @@ void bindFields(QSqlQuery& query, const Integration& integration)
                     integration.clientCredentialsInBody ? QStringLiteral("body") : QStringLiteral("basic"));
     query.bindValue(QStringLiteral(":xapi_version"), SqlValues::text(integration.xapiVersion));
     query.bindValue(QStringLiteral(":xapi_detected"), SqlValues::text(integration.xapiDetected));
+    query.bindValue(QStringLiteral(":xapi_detected_at"), SqlValues::time(integration.xapiDetectedAt));
 }
 
 FieldIssue nameTaken(const QString& name)
@@ -218,10 +220,10 @@ bool IntegrationRepository::insert(Integration& integration, FieldIssues* issues
     query.prepare(QStringLiteral(
         "INSERT INTO integrations (uid, name, name_key, provider, provider_key, emails, statement_url, auth_kind, "
         "auth_url, client_id, username, has_secret, enabled, revision, created_at, updated_at, retry_interval_s, "
-        "concurrency, batch_size, alerts_enabled, client_auth, xapi_version, xapi_detected) VALUES (:uid, :name, "
-        ":name_key, :provider, :provider_key, :emails, :statement_url, :auth_kind, :auth_url, :client_id, :username, "
-        ":has_secret, :enabled, 1, :created_at, :updated_at, :retry_interval_s, :concurrency, :batch_size, "
-        ":alerts_enabled, :client_auth, :xapi_version, :xapi_detected)"));
+        "concurrency, batch_size, alerts_enabled, client_auth, xapi_version, xapi_detected, xapi_detected_at) VALUES "
+        "(:uid, :name, :name_key, :provider, :provider_key, :emails, :statement_url, :auth_kind, :auth_url, "
+        ":client_id, :username, :has_secret, :enabled, 1, :created_at, :updated_at, :retry_interval_s, :concurrency, "
+        ":batch_size, :alerts_enabled, :client_auth, :xapi_version, :xapi_detected, :xapi_detected_at)"));
     query.bindValue(QStringLiteral(":uid"), integration.uid);
     query.bindValue(QStringLiteral(":created_at"), now.toMSecsSinceEpoch());
     bindFields(query, integration);
@@ -256,7 +258,8 @@ bool IntegrationRepository::update(Integration& integration, FieldIssues* issues
         ":auth_url, client_id = :client_id, username = :username, has_secret = :has_secret, enabled = :enabled, "
         "retry_interval_s = :retry_interval_s, concurrency = :concurrency, batch_size = :batch_size, "
         "alerts_enabled = :alerts_enabled, client_auth = :client_auth, xapi_version = :xapi_version, "
-        "xapi_detected = :xapi_detected, revision = revision + 1, updated_at = :updated_at WHERE id = :id"));
+        "xapi_detected = :xapi_detected, xapi_detected_at = :xapi_detected_at, revision = revision + 1, "
+        "updated_at = :updated_at WHERE id = :id"));
     query.bindValue(QStringLiteral(":id"), integration.id);
     bindFields(query, integration);
     if (!query.exec()) {

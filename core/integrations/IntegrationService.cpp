@@ -4,6 +4,7 @@
 #include "integrations/IntegrationRules.h"
 #include "secrets/SecretStore.h"
 
+#include <QNetworkAccessManager>
 #include <QUuid>
 
 namespace {
@@ -50,6 +51,7 @@ FieldIssues warningsOf(const FieldIssues& issues)
 
 IntegrationService::IntegrationService(Store& store, SecretStore& secrets, QObject* parent)
     : QObject(parent)
+    , m_store(store)
     , m_secrets(secrets)
     , m_repository(store)
 {
@@ -59,6 +61,15 @@ IntegrationService::IntegrationService(Store& store, SecretStore& secrets, QObje
         QString error;
         m_fingerprint = m_repository.fingerprint(&error);
     });
+}
+
+IntegrationService::~IntegrationService() = default;
+
+void IntegrationService::detectXapiVersion(Integration draft, std::function<void(const XapiDetection::Outcome&)> done)
+{
+    if (!m_network)
+        m_network = std::make_unique<QNetworkAccessManager>();
+    XapiDetection::detect(*m_network, std::move(draft), this, std::move(done));
 }
 
 void IntegrationService::followStore()

@@ -3,11 +3,15 @@
 #include "common/FieldIssue.h"
 #include "integrations/Integration.h"
 #include "integrations/IntegrationRepository.h"
+#include "integrations/XapiDetection.h"
+#include "retention/RetentionPolicies.h"
 
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
+class QNetworkAccessManager;
 class SecretStore;
 struct SecretResult;
 class Store;
@@ -31,6 +35,7 @@ class IntegrationService final : public QObject
 
 public:
     IntegrationService(Store& store, SecretStore& secrets, QObject* parent = nullptr);
+    ~IntegrationService() override;
 
     const IntegrationRepository& repository() const { return m_repository; }
     QList<Integration> list(QString* error) const { return m_repository.all(error); }
@@ -40,9 +45,20 @@ public:
     // Whether a save of this draft must come with a secret (none stored yet, or the authentication kind changed).
     bool secretRequired(const Integration& draft, QString* error) const;
 
+    // Before add or update: for an "auto" draft, asks the receiver's GET .../about and fills what it said (and
+    // when) into the draft; another version clears that and calls done at once. Never blocks.
+    void detectXapiVersion(Integration draft, std::function<void(const XapiDetection::Outcome&)> done);
+
     // secret: the client secret or Basic password; on update an empty one keeps the stored secret.
     void add(Integration draft, const QString& secret, IntegrationCallback done);
     void update(Integration draft, const QString& secret, IntegrationCallback done);
+    // How long an integration keeps what it delivered (RetentionPolicies). Setting it leaves the integration's row
+    // alone: no new revision, nothing held is released; a policy that RetentionPolicy::check() refuses is not saved.
+    RetentionPolicy retention(qint64 id, QString* error) const { return RetentionPolicies(m_store).get(id, error); }
+    bool setRetention(qint64 id, const RetentionPolicy& policy, QString* error)
+    {
+        return RetentionPolicies(m_store).set(id, policy, error);
+    }
     // Removes the keychain entry and the row, or neither.
     void remove(qint64 id, IntegrationCallback done);
     bool setEnabled(qint64 id, bool enabled, QString* error);
@@ -62,7 +78,9 @@ private:
     void saveRow(Integration draft, bool isNew, FieldIssues warnings, IntegrationCallback done,
                  std::function<void(IntegrationCallback)> undoSecret);
 
+    Store& m_store;
     SecretStore& m_secrets;
     IntegrationRepository m_repository;
+    std::unique_ptr<QNetworkAccessManager> m_network; // for GET .../about, made when first needed
     QString m_fingerprint; // of the integrations as last announced
 };

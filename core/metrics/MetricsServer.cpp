@@ -19,7 +19,7 @@ bool MetricsServer::listen(const QHostAddress& address, quint16 port, QString* e
 {
     auto* tcp = new QTcpServer(&m_server);
     if (!tcp->listen(address, port)) {
-        *error = QStringLiteral("--metrics: cannot listen on %1:%2 (%3). Choose another port, or stop what uses it.")
+        *error = QStringLiteral("cannot listen on %1:%2 (%3). Choose another port, or stop what uses it.")
                      .arg(address.toString())
                      .arg(port)
                      .arg(tcp->errorString());
@@ -45,7 +45,7 @@ bool MetricsServer::parseAddress(const QString& text, QHostAddress* address, qui
     bool ok = false;
     const uint number = portText.toUInt(&ok);
     if (!ok || number > 65535 || !address->setAddress(host)) {
-        *error = QStringLiteral("--metrics: “%1” is not ADDRESS:PORT or PORT, e.g. 127.0.0.1:9464.").arg(text);
+        *error = QStringLiteral("“%1” is not ADDRESS:PORT or PORT, e.g. 127.0.0.1:9464.").arg(text);
         return false;
     }
     *port = quint16(number);

@@ -16,10 +16,12 @@ public:
 
     explicit MetricsServer(Page page, QObject* parent = nullptr);
 
+    // false with *error ("cannot listen on ADDRESS:PORT (why). Choose another port, …") when it cannot be bound.
     bool listen(const QHostAddress& address, quint16 port, QString* error);
     quint16 port() const { return m_port; }
 
-    // "9464", "127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464"; false with *error naming --metrics otherwise.
+    // "9464", "127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464"; false with *error ("“…” is not ADDRESS:PORT or PORT,
+    // e.g. 127.0.0.1:9464.") otherwise. The errors name no option: the caller says which option or field it was.
     static bool parseAddress(const QString& text, QHostAddress* address, quint16* port, QString* error);
 
 private:

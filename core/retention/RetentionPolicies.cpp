@@ -27,6 +27,27 @@ QJsonObject RetentionPolicy::toJson() const
             {QStringLiteral("keepBodiesDays"), daysJson(keepBodiesDays)}};
 }
 
+FieldIssues RetentionPolicy::check() const
+{
+    FieldIssues issues;
+    const std::pair<QString, const std::optional<int>*> fields[] = {
+        {QStringLiteral("retentionDays"), &retentionDays}, {QStringLiteral("keepBodiesDays"), &keepBodiesDays}};
+    for (const auto& [field, days] : fields) {
+        if (*days && (**days < 1 || **days > MaxDays))
+            issues << FieldIssue{field,
+                                 QStringLiteral("%1 is not a number of days from 1 to %2; leave it unset to keep "
+                                                "everything.")
+                                     .arg(**days)
+                                     .arg(MaxDays)};
+    }
+    if (issues.isEmpty() && retentionDays && keepBodiesDays && *keepBodiesDays > *retentionDays)
+        issues << FieldIssue{QStringLiteral("keepBodiesDays"),
+                             QStringLiteral("Bodies cannot outlive their statements, which are pruned after %1: keep "
+                                            "the bodies %1 or less, or as long as the statements.")
+                                 .arg(daysText(retentionDays))};
+    return issues;
+}
+
 QString RetentionPolicy::daysText(const std::optional<int>& days)
 {
     if (!days)
@@ -73,6 +94,10 @@ QHash<qint64, RetentionPolicy> RetentionPolicies::all(QString* error) const
 
 bool RetentionPolicies::set(qint64 integrationId, const RetentionPolicy& policy, QString* error)
 {
+    if (const FieldIssues issues = policy.check(); !issues.isEmpty()) {
+        *error = issues.constFirst().toText();
+        return false;
+    }
     Transaction transaction(m_store);
     if (!transaction.isActive()) {
         *error = transaction.error();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/FieldIssue.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QString>
@@ -18,6 +20,10 @@ struct RetentionPolicy
     std::optional<int> keepBodiesDays;
 
     bool isEmpty() const { return !retentionDays && !keepBodiesDays; }
+    // What is wrong with it, by field ("retentionDays", "keepBodiesDays": the keys of integration show --json): a
+    // number of days out of range, or bodies kept longer than their statements. The CLI and the Integrations dialog
+    // show these same sentences.
+    FieldIssues check() const;
     // {"retentionDays": N|null, "keepBodiesDays": N|null}
     QJsonObject toJson() const;
     // "keep everything", "30 days", ...
@@ -37,6 +43,7 @@ public:
     RetentionPolicy get(qint64 integrationId, QString* error) const;
     // Every integration that has a policy.
     QHash<qint64, RetentionPolicy> all(QString* error) const;
+    // Refuses a policy that check() finds wrong, with its first sentence.
     bool set(qint64 integrationId, const RetentionPolicy& policy, QString* error);
 
     // "--retention-days": a whole number of days from 1 to MaxDays, or "keep" (also "off", "0") for no limit.

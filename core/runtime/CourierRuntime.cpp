@@ -112,6 +112,11 @@ bool CourierRuntime::startMetrics(const QHostAddress& address, quint16 port, QSt
     return true;
 }
 
+void CourierRuntime::stopMetrics()
+{
+    m_metricsServer.reset();
+}
+
 void CourierRuntime::stopReceiver()
 {
     m_receiver.reset();

@@ -58,7 +58,11 @@ public:
 
     // GET /metrics for Prometheus on address:port (0: a free one); what this process delivered is counted from its
     // start whether served or not.
+    // While served already, the new server replaces the old once bound; when it cannot be bound, the old one goes on
+    // (to move to another address on the same port, stopMetrics() first).
     bool startMetrics(const QHostAddress& address, quint16 port, QString* error);
+    // No longer served (the counting goes on).
+    void stopMetrics();
     // nullptr while not served.
     MetricsServer* metricsServer() const { return m_metricsServer.get(); }
     DeliveryMetrics& metrics() { return *m_metrics; }

@@ -370,6 +370,12 @@ const QList<Migration>& all()
                             "health_since > updated_at THEN health_since ELSE updated_at END, 'disabled' FROM "
                             "integrations WHERE enabled = 0 AND health IN ('held', 'retrying')"),
          }},
+        {24,
+         QStringLiteral("when an integration whose xAPI version is auto last asked its receiver"),
+         // 24, reserved for this branch: numbers only need to grow, gaps are fine.
+         {
+             QStringLiteral("ALTER TABLE integrations ADD COLUMN xapi_detected_at BIGINT"),
+         }},
     };
     return migrations;
 }

@@ -2,6 +2,7 @@
 
 #include "integrations/IntegrationRules.h"
 #include "integrations/IntegrationService.h"
+#include "integrations/XapiDetection.h"
 #include "statements/ProviderProfile.h"
 
 #include <QCheckBox>
@@ -13,6 +14,8 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -36,6 +39,40 @@ QSpinBox* spinBox(int min, int max, const QString& suffix)
     spin->setSuffix(suffix);
     return spin;
 }
+
+// Days, or (at 0) the text that says there is no limit.
+QSpinBox* daysBox(const QString& noLimit)
+{
+    auto* spin = spinBox(0, RetentionPolicy::MaxDays, QString());
+    spin->setSpecialValueText(noLimit);
+    spin->setAccelerated(true);
+    return spin;
+}
+
+std::optional<int> daysOf(const QSpinBox* spin)
+{
+    return spin->value() > 0 ? std::optional(spin->value()) : std::nullopt;
+}
+
+// As tall as its content wants (QScrollArea's own size hint stops at 24 lines of text), so the dialog grows to fit
+// its fields and they scroll only when the screen is shorter than they are.
+class FittingScrollArea final : public QScrollArea
+{
+public:
+    QSize sizeHint() const override
+    {
+        const QWidget* content = widget();
+        if (!content)
+            return QScrollArea::sizeHint();
+        const int frame = 2 * frameWidth();
+        // The width the content has without a vertical scroll bar: the height it needs to show whole.
+        const int width = this->width() > frame ? this->width() - frame : content->sizeHint().width();
+        const int height = content->hasHeightForWidth() ? content->heightForWidth(width) : content->sizeHint().height();
+        return {content->sizeHint().width() + frame, height + frame};
+    }
+};
+
+const QString autoVersion = QStringLiteral("auto");
 } // namespace
 
 IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<Integration> existing, QWidget* parent)
@@ -56,9 +93,18 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
     m_banner->hide();
     layout->addWidget(m_banner);
 
+    auto* content = new QWidget;
+    auto* contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
-    layout->addLayout(form);
+    contentLayout->addLayout(form);
+    m_scroll = new FittingScrollArea;
+    m_scroll->setObjectName(QStringLiteral("fields"));
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // see growToFit()
+    m_scroll->setWidgetResizable(true);
 
     m_name = lineEdit(tr("e.g. Acme LRS (production)"));
     addField(form, QStringLiteral("name"), tr("&Name"), m_name);
@@ -77,6 +123,12 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
 
     m_statementUrl = lineEdit(QStringLiteral("https://lrs.example.com/xapi/statements"));
     addField(form, QStringLiteral("statementUrl"), tr("&Statement URL"), m_statementUrl);
+
+    m_xapiVersion = new QComboBox;
+    m_xapiVersion->addItem(QStringLiteral("1.0.3"), QStringLiteral("1.0.3"));
+    m_xapiVersion->addItem(QStringLiteral("2.0.0"), QStringLiteral("2.0.0"));
+    m_xapiVersion->addItem(tr("Auto — ask the receiver"), autoVersion);
+    addField(form, QStringLiteral("xapiVersion"), tr("&xAPI version"), m_xapiVersion);
 
     m_auth = new QComboBox;
     for (auto kind : {Integration::Auth::OAuth2, Integration::Auth::Basic, Integration::Auth::None})
@@ -125,7 +177,21 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
     m_alerts = new QCheckBox(tr("E-mail the technical contacts when deliveries fail"));
     m_alerts->setChecked(true);
     addField(deliveryForm, QStringLiteral("alerts"), tr("Alerts"), m_alerts);
-    layout->addWidget(delivery);
+    contentLayout->addWidget(delivery);
+
+    auto* retentionBox = new QGroupBox(tr("Retention"));
+    auto* retentionForm = new QFormLayout(retentionBox);
+    m_retentionDays = daysBox(tr("Forever"));
+    addField(retentionForm, QStringLiteral("retentionDays"), tr("Keep delivered statements"), m_retentionDays,
+             tr("Delivered and duplicate statements older than this go, with their attempts (checked hourly). Held "
+                "and discarded ones are never pruned."));
+    m_keepBodiesDays = daysBox(tr("As long as the statements"));
+    addField(retentionForm, QStringLiteral("keepBodiesDays"), tr("Keep their bodies"), m_keepBodiesDays,
+             tr("After this, the statement and response bodies go; each attempt's status, time and duration stay."));
+    contentLayout->addWidget(retentionBox);
+    contentLayout->addStretch();
+    m_scroll->setWidget(content);
+    layout->addWidget(m_scroll, 1);
 
     // While the button is disabled by fields not touched yet, this says what is still needed.
     m_missing = new QLabel;
@@ -156,9 +222,19 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
         m_concurrency->setValue(integration.concurrency);
         m_batchSize->setValue(integration.batchSize);
         m_alerts->setChecked(integration.alertsEnabled);
+        m_xapiVersion->setCurrentIndex(std::max(0, m_xapiVersion->findData(integration.xapiVersion)));
+        QString error;
+        m_savedRetention = m_service.retention(integration.id, &error);
+        if (!error.isEmpty())
+            showBanner(tr("The retention of this integration could not be read: %1").arg(error));
+        m_retentionDays->setValue(m_savedRetention.retentionDays.value_or(0));
+        m_keepBodiesDays->setValue(m_savedRetention.keepBodiesDays.value_or(0));
         for (const QString& field : m_editors.keys())
             m_touched.insert(field);
     }
+    // Spin boxes always hold a value: what is wrong with it shows at once.
+    m_touched.insert(QStringLiteral("retentionDays"));
+    m_touched.insert(QStringLiteral("keepBodiesDays"));
 
     for (QLineEdit* edit : {m_name, m_emails, m_statementUrl, m_authUrl, m_clientId, m_clientSecret, m_username,
                             m_password, m_provider->lineEdit()}) {
@@ -178,6 +254,18 @@ IntegrationDialog::IntegrationDialog(IntegrationService& service, std::optional<
     });
     for (QSpinBox* spin : {m_retryInterval, m_concurrency, m_batchSize})
         connect(spin, &QSpinBox::valueChanged, this, &IntegrationDialog::revalidate);
+    for (QSpinBox* spin : {m_retentionDays, m_keepBodiesDays}) {
+        connect(spin, &QSpinBox::valueChanged, this, [this] {
+            updateRetentionSuffixes();
+            revalidate();
+        });
+    }
+    connect(m_xapiVersion, &QComboBox::currentIndexChanged, this, [this] {
+        updateXapiHint();
+        revalidate();
+    });
+    updateXapiHint();
+    updateRetentionSuffixes();
     updateAuthFields();
     revalidate();
     m_name->setFocus();
@@ -247,7 +335,53 @@ Integration IntegrationDialog::draft() const
     integration.concurrency = m_concurrency->value();
     integration.batchSize = m_batchSize->value();
     integration.alertsEnabled = m_alerts->isChecked();
+    integration.xapiVersion = m_xapiVersion->currentData().toString();
     return integration;
+}
+
+RetentionPolicy IntegrationDialog::retention() const
+{
+    return {daysOf(m_retentionDays), daysOf(m_keepBodiesDays)};
+}
+
+bool IntegrationDialog::onlyRetentionChanged() const
+{
+    return m_existing && retention() != m_savedRetention && secret().isEmpty() &&
+           draft().toJson() == m_existing->toJson();
+}
+
+FieldIssues IntegrationDialog::issues(QString* error) const
+{
+    FieldIssues found = m_service.check(draft(), !secret().isEmpty(), error);
+    found << retention().check();
+    return found;
+}
+
+void IntegrationDialog::setNotice(const QString& text, const QString& whenOnlyRetention)
+{
+    m_notice = text;
+    m_noticeOnlyRetention = whenOnlyRetention;
+    revalidate();
+}
+
+void IntegrationDialog::updateXapiHint()
+{
+    const QString version = m_xapiVersion->currentData().toString();
+    QString hint;
+    if (version != autoVersion)
+        hint = tr("Statements are validated, converted and sent as xAPI %1.").arg(version);
+    else if (m_existing && m_existing->xapiVersion == autoVersion)
+        hint = tr("Now %1. Saving asks the receiver again.").arg(XapiDetection::describe(*m_existing));
+    else
+        hint = tr("Saving asks the receiver's GET …/about which versions it speaks; 1.0.3 when it does not say.");
+    QLabel* message = m_messages.value(QStringLiteral("xapiVersion"));
+    message->setProperty("hint", hint);
+}
+
+void IntegrationDialog::updateRetentionSuffixes()
+{
+    for (QSpinBox* spin : {m_retentionDays, m_keepBodiesDays})
+        spin->setSuffix(spin->value() == 1 ? tr(" day") : tr(" days"));
 }
 
 QString IntegrationDialog::secret() const
@@ -283,7 +417,7 @@ void IntegrationDialog::updateAuthFields()
 void IntegrationDialog::revalidate()
 {
     QString error;
-    const FieldIssues issues = m_service.check(draft(), !secret().isEmpty(), &error);
+    const FieldIssues issues = this->issues(&error);
     showIssues(issues, false);
     okButton()->setEnabled(!m_busy && !hasErrors(issues) && error.isEmpty());
     // Errors of fields not touched yet are not shown under them; name those fields here.
@@ -300,6 +434,8 @@ void IntegrationDialog::revalidate()
     okButton()->setToolTip(m_missing->text());
     if (!error.isEmpty())
         showBanner(error);
+    else if (!m_notice.isEmpty())
+        showBanner(onlyRetentionChanged() && !m_noticeOnlyRetention.isEmpty() ? m_noticeOnlyRetention : m_notice);
 }
 
 void IntegrationDialog::showIssues(const FieldIssues& issues, bool showAllErrors)
@@ -343,11 +479,31 @@ void IntegrationDialog::growToFit()
     // when they go, so no blank gap is left.
     // After the event loop has laid out what just appeared or went.
     QTimer::singleShot(0, this, [this] {
+        m_scroll->updateGeometry();
         layout()->activate();
-        const int needed =
+        int needed =
             layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width()) : layout()->totalSizeHint().height();
+        // Never taller than the screen: the fields scroll instead, the buttons stay in view. Only then may the scroll
+        // bar show (one that came and went while the fields changed would leave them narrower, and taller).
+        const QScreen* screen = this->screen();
+        const QRect available = screen ? screen->availableGeometry() : QRect();
+        const int decoration = frameGeometry().height() - height();
+        const bool tooTall = available.isValid() && needed > available.height() - decoration;
+        if (tooTall)
+            needed = available.height() - decoration;
+        m_scroll->setVerticalScrollBarPolicy(tooTall ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
         if (needed != height())
             resize(width(), needed);
+        if (available.isValid() && isVisible() && frameGeometry().bottom() > available.bottom())
+            move(x(), std::max(available.top(), available.bottom() - frameGeometry().height() + 1));
+        // While the fields scroll, the one being edited stays in view with what is said under it.
+        if (tooTall) {
+            for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it) {
+                const QWidget* editor = m_editors.value(it.key());
+                if (editor && (editor == focusWidget() || editor->isAncestorOf(focusWidget())))
+                    m_scroll->ensureWidgetVisible(it.value(), 0, 0);
+            }
+        }
     });
 }
 
@@ -363,7 +519,9 @@ void IntegrationDialog::setBusy(bool busy)
     for (QWidget* editor : std::as_const(m_editors))
         editor->setEnabled(!busy);
     okButton()->setEnabled(!busy);
-    okButton()->setText(busy ? tr("Saving…") : (m_existing ? tr("Save Integration") : tr("Add Integration")));
+    const bool asking = busy && m_xapiVersion->currentData().toString() == autoVersion;
+    okButton()->setText(busy ? (asking ? tr("Asking the receiver…") : tr("Saving…"))
+                             : (m_existing ? tr("Save Integration") : tr("Add Integration")));
     setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
 }
 
@@ -372,33 +530,73 @@ void IntegrationDialog::accept()
     if (m_busy)
         return;
     QString error;
-    const FieldIssues issues = m_service.check(draft(), !secret().isEmpty(), &error);
-    if (hasErrors(issues) || !error.isEmpty()) {
-        showIssues(issues, true);
+    const FieldIssues found = issues(&error);
+    if (hasErrors(found) || !error.isEmpty()) {
+        showIssues(found, true);
         showBanner(error);
         okButton()->setEnabled(false);
         return;
     }
-    showBanner({});
-    setBusy(true);
-    QPointer<IntegrationDialog> self(this);
-    auto done = [self](const IntegrationOutcome& outcome) {
-        if (!self)
-            return;
-        self->setBusy(false);
-        if (!outcome.ok) {
-            self->showIssues(outcome.issues, true);
-            self->showBanner(outcome.error.isEmpty() ? tr("Please correct the fields marked in red.") : outcome.error);
-            self->okButton()->setEnabled(outcome.issues.isEmpty() || !hasErrors(outcome.issues));
+    if (onlyRetentionChanged()) {
+        // Only how long it keeps its history: the integration's row, its revision and what is held stay as they are.
+        if (!m_service.setRetention(m_existing->id, retention(), &error)) {
+            showBanner(tr("The retention was not saved: %1").arg(error));
             return;
         }
-        Q_EMIT self->saved(outcome.integration);
-        self->QDialog::accept();
-    };
-    if (m_existing)
-        m_service.update(draft(), secret(), done);
-    else
-        m_service.add(draft(), secret(), done);
+        Q_EMIT saved(*m_existing);
+        QDialog::accept();
+        return;
+    }
+    showBanner({});
+    save(secret());
+}
+
+void IntegrationDialog::save(const QString& secret)
+{
+    setBusy(true);
+    QPointer<IntegrationDialog> self(this);
+    // For auto, the receiver's GET .../about first (as `integration add|edit` does), then keychain and store, then the
+    // retention (a new integration has its id only then).
+    m_service.detectXapiVersion(draft(), [self, secret](const XapiDetection::Outcome& detected) {
+        if (!self)
+            return;
+        const bool isNew = !self->m_existing;
+        auto done = [self, isNew](const IntegrationOutcome& outcome) {
+            if (self)
+                self->finishSave(outcome, isNew);
+        };
+        if (isNew)
+            self->m_service.add(detected.integration, secret, done);
+        else
+            self->m_service.update(detected.integration, secret, done);
+    });
+}
+
+void IntegrationDialog::finishSave(const IntegrationOutcome& outcome, bool isNew)
+{
+    setBusy(false);
+    if (!outcome.ok) {
+        showIssues(outcome.issues, true);
+        showBanner(outcome.error.isEmpty() ? tr("Please correct the fields marked in red.") : outcome.error);
+        okButton()->setEnabled(outcome.issues.isEmpty() || !hasErrors(outcome.issues));
+        return;
+    }
+    const RetentionPolicy policy = retention();
+    if (policy != m_savedRetention) {
+        QString error;
+        if (!m_service.setRetention(outcome.integration.id, policy, &error)) {
+            // The integration is saved: from now on this dialog edits it, and saving again retries the retention.
+            m_existing = outcome.integration;
+            setWindowTitle(tr("Edit Integration — %1").arg(outcome.integration.name));
+            setBusy(false);
+            showBanner(tr("%1, but not its retention: %2 Save again to retry.")
+                           .arg(isNew ? tr("The integration was added") : tr("The integration was saved"), error));
+            Q_EMIT saved(outcome.integration);
+            return;
+        }
+    }
+    Q_EMIT saved(outcome.integration);
+    QDialog::accept();
 }
 
 void IntegrationDialog::reject()

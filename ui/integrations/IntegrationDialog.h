@@ -2,6 +2,7 @@
 
 #include "common/FieldIssue.h"
 #include "integrations/Integration.h"
+#include "retention/RetentionPolicies.h"
 
 #include <QDialog>
 #include <QHash>
@@ -10,18 +11,22 @@
 #include <optional>
 
 class IntegrationService;
+struct IntegrationOutcome;
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
 class QWidget;
 
-// Add or edit one integration: every field of the portal, checked as you type (errors in red under the field,
-// warnings in amber), OK only while the input is acceptable, and the save itself (keychain, then store) done
-// without blocking the window.
+// Add or edit one integration: every field of the portal, the xAPI version its receiver speaks and how long it keeps
+// what it delivered, checked as you type (errors in red under the field, warnings in amber), OK only while the input
+// is acceptable, and the save itself (the receiver's GET .../about for auto, keychain, then store) done without
+// blocking the window. The fields scroll when the screen is too short for them. Changing only the retention saves
+// only the retention: the integration keeps its revision, and what is held stays held.
 class IntegrationDialog final : public QDialog
 {
     Q_OBJECT
@@ -37,8 +42,9 @@ public:
     QString message(const QString& field) const;
     QPushButton* okButton() const;
     QString bannerText() const;
-    // A sentence shown above the fields (e.g. why the integration is held and what saving releases).
-    void setNotice(const QString& text) { showBanner(text); }
+    // A sentence shown above the fields (e.g. why the integration is held and what saving releases), and the one shown
+    // instead while only the retention differs from what is saved (which releases nothing).
+    void setNotice(const QString& text, const QString& whenOnlyRetention = QString());
 
 Q_SIGNALS:
     void saved(const Integration& integration);
@@ -47,6 +53,14 @@ private:
     QWidget* addField(class QFormLayout* form, const QString& field, const QString& label, QWidget* editor,
                       const QString& hint = QString());
     Integration draft() const;
+    RetentionPolicy retention() const;
+    // Editing, and nothing but the retention differs from what is saved (no secret typed either).
+    bool onlyRetentionChanged() const;
+    FieldIssues issues(QString* error) const;
+    void updateXapiHint();
+    void updateRetentionSuffixes();
+    void save(const QString& secret);
+    void finishSave(const IntegrationOutcome& outcome, bool isNew);
     QString secret() const;
     void revalidate();
     void showIssues(const FieldIssues& issues, bool showAllErrors);
@@ -78,6 +92,13 @@ private:
     QSpinBox* m_concurrency = nullptr;
     QSpinBox* m_batchSize = nullptr;
     QCheckBox* m_alerts = nullptr;
+    QComboBox* m_xapiVersion = nullptr;
+    QSpinBox* m_retentionDays = nullptr;
+    QSpinBox* m_keepBodiesDays = nullptr;
+    RetentionPolicy m_savedRetention; // of the integration edited, as read when the dialog opened
+    QScrollArea* m_scroll = nullptr;
+    QString m_notice;
+    QString m_noticeOnlyRetention;
     QLabel* m_banner = nullptr;
     QLabel* m_missing = nullptr;
     QStringList m_fieldOrder; // as the form shows them

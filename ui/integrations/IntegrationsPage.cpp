@@ -9,6 +9,7 @@
 #include "integrations/IntegrationDialog.h"
 #include "integrations/IntegrationService.h"
 #include "integrations/IntegrationTableModel.h"
+#include "integrations/XapiDetection.h"
 #include "receiver/ReceiverCheckDialog.h"
 #include "sandbox/SandboxController.h"
 
@@ -271,6 +272,9 @@ void IntegrationsPage::showDetails()
     html += row(tr("Technical Emails"), i.emails.isEmpty() ? tr("<i>none — nobody is alerted</i>")
                                                            : i.emails.join(QStringLiteral(", ")).toHtmlEscaped());
     html += row(tr("Statement URL"), i.statementUrl.toString().toHtmlEscaped());
+    html += row(tr("xAPI version"), i.xapiVersion == QLatin1String("auto")
+                                        ? tr("Auto: %1").arg(XapiDetection::describe(i).toHtmlEscaped())
+                                        : i.xapiVersion.toHtmlEscaped());
     html += row(tr("Authentication"), Integration::authLabel(i.auth));
     if (i.auth == Integration::Auth::OAuth2) {
         html += row(tr("Authentication URL"), i.authUrl.toString().toHtmlEscaped());
@@ -294,6 +298,20 @@ void IntegrationsPage::showDetails()
                                             : holder.toHtmlEscaped());
     }
     html += row(tr("Alerts"), i.alertsEnabled ? tr("on") : tr("off"));
+    QString error;
+    const RetentionPolicy retention = m_service.retention(i.id, &error);
+    if (!error.isEmpty()) {
+        html += row(tr("Retention"), tr("<i>could not be read: %1</i>").arg(error.toHtmlEscaped()));
+    } else {
+        html += row(tr("Keeps delivered statements"),
+                    retention.retentionDays
+                        ? tr("%1, then prunes them").arg(RetentionPolicy::daysText(retention.retentionDays))
+                        : tr("forever"));
+        html += row(tr("Keeps their bodies"), retention.keepBodiesDays
+                                                  ? tr("%1, then keeps only status, time and duration")
+                                                        .arg(RetentionPolicy::daysText(retention.keepBodiesDays))
+                                                  : tr("as long as the statements"));
+    }
     html += row(tr("Updated"), i.updatedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     html += QStringLiteral("</table>");
     m_details->setHtml(html);
@@ -302,19 +320,21 @@ void IntegrationsPage::showDetails()
 void IntegrationsPage::openEditor(std::optional<Integration> existing)
 {
     QString notice;
+    QString onlyRetention;
     if (existing && existing->health() == Integration::Health::Held) {
         // Why it is held, and what saving does about it.
         QString error;
         const LaneStats lane = DeliveryQueue(m_store).stats(&error).value(existing->id);
         const int waiting = lane.held + lane.queued;
         const QString released = waiting == 1 ? tr("1 waiting statement") : tr("%1 waiting statements").arg(waiting);
-        notice = tr("Held because: %1\nSaving the integration releases %2: they are sent again.")
-                     .arg(existing->holdReason.simplified().left(400), released);
+        const QString reason = existing->holdReason.simplified().left(400);
+        notice = tr("Held because: %1\nSaving the integration releases %2: they are sent again.").arg(reason, released);
+        onlyRetention = tr("Held because: %1\nOnly the retention changes: %2 stay held.").arg(reason, released);
     }
     auto* dialog = new IntegrationDialog(m_service, std::move(existing), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (!notice.isEmpty())
-        dialog->setNotice(notice);
+        dialog->setNotice(notice, onlyRetention);
     connect(dialog, &IntegrationDialog::saved, this, [this](const Integration& integration) {
         reload();
         selectIntegration(integration.id);
