@@ -496,7 +496,15 @@ private Q_SLOTS:
         // the day and week read the rollups filled from those minutes, and the disabled integration is not shaded.
         TestStore old(21);
         QVERIFY2(old.isValid(), qPrintable(old.error()));
-        const qint64 acme = StoreFixtures::addOpenIntegration(old.store(), QStringLiteral("Acme"));
+        // Written as a store of that version holds it (today's repository writes columns added since).
+        QSqlQuery insert(old.store().database());
+        QVERIFY(insert.exec(
+            QStringLiteral("INSERT INTO integrations (uid, name, name_key, provider, provider_key, statement_url, "
+                           "auth_kind, created_at, updated_at) VALUES ('acme', 'Acme', 'acme', 'acme', 'acme', "
+                           "'http://127.0.0.1:1/xapi/statements', 'none', 0, 0) RETURNING id")));
+        QVERIFY(insert.next());
+        const qint64 acme = insert.value(0).toLongLong();
+        insert.finish();
         // The minutes as DeliveryAggregates wrote them then (4 ms is d03, 40 ms d09, 8 ms d05, 250 ms d14).
         QSqlQuery query(old.store().database());
         const auto minute = [](const QDateTime& time) {
