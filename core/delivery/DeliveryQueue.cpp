@@ -434,13 +434,15 @@ bool DeliveryQueue::record(const QList<Outcome>& outcomes, const QList<qint64>& 
     return true;
 }
 
-int DeliveryQueue::updateStates(const QString& sql, QString* error)
+int DeliveryQueue::updateStates(const QString& sql, QString* error, const std::function<bool(QString*)>& first)
 {
     Transaction transaction(m_store);
     if (!transaction.isActive()) {
         *error = transaction.error();
         return -1;
     }
+    if (first && !first(error))
+        return -1;
     QSqlQuery query(m_store.database());
     query.prepare(sql);
     query.addBindValue(QDateTime::currentMSecsSinceEpoch()); // updated_at
@@ -474,27 +476,14 @@ int DeliveryQueue::discard(const QList<qint64>& ids, QString* error)
 {
     if (ids.isEmpty())
         return 0;
-    Transaction transaction(m_store);
-    if (!transaction.isActive()) {
-        *error = transaction.error();
-        return -1;
-    }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (!DeliveryAggregates(m_store).addDiscards(ids, now, error)) // the delivery charts count them first
-        return -1;
-    QSqlQuery query(m_store.database());
-    query.prepare(QStringLiteral("UPDATE deliveries SET state = 'discarded', updated_at = ? "
-                                 "WHERE state IN ('queued', 'held') AND id IN (%1)")
-                      .arg(idList(ids)));
-    query.addBindValue(now.toMSecsSinceEpoch());
-    if (!exec(query, error))
-        return -1;
-    const int count = query.numRowsAffected();
-    if (!transaction.commit()) {
-        *error = transaction.error();
-        return -1;
-    }
-    return count;
+    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'discarded', updated_at = ? "
+                                       "WHERE state IN ('queued', 'held') AND id IN (%1)")
+                            .arg(idList(ids)),
+                        error, [&](QString* failed) {
+                            // the delivery charts count them first
+                            return DeliveryAggregates(m_store).addDiscards(ids, QDateTime::currentDateTimeUtc(),
+                                                                           failed);
+                        });
 }
 
 int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)
@@ -505,29 +494,18 @@ int DeliveryQueue::resend(const QList<qint64>& ids, QString* error)
                                          "(SELECT 1 FROM delivery_bodies b WHERE b.delivery_id = deliveries.id AND "
                                          "b.body <> '')")
                               .arg(idList(ids));
-    Transaction transaction(m_store);
-    if (!transaction.isActive()) {
-        *error = transaction.error();
-        return -1;
-    }
-    // The batch that delivered one keeps its link when a later request delivers it again.
-    QSqlQuery keep(m_store.database());
-    keep.prepare(QStringLiteral("INSERT INTO attempt_deliveries (delivery_id, attempt_id) SELECT id, batch_attempt_id "
-                                "FROM deliveries WHERE batch_attempt_id IS NOT NULL AND ") +
-                 which);
-    QSqlQuery update(m_store.database());
-    update.prepare(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, "
-                                  "batch_attempt_id = NULL, updated_at = ? WHERE ") +
-                   which);
-    update.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    if (!exec(keep, error) || !exec(update, error))
-        return -1;
-    const int count = update.numRowsAffected();
-    if (!transaction.commit()) {
-        *error = transaction.error();
-        return -1;
-    }
-    return count;
+    return updateStates(QStringLiteral("UPDATE deliveries SET state = 'queued', next_attempt_at = NULL, "
+                                       "batch_attempt_id = NULL, updated_at = ? WHERE ") +
+                            which,
+                        error, [&](QString* failed) {
+                            // The batch that delivered one keeps its link when a later request delivers it again.
+                            QSqlQuery keep(m_store.database());
+                            keep.prepare(QStringLiteral("INSERT INTO attempt_deliveries (delivery_id, attempt_id) "
+                                                        "SELECT id, batch_attempt_id FROM deliveries WHERE "
+                                                        "batch_attempt_id IS NOT NULL AND ") +
+                                         which);
+                            return exec(keep, failed);
+                        });
 }
 
 QList<qint64> DeliveryQueue::replaySources(const QDateTime& from, const QDateTime& to, QString* error,
@@ -730,8 +708,7 @@ int DeliveryQueue::undelivered(qint64 integrationId, QString* error) const
     return count(filter, error);
 }
 
-QList<Delivery> DeliveryQueue::untriagedDuplicates(const QList<qint64>& integrationIds, int limit,
-                                                   QString* error) const
+QList<Delivery> DeliveryQueue::untriagedDuplicates(const QList<qint64>& integrationIds, int limit, QString* error) const
 {
     QList<Delivery> found;
     if (integrationIds.isEmpty())

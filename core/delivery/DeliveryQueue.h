@@ -7,6 +7,8 @@
 #include <QList>
 #include <QSet>
 
+#include <functional>
+
 class Store;
 
 // Which deliveries a list or count is about.
@@ -118,7 +120,8 @@ public:
     bool setDuplicateKind(qint64 deliveryId, const QString& kind, const QByteArray& detail, QString* error);
 
 private:
-    int updateStates(const QString& sql, QString* error);
+    // One transaction: `first` (when given), then the UPDATE `sql` with updated_at bound; the rows it changed.
+    int updateStates(const QString& sql, QString* error, const std::function<bool(QString*)>& first = {});
 
     Store& m_store;
 };
