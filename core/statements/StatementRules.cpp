@@ -136,26 +136,25 @@ public:
 
     JsonView::Value operator[](const char* name) const
     {
-        const int position = find(name);
-        return position < 0 ? JsonView::Value() : m_object.valueAt(position);
+        const qsizetype position = find(name);
+        return position < 0 ? JsonView::Value() : m_values[position];
     }
-    bool has(const char* name) const { return find(name) >= 0; }
+    bool has(const char* name) const { return !(*this)[name].isUndefined(); }
 
 private:
-    int find(const char* name) const
+    qsizetype find(const char* name) const
     {
         for (qsizetype i = 0; i < m_count; ++i) {
             // The same literal is usually the same pointer; compare text only when it is not.
             if (m_names[i].data() == name || (m_names[i].front() == name[0] && m_names[i] == QLatin1StringView(name)))
-                return m_positions[i];
+                return i;
         }
         return -1;
     }
 
     static constexpr qsizetype Capacity = 16;
-    JsonView::Object m_object;
     const QLatin1StringView* m_names = nullptr;
-    int m_positions[Capacity];
+    JsonView::Value m_values[Capacity]; // by the position of the name in m_names; undefined when absent
     qsizetype m_count = 0;
 };
 
@@ -329,13 +328,13 @@ private:
         if (!object(value, path, QStringLiteral("a language map such as {\"en-US\": \"completed\"}"), rule))
             return;
         const JsonView::Object map = value.toObject();
-        for (int member = map.first(); member >= 0; member = map.next(member)) {
-            const QByteArrayView tag = map.key(member).bytes;
+        for (auto member = map.begin(); member != map.end(); ++member) {
+            const QByteArrayView tag = member.key().bytes;
             if (!FormatChecks::isLanguageTag(tag))
                 report(path.keyed(tag), "4.2.s1",
                        QStringLiteral("is not an RFC 5646 language tag; use one such as en or en-US."));
-            if (!map.valueAt(member).isString())
-                report(path.keyed(tag), map.valueAt(member).isNull() ? "2.2.s4.b1.b1" : "4.2.s1",
+            if (const JsonView::Value text = member.value(); !text.isString())
+                report(path.keyed(tag), text.isNull() ? "2.2.s4.b1.b1" : "4.2.s1",
                        QStringLiteral("must be a string in that language."));
             repeated(map, member, path);
         }
@@ -346,8 +345,8 @@ private:
         if (!object(value, path, QStringLiteral("keys are IRIs, values anything"), "4.1.s3.b1"))
             return;
         const JsonView::Object map = value.toObject();
-        for (int member = map.first(); member >= 0; member = map.next(member)) {
-            const QByteArrayView key = map.key(member).bytes;
+        for (auto member = map.begin(); member != map.end(); ++member) {
+            const QByteArrayView key = member.key().bytes;
             if (!FormatChecks::isIri(key))
                 report(path.keyed(key), "4.1.s3.b1",
                        QStringLiteral("extension keys must be absolute IRIs such as "
@@ -357,11 +356,11 @@ private:
     }
 
     // A key of a map (language map, extensions) given before, at an earlier member.
-    void repeated(const JsonView::Object& map, int member, const Path& path)
+    void repeated(const JsonView::Object& map, const JsonView::Object::Iterator& member, const Path& path)
     {
-        const Text key = map.key(member);
-        for (int earlier = map.first(); earlier != member; earlier = map.next(earlier)) {
-            if (map.key(earlier).bytes == key.bytes) {
+        const Text key = member.key();
+        for (auto earlier = map.begin(); earlier != member; ++earlier) {
+            if (earlier.key().bytes == key.bytes) {
                 report(path.keyed(key.bytes), "2.2.s2.b2",
                        QStringLiteral("appears more than once in the same object; give each key once (readers keep "
                                       "one of them, which one is not defined)."));
@@ -432,8 +431,9 @@ private:
         if (identifiers == 0 && list.isEmpty())
             report(memberPath, "2.4.2.2.s4.b1", QStringLiteral("an anonymous Group must have at least one member."));
         const char* groupInGroup = identifiers == 0 ? "2.4.2.2.s4.b2" : "2.4.2.2.s5.b2";
-        for (qsizetype i = 0; i < list.size(); ++i)
-            agentOrGroup(list.at(i), memberPath.at(i), "2.4.2.2.s2.table1.row3", groupInGroup);
+        qsizetype i = 0;
+        for (const JsonView::Value item : list)
+            agentOrGroup(item, memberPath.at(i++), "2.4.2.2.s2.table1.row3", groupInGroup);
     }
 
     int inverseFunctionalIdentifiers(const Fields& actor, const Path& path)
@@ -649,9 +649,11 @@ private:
                 report(patternPath, "2.4.4.1.s8.table1.row2", QStringLiteral("must be an array of strings."));
             } else {
                 const JsonView::Array list = pattern.toArray();
-                for (qsizetype i = 0; i < list.size(); ++i) {
-                    if (!list.at(i).isString())
+                qsizetype i = 0;
+                for (const JsonView::Value item : list) {
+                    if (!item.isString())
                         report(patternPath.at(i), "2.4.4.1.s8.table1.row2", QStringLiteral("must be a string."));
+                    ++i;
                 }
             }
         }
@@ -684,12 +686,13 @@ private:
                 continue;
             }
             const JsonView::Array items = list.toArray();
-            for (qsizetype i = 0; i < items.size(); ++i) {
-                const Path itemPath = listPath.at(i);
-                if (!object(items.at(i), itemPath, QStringLiteral("{\"id\": string, \"description\": language map}"),
+            qsizetype i = -1;
+            for (const JsonView::Value itemValue : items) {
+                const Path itemPath = listPath.at(++i);
+                if (!object(itemValue, itemPath, QStringLiteral("{\"id\": string, \"description\": language map}"),
                             "2.4.4.1.s15.table1.row1"))
                     continue;
-                const JsonView::Object item = items.at(i).toObject();
+                const JsonView::Object item = itemValue.toObject();
                 const Fields itemFields(*this, item, itemPath, componentKeys);
                 const JsonView::Value id = itemFields["id"];
                 if (id.isUndefined())
@@ -697,9 +700,10 @@ private:
                 else
                     string(id, itemPath.child("id"), "2.4.4.1.s15.table1.row1");
                 if (id.isString()) {
-                    for (qsizetype j = 0; j < i; ++j) {
-                        if (items.at(j).isObject() &&
-                            items.at(j).toObject().value(QLatin1StringView("id")).toString().bytes ==
+                    qsizetype j = 0;
+                    for (auto earlier = items.begin(); j < i; ++earlier, ++j) {
+                        if ((*earlier).isObject() &&
+                            (*earlier).toObject().value(QLatin1StringView("id")).toString().bytes ==
                                 id.toString().bytes) {
                             report(itemPath.child("id"), "2.4.4.1.s16.b1",
                                    QStringLiteral("“%1” is the id of %2[%3] too; the ids in one list must differ.")
@@ -833,9 +837,9 @@ private:
             if (list.isObject()) {
                 contextActivity(list, listPath);
             } else if (list.isArray()) {
-                const JsonView::Array items = list.toArray();
-                for (qsizetype i = 0; i < items.size(); ++i)
-                    contextActivity(items.at(i), listPath.at(i));
+                qsizetype i = 0;
+                for (const JsonView::Value item : list.toArray())
+                    contextActivity(item, listPath.at(i++));
             } else {
                 report(listPath, "2.4.6.2.s4.b2", QStringLiteral("must be an Activity or an array of Activities."));
             }
@@ -854,12 +858,12 @@ private:
                        .arg(objectType, QLatin1StringView(groups ? "group" : "agent")));
             return;
         }
-        const JsonView::Array list = value.toArray();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            const Path itemPath = path.at(i);
-            if (!object(list.at(i), itemPath, QStringLiteral("a %1").arg(objectType), rule))
+        qsizetype i = -1;
+        for (const JsonView::Value itemValue : value.toArray()) {
+            const Path itemPath = path.at(++i);
+            if (!object(itemValue, itemPath, QStringLiteral("a %1").arg(objectType), rule))
                 continue;
-            const JsonView::Object item = list.at(i).toObject();
+            const JsonView::Object item = itemValue.toObject();
             const Fields fields = groups ? Fields(*this, item, itemPath, contextGroupKeys, rule)
                                          : Fields(*this, item, itemPath, contextAgentKeys, rule);
             if (fields["objectType"].toString() != objectType)
@@ -895,8 +899,9 @@ private:
                 continue;
             }
             const JsonView::Array typeList = types.toArray();
-            for (qsizetype t = 0; t < typeList.size(); ++t)
-                iri(typeList.at(t), typesPath.at(t), "2.4.6.relevantTypes");
+            qsizetype t = 0;
+            for (const JsonView::Value type : typeList)
+                iri(type, typesPath.at(t++), "2.4.6.relevantTypes");
         }
     }
 
@@ -919,12 +924,12 @@ private:
             report(path, "2.4.s1.table1.row11", QStringLiteral("must be an array of attachment descriptions."));
             return;
         }
-        const JsonView::Array list = value.toArray();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            const Path itemPath = path.at(i);
-            if (!object(list.at(i), itemPath, QStringLiteral("an Attachment"), "2.4.s1.table1.row11"))
+        qsizetype i = -1;
+        for (const JsonView::Value itemValue : value.toArray()) {
+            const Path itemPath = path.at(++i);
+            if (!object(itemValue, itemPath, QStringLiteral("an Attachment"), "2.4.s1.table1.row11"))
                 continue;
-            const JsonView::Object attachment = list.at(i).toObject();
+            const JsonView::Object attachment = itemValue.toObject();
             const Fields fields(*this, attachment, itemPath, attachmentKeys);
             for (const auto& [required, rule] :
                  {std::pair{"usageType", "2.4.11.s2.table1.row1"}, std::pair{"display", "2.4.11.s2.table1.row2"},
@@ -971,13 +976,10 @@ private:
 
 Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
                qsizetype count, const Refused* refused, qsizetype refusedCount, const char* unknownRule)
-    : m_object(object)
-    , m_names(names)
+    : m_names(names)
     , m_count(std::min(count, Capacity))
 {
-    std::fill_n(m_positions, m_count, -1);
-    for (int member = object.first(); member >= 0; member = object.next(member)) {
-        const Text key = object.key(member);
+    for (const auto& [key, value] : object) {
         qsizetype index = 0;
         while (index < m_count && key != m_names[index])
             ++index;
@@ -997,12 +999,12 @@ Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path,
                           QStringLiteral("is not a property here.%1").arg(hint));
             continue;
         }
-        if (m_positions[index] >= 0)
+        if (!m_values[index].isUndefined())
             walker.report(path.keyed(key.bytes), "2.2.s2.b2",
                           QStringLiteral("appears more than once in the same object; give each property once "
                                          "(readers keep one of them, which one is not defined)."));
-        m_positions[index] = member;
-        if (object.valueAt(member).isNull())
+        m_values[index] = value;
+        if (value.isNull())
             walker.report(path.keyed(key.bytes), "2.2.s4.b1.b1",
                           QStringLiteral("must not be null; leave the property out instead."));
     }
