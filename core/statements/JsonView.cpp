@@ -6,6 +6,11 @@
 
 namespace {
 
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 // A parser keeps the capacity of the largest text it took (its tape is about 8 bytes per input byte); after a large
 // one it goes back to this much when the next text is small, so a 4 MB statement does not hold 40 MB for good.
 constexpr size_t KeptCapacity = 256 * 1024;
@@ -42,6 +47,34 @@ bool hasZeroDouble(simdjson::dom::element element)
     default:
         return false;
     }
+}
+
+// Whether the text may hold a number that is not zero and reads as zero (a double reaches down to about 4.9e-324),
+// so that the tree has to be walked for one: a number with a negative exponent, or with a run of more than 300 zeros
+// (without a negative exponent, it takes that many). A cheap look: most statements have neither.
+bool mayUnderflow(QByteArrayView json)
+{
+    const char* data = json.data();
+    const char* end = data + json.size();
+    for (const char* dash = data; (dash = static_cast<const char*>(std::memchr(dash, '-', size_t(end - dash))));
+         ++dash) {
+        if (dash - data < 2 || (dash[-1] != 'e' && dash[-1] != 'E') || !isDigit(dash[-2]))
+            continue;
+        // The exponent's digits end the number: a UUID's "1e-4f55" is no number.
+        const char* digit = dash + 1;
+        while (digit < end && isDigit(*digit))
+            ++digit;
+        if (digit > dash + 1 && (digit == end || *digit == ',' || *digit == '}' || *digit == ']' || *digit == ' ' ||
+                                 *digit == '\n' || *digit == '\r' || *digit == '\t'))
+            return true;
+    }
+    // Such a run covers two bytes 128 apart, at multiples of 128 (any run of 255 does).
+    constexpr qsizetype stride = 128;
+    for (qsizetype at = stride; at < json.size(); at += stride) {
+        if (data[at] == '0' && data[at - stride] == '0')
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -81,7 +114,7 @@ bool JsonView::parse(QByteArrayView json, qsizetype padding)
     JsonErrorLocator::Location location;
     if (error == simdjson::SUCCESS) {
         // The grammar refuses a number that is not zero but reads as zero (too close to it for a double).
-        if (!hasZeroDouble(m_root) || !(location = JsonErrorLocator::locate(json, error)).found) {
+        if (!mayUnderflow(json) || !hasZeroDouble(m_root) || !(location = JsonErrorLocator::locate(json, error)).found) {
             m_parsed = true;
             return true;
         }

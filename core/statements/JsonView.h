@@ -30,7 +30,28 @@ public:
         char operator[](qsizetype i) const { return bytes[i]; }
         bool operator==(QLatin1StringView other) const
         {
-            return bytes.size() == other.size() && std::memcmp(bytes.data(), other.data(), size_t(other.size())) == 0;
+            return bytes.size() == other.size() && same(bytes.data(), other.data(), bytes.size());
+        }
+        bool operator==(const Text& other) const
+        {
+            return bytes.size() == other.bytes.size() && same(bytes.data(), other.bytes.data(), bytes.size());
+        }
+        // Keys and names are short: compared inline, eight bytes at a time, rather than by a call to memcmp.
+        static bool same(const char* a, const char* b, qsizetype size)
+        {
+            for (; size >= 8; a += 8, b += 8, size -= 8) {
+                quint64 x = 0;
+                quint64 y = 0;
+                std::memcpy(&x, a, 8);
+                std::memcpy(&y, b, 8);
+                if (x != y)
+                    return false;
+            }
+            for (; size > 0; ++a, ++b, --size) {
+                if (*a != *b)
+                    return false;
+            }
+            return true;
         }
         bool operator!=(QLatin1StringView other) const { return !(*this == other); }
         bool equalsIgnoringCase(QLatin1StringView other) const;

@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 
 namespace {
@@ -14,11 +15,11 @@ namespace {
 struct Path
 {
     const Path* parent = nullptr;
-    QLatin1StringView key;
+    const char* key = nullptr; // measured only when the text is made
     qsizetype index = -1;
     const QByteArrayView* ownKey = nullptr; // for keys that are data (language tags, extension IRIs)
 
-    Path child(const char* name) const { return Path{this, QLatin1StringView(name), -1, nullptr}; }
+    Path child(const char* name) const { return Path{this, name, -1, nullptr}; }
     Path at(qsizetype i) const { return Path{this, {}, i, nullptr}; }
     Path keyed(const QByteArrayView& name) const { return Path{this, {}, -1, &name}; }
 
@@ -27,7 +28,7 @@ struct Path
         QString result = parent ? parent->text() : QString();
         if (index >= 0)
             return result + QLatin1Char('[') + QString::number(index) + QLatin1Char(']');
-        const QString name = ownKey ? QString::fromUtf8(*ownKey) : QString(key);
+        const QString name = ownKey ? QString::fromUtf8(*ownKey) : QString::fromLatin1(key);
         if (name.isEmpty())
             return result;
         if (!result.isEmpty() && !result.endsWith(QLatin1Char('.')))
@@ -116,6 +117,23 @@ bool equalsIgnoringCase(Text text, QLatin1StringView other)
 
 class Walker;
 
+// The last member of each name (as Qt JSON reads repeated names), in one pass over the object.
+template <size_t N>
+std::array<JsonView::Value, N> lastOf(const JsonView::Object& object, const QLatin1StringView (&names)[N])
+{
+    std::array<JsonView::Value, N> found{};
+    for (auto member = object.begin(); member != object.end(); ++member) {
+        const Text key = member.key();
+        for (size_t i = 0; i < N; ++i) {
+            if (key == names[i]) {
+                found[i] = member.value();
+                break;
+            }
+        }
+    }
+    return found;
+}
+
 // One pass over an object's properties: unknown names (and wrongly cased ones), repeated names and nulls are
 // reported, the known ones remembered by position so that reading them later costs no search.
 class Fields
@@ -137,25 +155,44 @@ public:
     JsonView::Value operator[](const char* name) const
     {
         const qsizetype position = find(name);
-        return position < 0 ? JsonView::Value() : m_values[position];
+        return position < 0 || !found(position) ? JsonView::Value() : m_slots[position].value;
     }
     bool has(const char* name) const { return !(*this)[name].isUndefined(); }
 
 private:
     qsizetype find(const char* name) const
     {
+        // The rules mostly ask in the order of the names: the one after the last asked for first.
+        if (m_next < m_count && m_names[m_next].data() == name)
+            return m_next++;
+        // The same literal is the same pointer (the compiler merges them); compare text only when it is not.
         for (qsizetype i = 0; i < m_count; ++i) {
-            // The same literal is usually the same pointer; compare text only when it is not.
-            if (m_names[i].data() == name || (m_names[i].front() == name[0] && m_names[i] == QLatin1StringView(name)))
+            if (m_names[i].data() == name) {
+                m_next = i + 1;
+                return i;
+            }
+        }
+        for (qsizetype i = 0; i < m_count; ++i) {
+            if (m_names[i] == QLatin1StringView(name))
                 return i;
         }
         return -1;
     }
 
+    bool found(qsizetype position) const { return (m_found >> position) & 1U; }
+
     static constexpr qsizetype Capacity = 16;
+    // A value by the position of its name in m_names, set only where m_found has its bit (so that making a Fields
+    // does not clear them all).
+    union Slot {
+        Slot() {}
+        JsonView::Value value;
+    };
     const QLatin1StringView* m_names = nullptr;
-    JsonView::Value m_values[Capacity]; // by the position of the name in m_names; undefined when absent
+    Slot m_slots[Capacity];
+    quint32 m_found = 0;
     qsizetype m_count = 0;
+    mutable qsizetype m_next = 0;
 };
 
 class Walker
@@ -360,7 +397,7 @@ private:
     {
         const Text key = member.key();
         for (auto earlier = map.begin(); earlier != member; ++earlier) {
-            if (earlier.key().bytes == key.bytes) {
+            if (earlier.key() == key) {
                 report(path.keyed(key.bytes), "2.2.s2.b2",
                        QStringLiteral("appears more than once in the same object; give each key once (readers keep "
                                       "one of them, which one is not defined)."));
@@ -533,23 +570,29 @@ private:
                     "2.4.s1.table1.row4"))
             return false;
         const JsonView::Object target = value.toObject();
-        const JsonView::Value typeValue = target.value(QLatin1StringView("objectType"));
-        if (typeValue.isUndefined() &&
-            (target.contains(QLatin1StringView("actor")) || target.contains(QLatin1StringView("verb")))) {
+        // What tells the kind of object, in one pass over its members.
+        static constexpr QLatin1StringView telling[] = {
+            QLatin1StringView("objectType"), QLatin1StringView("id"),           QLatin1StringView("actor"),
+            QLatin1StringView("verb"),       QLatin1StringView("mbox"),         QLatin1StringView("mbox_sha1sum"),
+            QLatin1StringView("openid"),     QLatin1StringView("account"),      QLatin1StringView("member")};
+        const auto found = lastOf(target, telling);
+        const JsonView::Value typeValue = found[0];
+        const JsonView::Value idValue = found[1];
+        if (typeValue.isUndefined() && (!found[2].isUndefined() || !found[3].isUndefined())) {
             report(path.child("objectType"), "2.4.4.3.s8.b1",
                    QStringLiteral("a SubStatement must say so: add \"objectType\": \"SubStatement\"; without it the "
                                   "object is read as an Activity."));
             return false;
         }
-        if (typeValue.isUndefined() && FormatChecks::isUuid(target.value(QLatin1StringView("id")).toString().bytes)) {
+        if (typeValue.isUndefined() && FormatChecks::isUuid(idValue.toString().bytes)) {
             report(path.child("objectType"), "2.4.4.3.s4.b1",
                    QStringLiteral("an id that is a UUID refers to a statement: add \"objectType\": \"StatementRef\"; "
                                   "without it the object is read as an Activity, whose id must be an IRI."));
             return false;
         }
-        if (typeValue.isUndefined() && !target.contains(QLatin1StringView("id"))) {
-            for (const char* agentProperty : {"mbox", "mbox_sha1sum", "openid", "account", "member"}) {
-                if (target.contains(QLatin1StringView(agentProperty))) {
+        if (typeValue.isUndefined() && idValue.isUndefined()) {
+            for (qsizetype agentProperty = 4; agentProperty < 9; ++agentProperty) { // mbox ... member
+                if (!found[agentProperty].isUndefined()) {
                     report(path.child("objectType"), "2.4.4.2.s1.b1",
                            QStringLiteral("an Agent or a Group as the object must say so: add \"objectType\": "
                                           "\"Agent\" (or \"Group\"); without it the object is read as an Activity."));
@@ -979,7 +1022,8 @@ Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path,
     : m_names(names)
     , m_count(std::min(count, Capacity))
 {
-    for (const auto& [key, value] : object) {
+    for (auto member = object.begin(); member != object.end(); ++member) {
+        const Text key = member.key();
         qsizetype index = 0;
         while (index < m_count && key != m_names[index])
             ++index;
@@ -999,12 +1043,13 @@ Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path,
                           QStringLiteral("is not a property here.%1").arg(hint));
             continue;
         }
-        if (!m_values[index].isUndefined())
+        if (found(index))
             walker.report(path.keyed(key.bytes), "2.2.s2.b2",
                           QStringLiteral("appears more than once in the same object; give each property once "
                                          "(readers keep one of them, which one is not defined)."));
-        m_values[index] = value;
-        if (value.isNull())
+        m_slots[index].value = member.value();
+        m_found |= 1U << index;
+        if (m_slots[index].value.isNull())
             walker.report(path.keyed(key.bytes), "2.2.s4.b1.b1",
                           QStringLiteral("must not be null; leave the property out instead."));
     }
