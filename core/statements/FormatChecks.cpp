@@ -163,10 +163,16 @@ bool FormatChecks::isIri(QByteArrayView text)
     if (size < 3 || !isAlpha(text[0]))
         return false;
     qsizetype i = 1;
-    for (; i < size && text[i] != ':'; ++i) {
-        const char c = text[i];
-        if (!isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.')
-            return false;
+    if (size > 5 && std::memcmp(text.data(), "http:", 5) == 0) {
+        i = 4; // the common scheme, known good
+    } else if (size > 6 && std::memcmp(text.data(), "https:", 6) == 0) {
+        i = 5;
+    } else {
+        for (; i < size && text[i] != ':'; ++i) {
+            const char c = text[i];
+            if (!isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.')
+                return false;
+        }
     }
     if (i >= size - 1)
         return false;
@@ -180,8 +186,9 @@ bool FormatChecks::isIri(QByteArrayView text)
     while (end - p >= 8) {
         quint64 word = 0;
         std::memcpy(&word, p, 8);
-        if ((word & highs) != 0 || ((word - ones * 0x21) & ~word & highs) != 0 || anyZero(word ^ (ones * '<')) ||
-            anyZero(word ^ (ones * '>')) || anyZero(word ^ (ones * '"')))
+        // '<' and '>' differ in one bit only: with it set, both are '>'.
+        if ((word & highs) != 0 || ((word - ones * 0x21) & ~word & highs) != 0 ||
+            anyZero((word | (ones * 0x02)) ^ (ones * '>')) || anyZero(word ^ (ones * '"')))
             break;
         p += 8;
     }

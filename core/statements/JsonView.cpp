@@ -6,11 +6,6 @@
 
 namespace {
 
-bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 // A parser keeps the capacity of the largest text it took (its tape is about 8 bytes per input byte); after a large
 // one it goes back to this much when the next text is small, so a 4 MB statement does not hold 40 MB for good.
 constexpr size_t KeptCapacity = 256 * 1024;
@@ -54,6 +49,7 @@ bool hasZeroDouble(simdjson::dom::element element)
 // (without a negative exponent, it takes that many). A cheap look: most statements have neither.
 bool mayUnderflow(QByteArrayView json)
 {
+    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
     const char* data = json.data();
     const char* end = data + json.size();
     for (const char* dash = data; (dash = static_cast<const char*>(std::memchr(dash, '-', size_t(end - dash))));

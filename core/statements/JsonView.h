@@ -57,8 +57,7 @@ public:
         bool equalsIgnoringCase(QLatin1StringView other) const;
         bool startsWith(QLatin1StringView prefix) const
         {
-            return bytes.size() >= prefix.size() &&
-                   std::memcmp(bytes.data(), prefix.data(), size_t(prefix.size())) == 0;
+            return bytes.size() >= prefix.size() && same(bytes.data(), prefix.data(), prefix.size());
         }
         bool contains(char c) const { return bytes.contains(c); }
         bool endsWith(char c) const { return !bytes.isEmpty() && bytes.back() == c; }
@@ -154,7 +153,7 @@ public:
         Value value(QLatin1StringView key) const // the last member of that name, as in Qt JSON
         {
             Value found;
-            for (Iterator member = begin(); member != end(); ++member) {
+            for (Iterator member = begin(), last = end(); member != last; ++member) {
                 if (member.key() == key)
                     found = member.value();
             }

@@ -144,7 +144,7 @@ void StatementReader::start()
         return;
     }
     if (first == '[') {
-        ++m_position;
+        consume(m_position + 1);
         m_form = Form::Array;
         return;
     }

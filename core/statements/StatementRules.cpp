@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <array>
@@ -122,7 +123,7 @@ template <size_t N>
 std::array<JsonView::Value, N> lastOf(const JsonView::Object& object, const QLatin1StringView (&names)[N])
 {
     std::array<JsonView::Value, N> found{};
-    for (auto member = object.begin(); member != object.end(); ++member) {
+    for (auto member = object.begin(), end = object.end(); member != end; ++member) {
         const Text key = member.key();
         for (size_t i = 0; i < N; ++i) {
             if (key == names[i]) {
@@ -152,7 +153,7 @@ public:
     Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
            qsizetype count, const Refused* refused, qsizetype refusedCount, const char* unknownRule);
 
-    JsonView::Value operator[](const char* name) const
+    Q_ALWAYS_INLINE JsonView::Value operator[](const char* name) const
     {
         const qsizetype position = find(name);
         return position < 0 || !found(position) ? JsonView::Value() : m_slots[position].value;
@@ -160,7 +161,7 @@ public:
     bool has(const char* name) const { return !(*this)[name].isUndefined(); }
 
 private:
-    qsizetype find(const char* name) const
+    Q_ALWAYS_INLINE qsizetype find(const char* name) const
     {
         // The rules mostly ask in the order of the names: the one after the last asked for first.
         if (m_next < m_count && m_names[m_next].data() == name)
@@ -180,6 +181,9 @@ private:
     }
 
     bool found(qsizetype position) const { return (m_found >> position) & 1U; }
+    // A member whose name is not one of the names: a finding that says so.
+    Q_DECL_COLD_FUNCTION void unknown(Walker& walker, const Text& key, const Path& path, const Refused* refused,
+                                      qsizetype refusedCount, const char* unknownRule) const;
 
     static constexpr qsizetype Capacity = 16;
     // A value by the position of its name in m_names, set only where m_found has its bit (so that making a Fields
@@ -290,10 +294,18 @@ private:
                               QString::fromLatin1(rule)};
     }
 
+    // what: the object expected, for the finding (made into text only when there is one).
+    bool object(const JsonView::Value& value, const Path& path, const char* what, const char* rule)
+    {
+        return value.isObject() || notObject(value, path, QString::fromUtf8(what), rule);
+    }
     bool object(const JsonView::Value& value, const Path& path, const QString& what, const char* rule)
     {
-        if (value.isObject())
-            return true;
+        return value.isObject() || notObject(value, path, what, rule);
+    }
+    Q_DECL_COLD_FUNCTION bool notObject(const JsonView::Value& value, const Path& path, const QString& what,
+                                        const char* rule)
+    {
         if (value.isNull())
             report(path, "2.2.s4.b1.b1", QStringLiteral("must not be null; leave the property out instead."));
         else
@@ -362,10 +374,11 @@ private:
 
     void languageMap(const JsonView::Value& value, const Path& path, const char* rule)
     {
-        if (!object(value, path, QStringLiteral("a language map such as {\"en-US\": \"completed\"}"), rule))
+        if (!object(value, path, "a language map such as {\"en-US\": \"completed\"}", rule))
             return;
         const JsonView::Object map = value.toObject();
-        for (auto member = map.begin(); member != map.end(); ++member) {
+        QVarLengthArray<Text, 16> keys;
+        for (auto member = map.begin(), end = map.end(); member != end; ++member) {
             const QByteArrayView tag = member.key().bytes;
             if (!FormatChecks::isLanguageTag(tag))
                 report(path.keyed(tag), "4.2.s1",
@@ -373,37 +386,41 @@ private:
             if (const JsonView::Value text = member.value(); !text.isString())
                 report(path.keyed(tag), text.isNull() ? "2.2.s4.b1.b1" : "4.2.s1",
                        QStringLiteral("must be a string in that language."));
-            repeated(map, member, path);
+            repeated(keys, member.key(), path);
         }
     }
 
     void extensions(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("keys are IRIs, values anything"), "4.1.s3.b1"))
+        if (!object(value, path, "keys are IRIs, values anything", "4.1.s3.b1"))
             return;
         const JsonView::Object map = value.toObject();
-        for (auto member = map.begin(); member != map.end(); ++member) {
+        QVarLengthArray<Text, 16> keys;
+        for (auto member = map.begin(), end = map.end(); member != end; ++member) {
             const QByteArrayView key = member.key().bytes;
             if (!FormatChecks::isIri(key))
                 report(path.keyed(key), "4.1.s3.b1",
                        QStringLiteral("extension keys must be absolute IRIs such as "
                                       "http://example.com/xapi/extensions/score."));
-            repeated(map, member, path);
+            repeated(keys, member.key(), path);
         }
     }
 
-    // A key of a map (language map, extensions) given before, at an earlier member.
-    void repeated(const JsonView::Object& map, const JsonView::Object::Iterator& member, const Path& path)
+    // A key of a map (language map, extensions) given before, at an earlier member; keys: the map's keys so far,
+    // to which it adds this one.
+    void repeated(QVarLengthArray<Text, 16>& keys, const Text& key, const Path& path)
     {
-        const Text key = member.key();
-        for (auto earlier = map.begin(); earlier != member; ++earlier) {
-            if (earlier.key() == key) {
+        for (const Text& other : keys) {
+            // Keys that are IRIs share their start: the last byte tells most of them apart at once.
+            if (other.size() == key.size() && (key.isEmpty() || other.bytes.back() == key.bytes.back()) &&
+                other == key) {
                 report(path.keyed(key.bytes), "2.2.s2.b2",
                        QStringLiteral("appears more than once in the same object; give each key once (readers keep "
                                       "one of them, which one is not defined)."));
-                return;
+                break;
             }
         }
+        keys.append(key);
     }
 
     // An Agent or a Group (objectType says which; Agent when absent). notObjectRule: the rule of the property that
@@ -411,7 +428,7 @@ private:
     void agentOrGroup(const JsonView::Value& value, const Path& path, const char* notObjectRule,
                       const char* memberRule = nullptr)
     {
-        if (!object(value, path, QStringLiteral("an Agent or a Group"), notObjectRule))
+        if (!object(value, path, "an Agent or a Group", notObjectRule))
             return;
         const JsonView::Object actor = value.toObject();
         const Fields fields(*this, actor, path, actorKeys);
@@ -499,7 +516,7 @@ private:
         if (const JsonView::Value account = actor["account"]; !account.isUndefined() && !account.isNull()) {
             ++count;
             const Path accountPath = path.child("account");
-            if (object(account, accountPath, QStringLiteral("{\"homePage\": IRL, \"name\": string}"),
+            if (object(account, accountPath, "{\"homePage\": IRL, \"name\": string}",
                        "2.4.2.3.s3.table1.row4")) {
                 const JsonView::Object map = account.toObject();
                 const Fields accountFields(*this, map, accountPath, accountKeys);
@@ -549,7 +566,7 @@ private:
 
     void verb(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("{\"id\": IRI, \"display\": language map}"), "2.4.s1.table1.row3"))
+        if (!object(value, path, "{\"id\": IRI, \"display\": language map}", "2.4.s1.table1.row3"))
             return;
         const JsonView::Object verb = value.toObject();
         const Fields fields(*this, verb, path, verbKeys);
@@ -566,7 +583,7 @@ private:
     // Returns whether the object is an Activity (revision and platform are allowed only then).
     bool statementObject(const JsonView::Value& value, const Path& path, bool insideSubStatement, bool voiding)
     {
-        if (!object(value, path, QStringLiteral("an Activity, Agent, Group, StatementRef or SubStatement"),
+        if (!object(value, path, "an Activity, Agent, Group, StatementRef or SubStatement",
                     "2.4.s1.table1.row4"))
             return false;
         const JsonView::Object target = value.toObject();
@@ -649,7 +666,7 @@ private:
         if (definition.isUndefined() || definition.isNull())
             return;
         const Path definitionPath = path.child("definition");
-        if (!object(definition, definitionPath, QStringLiteral("an Activity definition"), "2.4.4.1.s1.table1.row3"))
+        if (!object(definition, definitionPath, "an Activity definition", "2.4.4.1.s1.table1.row3"))
             return;
         const JsonView::Object map = definition.toObject();
         const Fields definitionFields(*this, map, definitionPath, definitionKeys);
@@ -674,10 +691,10 @@ private:
             type = typeValue.toString();
             bool known = false;
             bool caseOnly = false;
-            for (QLatin1StringView candidate : interactionTypes) {
+            for (QLatin1StringView candidate : interactionTypes)
                 known |= type == candidate;
-                caseOnly |= typeValue.isString() && equalsIgnoringCase(type, candidate);
-            }
+            for (QLatin1StringView candidate : interactionTypes)
+                caseOnly |= !known && typeValue.isString() && equalsIgnoringCase(type, candidate);
             if (!known)
                 report(path.child("interactionType"), caseOnly ? "2.2.s4.b1.b6" : "2.4.4.1.s13.b1",
                        QStringLiteral("must be one of true-false, choice, fill-in, long-fill-in, matching, "
@@ -732,7 +749,7 @@ private:
             qsizetype i = -1;
             for (const JsonView::Value itemValue : items) {
                 const Path itemPath = listPath.at(++i);
-                if (!object(itemValue, itemPath, QStringLiteral("{\"id\": string, \"description\": language map}"),
+                if (!object(itemValue, itemPath, "{\"id\": string, \"description\": language map}",
                             "2.4.4.1.s15.table1.row1"))
                     continue;
                 const JsonView::Object item = itemValue.toObject();
@@ -764,7 +781,7 @@ private:
 
     void result(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("a Result"), "2.4.5.s2.table1.row1"))
+        if (!object(value, path, "a Result", "2.4.5.s2.table1.row1"))
             return;
         const JsonView::Object result = value.toObject();
         const Fields fields(*this, result, path, resultKeys);
@@ -787,7 +804,7 @@ private:
         if (scoreValue.isUndefined())
             return;
         const Path scorePath = path.child("score");
-        if (!object(scoreValue, scorePath, QStringLiteral("a Score"), "2.4.5.s2.table1.row1"))
+        if (!object(scoreValue, scorePath, "a Score", "2.4.5.s2.table1.row1"))
             return;
         const JsonView::Object score = scoreValue.toObject();
         const Fields scoreFields(*this, score, scorePath, scoreKeys);
@@ -813,7 +830,7 @@ private:
 
     void context(const JsonView::Value& value, const Path& path, bool objectIsActivity)
     {
-        if (!object(value, path, QStringLiteral("a Context"), "2.4.6.s3.table1.row1"))
+        if (!object(value, path, "a Context", "2.4.6.s3.table1.row1"))
             return;
         const JsonView::Object context = value.toObject();
         const Fields fields(*this, context, path, contextKeys);
@@ -844,7 +861,7 @@ private:
                        QStringLiteral("must be an RFC 5646 language tag such as en-US."));
         }
         if (const JsonView::Value statementRef = fields["statement"]; !statementRef.isUndefined()) {
-            if (object(statementRef, path.child("statement"), QStringLiteral("a StatementRef"),
+            if (object(statementRef, path.child("statement"), "a StatementRef",
                        "2.4.6.s3.table1.row8"))
                 this->statementRef(statementRef.toObject(), path.child("statement"), "2.4.4.3.s4.b2");
         }
@@ -867,7 +884,7 @@ private:
         if (activitiesValue.isUndefined())
             return;
         const Path activitiesPath = path.child("contextActivities");
-        if (!object(activitiesValue, activitiesPath, QStringLiteral("parent, grouping, category, other"),
+        if (!object(activitiesValue, activitiesPath, "parent, grouping, category, other",
                     "2.4.6.2.s4.b1"))
             return;
         const JsonView::Object activities = activitiesValue.toObject();
@@ -950,7 +967,7 @@ private:
 
     void contextActivity(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("an Activity"), "2.4.6.2.s4.b2"))
+        if (!object(value, path, "an Activity", "2.4.6.2.s4.b2"))
             return;
         const JsonView::Object item = value.toObject();
         const JsonView::Value type = item.value(QLatin1StringView("objectType"));
@@ -970,7 +987,7 @@ private:
         qsizetype i = -1;
         for (const JsonView::Value itemValue : value.toArray()) {
             const Path itemPath = path.at(++i);
-            if (!object(itemValue, itemPath, QStringLiteral("an Attachment"), "2.4.s1.table1.row11"))
+            if (!object(itemValue, itemPath, "an Attachment", "2.4.s1.table1.row11"))
                 continue;
             const JsonView::Object attachment = itemValue.toObject();
             const Fields fields(*this, attachment, itemPath, attachmentKeys);
@@ -1022,37 +1039,43 @@ Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path,
     : m_names(names)
     , m_count(std::min(count, Capacity))
 {
-    for (auto member = object.begin(); member != object.end(); ++member) {
+    for (auto member = object.begin(), end = object.end(); member != end; ++member) {
         const Text key = member.key();
         qsizetype index = 0;
         while (index < m_count && key != m_names[index])
             ++index;
-        if (index == m_count) {
-            const Refused* special = std::find_if(refused, refused + refusedCount,
-                                                  [&](const Refused& candidate) { return key == candidate.name; });
-            if (special != refused + refusedCount) {
-                walker.report(path.keyed(key.bytes), special->rule, QString::fromUtf8(special->message));
-                continue;
-            }
-            QString hint;
-            for (qsizetype i = 0; i < m_count; ++i) {
-                if (key.equalsIgnoringCase(m_names[i]))
-                    hint = QStringLiteral(" Property names are case-sensitive: did you mean “%1”?").arg(m_names[i]);
-            }
-            walker.report(path.keyed(key.bytes), hint.isEmpty() ? unknownRule : "2.2.s4.b1.b5",
-                          QStringLiteral("is not a property here.%1").arg(hint));
+        if (index == m_count) [[unlikely]] {
+            unknown(walker, key, path, refused, refusedCount, unknownRule);
             continue;
         }
-        if (found(index))
+        if (found(index)) [[unlikely]]
             walker.report(path.keyed(key.bytes), "2.2.s2.b2",
                           QStringLiteral("appears more than once in the same object; give each property once "
                                          "(readers keep one of them, which one is not defined)."));
         m_slots[index].value = member.value();
         m_found |= 1U << index;
-        if (m_slots[index].value.isNull())
+        if (m_slots[index].value.isNull()) [[unlikely]]
             walker.report(path.keyed(key.bytes), "2.2.s4.b1.b1",
                           QStringLiteral("must not be null; leave the property out instead."));
     }
+}
+
+void Fields::unknown(Walker& walker, const Text& key, const Path& path, const Refused* refused,
+                     qsizetype refusedCount, const char* unknownRule) const
+{
+    const Refused* special =
+        std::find_if(refused, refused + refusedCount, [&](const Refused& candidate) { return key == candidate.name; });
+    if (special != refused + refusedCount) {
+        walker.report(path.keyed(key.bytes), special->rule, QString::fromUtf8(special->message));
+        return;
+    }
+    QString hint;
+    for (qsizetype i = 0; i < m_count; ++i) {
+        if (key.equalsIgnoringCase(m_names[i]))
+            hint = QStringLiteral(" Property names are case-sensitive: did you mean “%1”?").arg(m_names[i]);
+    }
+    walker.report(path.keyed(key.bytes), hint.isEmpty() ? unknownRule : "2.2.s4.b1.b5",
+                  QStringLiteral("is not a property here.%1").arg(hint));
 }
 
 } // namespace
