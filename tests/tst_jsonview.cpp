@@ -21,6 +21,7 @@ private Q_SLOTS:
     void lastOfDuplicateKeysCounts();
     void errorsSayWhereAndWhat();
     void paddedTextHasRoomAfterIt();
+    void textsCompareAtEveryLength();
 };
 
 namespace {
@@ -215,6 +216,25 @@ void TestJsonView::paddedTextHasRoomAfterIt()
     QCOMPARE(view.root().toArray().size(), 600001);
     QVERIFY(view.parse(text, JsonView::Padding));
     QVERIFY(view.root().isObject());
+}
+
+// Text compares keys by words that overlap: every length, a difference at every place.
+void TestJsonView::textsCompareAtEveryLength()
+{
+    const QByteArray source = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (qsizetype size = 0; size <= 30; ++size) {
+        const QByteArray text = source.left(size);
+        const JsonView::Text view{text};
+        QVERIFY(view == QLatin1StringView(text));
+        QVERIFY(view.startsWith(QLatin1StringView(text.left(size / 2))));
+        QVERIFY(view != QLatin1StringView(source.left(size + 1)));
+        for (qsizetype at = 0; at < size; ++at) {
+            QByteArray other = text;
+            other[at] = '#';
+            QVERIFY2(view != QLatin1StringView(other), other.constData());
+            QVERIFY(!(view == JsonView::Text{other}));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestJsonView)

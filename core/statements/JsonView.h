@@ -36,22 +36,28 @@ public:
         {
             return bytes.size() == other.bytes.size() && same(bytes.data(), other.bytes.data(), bytes.size());
         }
-        // Keys and names are short: compared inline, eight bytes at a time, rather than by a call to memcmp.
+        // Keys and names are short: compared inline, by words that may overlap, rather than by a call to memcmp.
         static bool same(const char* a, const char* b, qsizetype size)
         {
-            for (; size >= 8; a += 8, b += 8, size -= 8) {
-                quint64 x = 0;
-                quint64 y = 0;
-                std::memcpy(&x, a, 8);
-                std::memcpy(&y, b, 8);
-                if (x != y)
-                    return false;
+            const auto equalAt = [&](auto word, qsizetype at) {
+                decltype(word) x = 0;
+                decltype(word) y = 0;
+                std::memcpy(&x, a + at, sizeof x);
+                std::memcpy(&y, b + at, sizeof y);
+                return x == y;
+            };
+            if (size >= 8) {
+                for (qsizetype at = 0; at + 8 < size; at += 8) {
+                    if (!equalAt(quint64(), at))
+                        return false;
+                }
+                return equalAt(quint64(), size - 8);
             }
-            for (; size > 0; ++a, ++b, --size) {
-                if (*a != *b)
-                    return false;
-            }
-            return true;
+            if (size >= 4)
+                return equalAt(quint32(), 0) && equalAt(quint32(), size - 4);
+            if (size >= 2)
+                return equalAt(quint16(), 0) && equalAt(quint16(), size - 2);
+            return size == 0 || *a == *b;
         }
         bool operator!=(QLatin1StringView other) const { return !(*this == other); }
         bool equalsIgnoringCase(QLatin1StringView other) const;

@@ -105,7 +105,7 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input, XapiVe
     // One parse (simdjson's); the rules walk its tree and the statement is kept as its text.
     thread_local JsonView view;
     if (view.parse(text) && view.root().isObject()) {
-        batch.statements << (text.size() == input.size() ? input : text.toByteArray());
+        batch.statements = QList<QByteArray>(1, text.size() == input.size() ? input : text.toByteArray());
         StatementRules::check(view.root().toObject(), batch.findings, 0, QString(), version);
         return batch;
     }
