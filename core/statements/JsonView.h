@@ -93,15 +93,15 @@ public:
             double number = 0;
             return m_defined && m_element.get_double().get(number) == simdjson::SUCCESS ? number : otherwise;
         }
-        Text toString() const // empty unless a string
+        Q_ALWAYS_INLINE Text toString() const // empty unless a string
         {
             std::string_view text;
             if (!m_defined || m_element.get_string().get(text) != simdjson::SUCCESS)
                 return {};
             return Text{QByteArrayView(text.data(), qsizetype(text.size()))};
         }
-        Object toObject() const;
-        Array toArray() const;
+        Q_ALWAYS_INLINE Object toObject() const;
+        Q_ALWAYS_INLINE Array toArray() const;
 
     private:
         simdjson::dom::element m_element;

@@ -105,7 +105,9 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input, XapiVe
     // One parse (simdjson's); the rules walk its tree and the statement is kept as its text.
     thread_local JsonView view;
     if (view.parse(text) && view.root().isObject()) {
-        batch.statements = QList<QByteArray>(1, text.size() == input.size() ? input : text.toByteArray());
+        // The list made at its size, the input shared (one reference taken, no temporary copy).
+        batch.statements = text.size() == input.size() ? QList<QByteArray>(1, input)
+                                                       : QList<QByteArray>(1, text.toByteArray());
         StatementRules::check(view.root().toObject(), batch.findings, 0, QString(), version);
         return batch;
     }
