@@ -102,8 +102,10 @@ bool JsonView::parse(QByteArrayView json, qsizetype padding)
     m_error = {};
     const auto size = size_t(json.size());
     if (m_parser.capacity() > KeptCapacity && size <= KeptCapacity &&
-        m_parser.allocate(KeptCapacity, MaximumDepth) != simdjson::SUCCESS)
+        m_parser.allocate(KeptCapacity, MaximumDepth) != simdjson::SUCCESS) {
+        m_error = QLatin1StringView("there is not enough memory to parse it");
         return false;
+    }
     // Without the padding after it, simdjson copies the text into a padded buffer of its own (kept between parses).
     const simdjson::error_code error =
         m_parser.parse(json.data() ? json.data() : "", size, padding < Padding).get(m_root);
