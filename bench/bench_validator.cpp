@@ -80,10 +80,9 @@ int main(int argc, char** argv)
                 sink = sink + batch.statements.first().size() + batch.findings.size();
             };
         };
-        const QList<double> measured =
-            rates({[&] { sink = sink + QJsonDocument::fromJson(input).object().size(); },
-                   validate(XapiVersion::V1_0_3), validate(XapiVersion::V2_0_0)},
-                  seconds);
+        const QList<double> measured = rates({[&] { sink = sink + QJsonDocument::fromJson(input).object().size(); },
+                                              validate(XapiVersion::V1_0_3), validate(XapiVersion::V2_0_0)},
+                                             seconds);
         const double parse = measured[0];
         for (const XapiVersion version : {XapiVersion::V1_0_3, XapiVersion::V2_0_0}) {
             const double both = measured[version == XapiVersion::V1_0_3 ? 1 : 2];

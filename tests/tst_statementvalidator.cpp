@@ -520,8 +520,10 @@ void TestStatementValidator::brokenArrayElementsNameTheLineAndColumn()
 {
     const QByteArray good = QJsonDocument(with({})).toJson(QJsonDocument::Compact);
     // The third element lacks the comma after its actor, at the end of line 4; "Zoë" before it counts as 3 columns.
-    const QByteArray input = "[\n  " + good + ",\n  " + good + ",\n  {\"actor\": {\"name\": \"Zo\xC3\xAB\", "
-                             "\"mbox\": \"mailto:zoe@example.com\"}\n   \"verb\": {\"id\": \"http://example.com/v\"}}\n]\n";
+    const QByteArray input =
+        "[\n  " + good + ",\n  " + good +
+        ",\n  {\"actor\": {\"name\": \"Zo\xC3\xAB\", "
+        "\"mbox\": \"mailto:zoe@example.com\"}\n   \"verb\": {\"id\": \"http://example.com/v\"}}\n]\n";
     const QString where = QStringLiteral("line 4, column 62"); // just after the actor's }: 61 characters before it
     const StatementBatch whole = StatementValidator::validateInput(input);
     QVERIFY2(whole.parseError.startsWith(QStringLiteral("not valid JSON at ") + where + QStringLiteral(": a comma")),

@@ -1,6 +1,6 @@
 // Learning Locker's statement validator (@learninglocker/xapi-validation), timed the way bench_validator times ours:
-// parse + validate of the same statement text, statements per second, best of 7 rounds (as many as bench_validator takes of ours).
-// Usage: node rate.js SECONDS FILE... ; prints one line per file: "<rate> <file>".
+// parse + validate of the same statement text, statements per second, best of 7 rounds (as many as bench_validator
+// takes of ours). Usage: node rate.js SECONDS FILE... ; prints one line per file: "<rate> <file>".
 'use strict';
 const fs = require('fs');
 const validate = require('@learninglocker/xapi-validation').default;

@@ -182,7 +182,9 @@ bool FormatChecks::isIri(QByteArrayView text)
     // Eight bytes at a time while none of them needs a look: no byte below '!', past ASCII, or one of < > ".
     constexpr quint64 ones = 0x0101010101010101ULL;
     constexpr quint64 highs = 0x8080808080808080ULL;
-    const auto anyZero = [](quint64 word) { return ((word - ones) & ~word & highs) != 0; };
+    const auto anyZero = [](quint64 word) {
+        return ((word - ones) & ~word & highs) != 0;
+    };
     while (end - p >= 8) {
         quint64 word = 0;
         std::memcpy(&word, p, 8);

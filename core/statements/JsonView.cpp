@@ -49,7 +49,9 @@ bool hasZeroDouble(simdjson::dom::element element)
 // (without a negative exponent, it takes that many). A cheap look: most statements have neither.
 bool mayUnderflow(QByteArrayView json)
 {
-    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+    const auto isDigit = [](char c) {
+        return c >= '0' && c <= '9';
+    };
     const char* data = json.data();
     const char* end = data + json.size();
     for (const char* dash = data; (dash = static_cast<const char*>(std::memchr(dash, '-', size_t(end - dash))));
@@ -112,7 +114,8 @@ bool JsonView::parse(QByteArrayView json, qsizetype padding)
     JsonErrorLocator::Location location;
     if (error == simdjson::SUCCESS) {
         // The grammar refuses a number that is not zero but reads as zero (too close to it for a double).
-        if (!mayUnderflow(json) || !hasZeroDouble(m_root) || !(location = JsonErrorLocator::locate(json, error)).found) {
+        if (!mayUnderflow(json) || !hasZeroDouble(m_root) ||
+            !(location = JsonErrorLocator::locate(json, error)).found) {
             m_parsed = true;
             return true;
         }

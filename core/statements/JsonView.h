@@ -131,10 +131,7 @@ public:
                 const std::string_view key = m_at.key();
                 return {Text{QByteArrayView(key.data(), qsizetype(key.size()))}, Value(m_at.value())};
             }
-            Text key() const
-            {
-                return Text{QByteArrayView(m_at.key_c_str(), qsizetype(m_at.key_length()))};
-            }
+            Text key() const { return Text{QByteArrayView(m_at.key_c_str(), qsizetype(m_at.key_length()))}; }
             Value value() const { return Value(m_at.value()); }
             Iterator& operator++()
             {

@@ -238,7 +238,8 @@ void StatementReader::failAt(const QString& what, std::pair<int, qint64> at)
 
 void StatementReader::consume(qsizetype to)
 {
-    const auto [line, column] = after({m_lineNumber + 1, m_column}, QByteArrayView(m_buffer).sliced(m_position, to - m_position));
+    const auto [line, column] =
+        after({m_lineNumber + 1, m_column}, QByteArrayView(m_buffer).sliced(m_position, to - m_position));
     m_lineNumber = line - 1;
     m_column = column;
     m_position = to;

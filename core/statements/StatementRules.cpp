@@ -516,8 +516,7 @@ private:
         if (const JsonView::Value account = actor["account"]; !account.isUndefined() && !account.isNull()) {
             ++count;
             const Path accountPath = path.child("account");
-            if (object(account, accountPath, "{\"homePage\": IRL, \"name\": string}",
-                       "2.4.2.3.s3.table1.row4")) {
+            if (object(account, accountPath, "{\"homePage\": IRL, \"name\": string}", "2.4.2.3.s3.table1.row4")) {
                 const JsonView::Object map = account.toObject();
                 const Fields accountFields(*this, map, accountPath, accountKeys);
                 const JsonView::Value homePage = accountFields["homePage"];
@@ -583,15 +582,14 @@ private:
     // Returns whether the object is an Activity (revision and platform are allowed only then).
     bool statementObject(const JsonView::Value& value, const Path& path, bool insideSubStatement, bool voiding)
     {
-        if (!object(value, path, "an Activity, Agent, Group, StatementRef or SubStatement",
-                    "2.4.s1.table1.row4"))
+        if (!object(value, path, "an Activity, Agent, Group, StatementRef or SubStatement", "2.4.s1.table1.row4"))
             return false;
         const JsonView::Object target = value.toObject();
         // What tells the kind of object, in one pass over its members.
         static constexpr QLatin1StringView telling[] = {
-            QLatin1StringView("objectType"), QLatin1StringView("id"),           QLatin1StringView("actor"),
-            QLatin1StringView("verb"),       QLatin1StringView("mbox"),         QLatin1StringView("mbox_sha1sum"),
-            QLatin1StringView("openid"),     QLatin1StringView("account"),      QLatin1StringView("member")};
+            QLatin1StringView("objectType"), QLatin1StringView("id"),      QLatin1StringView("actor"),
+            QLatin1StringView("verb"),       QLatin1StringView("mbox"),    QLatin1StringView("mbox_sha1sum"),
+            QLatin1StringView("openid"),     QLatin1StringView("account"), QLatin1StringView("member")};
         const auto found = lastOf(target, telling);
         const JsonView::Value typeValue = found[0];
         const JsonView::Value idValue = found[1];
@@ -861,8 +859,7 @@ private:
                        QStringLiteral("must be an RFC 5646 language tag such as en-US."));
         }
         if (const JsonView::Value statementRef = fields["statement"]; !statementRef.isUndefined()) {
-            if (object(statementRef, path.child("statement"), "a StatementRef",
-                       "2.4.6.s3.table1.row8"))
+            if (object(statementRef, path.child("statement"), "a StatementRef", "2.4.6.s3.table1.row8"))
                 this->statementRef(statementRef.toObject(), path.child("statement"), "2.4.4.3.s4.b2");
         }
         if (const JsonView::Value ext = fields["extensions"]; !ext.isUndefined())
@@ -884,8 +881,7 @@ private:
         if (activitiesValue.isUndefined())
             return;
         const Path activitiesPath = path.child("contextActivities");
-        if (!object(activitiesValue, activitiesPath, "parent, grouping, category, other",
-                    "2.4.6.2.s4.b1"))
+        if (!object(activitiesValue, activitiesPath, "parent, grouping, category, other", "2.4.6.2.s4.b1"))
             return;
         const JsonView::Object activities = activitiesValue.toObject();
         const Fields activityLists(*this, activities, activitiesPath, contextActivityKeys, "2.4.6.2.s4.b1");
@@ -1060,8 +1056,8 @@ Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path,
     }
 }
 
-void Fields::unknown(Walker& walker, const Text& key, const Path& path, const Refused* refused,
-                     qsizetype refusedCount, const char* unknownRule) const
+void Fields::unknown(Walker& walker, const Text& key, const Path& path, const Refused* refused, qsizetype refusedCount,
+                     const char* unknownRule) const
 {
     const Refused* special =
         std::find_if(refused, refused + refusedCount, [&](const Refused& candidate) { return key == candidate.name; });

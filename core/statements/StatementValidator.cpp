@@ -9,7 +9,6 @@
 
 #include <algorithm>
 
-
 namespace {
 
 // The 1-based line and column (in characters) of a byte offset in the text.
@@ -106,8 +105,8 @@ StatementBatch StatementValidator::validateInput(const QByteArray& input, XapiVe
     thread_local JsonView view;
     if (view.parse(text) && view.root().isObject()) {
         // The list made at its size, the input shared (one reference taken, no temporary copy).
-        batch.statements = text.size() == input.size() ? QList<QByteArray>(1, input)
-                                                       : QList<QByteArray>(1, text.toByteArray());
+        batch.statements =
+            text.size() == input.size() ? QList<QByteArray>(1, input) : QList<QByteArray>(1, text.toByteArray());
         StatementRules::check(view.root().toObject(), batch.findings, 0, QString(), version);
         return batch;
     }
