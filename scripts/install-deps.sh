@@ -10,7 +10,7 @@ build_packages=(
     cmake g++ make pkg-config ccache
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql qt6-httpserver-dev qt6-websockets-dev
     qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev qt6-tools-dev qt6-qpa-plugins libgl-dev libcurl4-openssl-dev
-    libsqlite3-dev libqt6svg6 libsecret-1-0 dbus gnome-keyring
+    libsqlite3-dev libqt6svg6 libsecret-1-0 dbus gnome-keyring libsimdjson-dev
 )
 test_packages=(dbus-x11 xvfb xauth python3-aiosmtpd postgresql appstream
     dpkg-dev file lintian desktop-file-utils man-db systemd)  # the last line for cpack -G DEB and tst_package

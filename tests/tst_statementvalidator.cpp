@@ -24,6 +24,7 @@ private Q_SLOTS:
     void readerAgreesWithTheWholeInputValidation_data();
     void readerAgreesWithTheWholeInputValidation();
     void syntaxErrorsNameTheLineAndColumn();
+    void brokenArrayElementsNameTheLineAndColumn();
 };
 
 namespace {
@@ -511,6 +512,58 @@ void TestStatementValidator::syntaxErrorsNameTheLineAndColumn()
     const StatementBatch tab = StatementValidator::validateInput("{\n  \"actor\": {\"name\": \"Ada\tL\"}\n}");
     QVERIFY2(tab.parseError.contains(QLatin1String("line 2, column 25")), qPrintable(tab.parseError));
     QVERIFY2(tab.parseError.contains(QLatin1String("RFC 8259")), qPrintable(tab.parseError));
+}
+
+// An array is read an element at a time (StatementReader); an element that is not JSON is reported at its line and
+// column in the whole input, like any other syntax error (it was a byte offset), by the reader and by validateInput.
+void TestStatementValidator::brokenArrayElementsNameTheLineAndColumn()
+{
+    const QByteArray good = QJsonDocument(with({})).toJson(QJsonDocument::Compact);
+    // The third element lacks the comma after its actor, at the end of line 4; "Zoë" before it counts as 3 columns.
+    const QByteArray input =
+        "[\n  " + good + ",\n  " + good +
+        ",\n  {\"actor\": {\"name\": \"Zo\xC3\xAB\", "
+        "\"mbox\": \"mailto:zoe@example.com\"}\n   \"verb\": {\"id\": \"http://example.com/v\"}}\n]\n";
+    const QString where = QStringLiteral("line 4, column 62"); // just after the actor's }: 61 characters before it
+    const StatementBatch whole = StatementValidator::validateInput(input);
+    QVERIFY2(whole.parseError.startsWith(QStringLiteral("not valid JSON at ") + where + QStringLiteral(": a comma")),
+             qPrintable(whole.parseError));
+    QCOMPARE(whole.errorLine, 4);
+    QCOMPARE(whole.errorColumn, 62);
+    QByteArray copy = input;
+    QBuffer buffer(&copy);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    StatementReader reader(buffer);
+    int read = 0;
+    while (reader.next())
+        ++read;
+    QCOMPARE(read, 2); // the two before it
+    QCOMPARE(reader.parseError(), whole.parseError);
+    QCOMPARE(reader.errorLine(), 4);
+    QCOMPARE(reader.errorColumn(), 62);
+
+    // The other ways an array breaks, each at its place.
+    const struct
+    {
+        QByteArray input;
+        int line;
+        int column;
+        const char* what;
+    } broken[] = {
+        {"[\n  " + good + ",\n  " + good + "\n", 4, 1, "the array is not closed"},
+        {"[\n  " + good + ",\n  ,\n]", 3, 3, "an array element is missing"},
+        {"[" + good + "]\n  x", 2, 3, "something follows the array"},
+        {"[" + good + ", {\"id\": 01}]", 1, int(good.size()) + 12, "a comma or a closing brace is expected"},
+        {"[\n\t{\"a\": \"x\ty\"}]", 2, 10, "RFC 8259"}, // the tab before the element is one column
+    };
+    for (const auto& [text, line, column, what] : broken) {
+        const StatementBatch batch = StatementValidator::validateInput(text);
+        QVERIFY2(batch.parseError.contains(QStringLiteral("at line %1, column %2: ").arg(line).arg(column)) &&
+                     batch.parseError.contains(QLatin1StringView(what)),
+                 qPrintable(QString::fromUtf8(text) + QStringLiteral(" → ") + batch.parseError));
+        QCOMPARE(batch.errorLine, line);
+        QCOMPARE(batch.errorColumn, column);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestStatementValidator)

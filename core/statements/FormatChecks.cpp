@@ -5,11 +5,12 @@
 #include <QString>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace {
 
-bool isHex(char c)
+constexpr bool isHex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -140,14 +141,20 @@ bool parseTimestamp(QByteArrayView text, Timestamp* parsed)
 
 bool FormatChecks::isUuid(QByteArrayView text)
 {
-    if (text.size() != 36)
+    if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
         return false;
-    for (qsizetype i = 0; i < 36; ++i) {
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? text[i] != '-' : !isHex(text[i]))
-            return false;
-    }
-    return true;
+    static constexpr auto hexDigit = [] {
+        std::array<bool, 256> table{};
+        for (int c = 0; c < 256; ++c)
+            table[size_t(c)] = isHex(char(c));
+        return table;
+    }();
+    static constexpr qsizetype digits[] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
+                                           19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
+    bool hex = true;
+    for (const qsizetype i : digits)
+        hex &= hexDigit[uchar(text[i])];
+    return hex;
 }
 
 bool FormatChecks::isIri(QByteArrayView text)
@@ -156,16 +163,37 @@ bool FormatChecks::isIri(QByteArrayView text)
     if (size < 3 || !isAlpha(text[0]))
         return false;
     qsizetype i = 1;
-    for (; i < size && text[i] != ':'; ++i) {
-        const char c = text[i];
-        if (!isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.')
-            return false;
+    if (size > 5 && std::memcmp(text.data(), "http:", 5) == 0) {
+        i = 4; // the common scheme, known good
+    } else if (size > 6 && std::memcmp(text.data(), "https:", 6) == 0) {
+        i = 5;
+    } else {
+        for (; i < size && text[i] != ':'; ++i) {
+            const char c = text[i];
+            if (!isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.')
+                return false;
+        }
     }
     if (i >= size - 1)
         return false;
     bool ascii = true;
     const char* p = text.data() + i;
     const char* end = text.data() + size;
+    // Eight bytes at a time while none of them needs a look: no byte below '!', past ASCII, or one of < > ".
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 highs = 0x8080808080808080ULL;
+    const auto anyZero = [](quint64 word) {
+        return ((word - ones) & ~word & highs) != 0;
+    };
+    while (end - p >= 8) {
+        quint64 word = 0;
+        std::memcpy(&word, p, 8);
+        // '<' and '>' differ in one bit only: with it set, both are '>'.
+        if ((word & highs) != 0 || ((word - ones * 0x21) & ~word & highs) != 0 ||
+            anyZero((word | (ones * 0x02)) ^ (ones * '>')) || anyZero(word ^ (ones * '"')))
+            break;
+        p += 8;
+    }
     for (; p < end; ++p) {
         const uchar c = uchar(*p);
         if (c <= '>') {

@@ -16,44 +16,104 @@ QString JsonTextChange::appliedTo(const QString& json) const
 namespace JsonTextPatch {
 namespace {
 
+// One member of an object in the UTF-8 text: its key (decoded) and where its value is.
+struct MemberSpan
+{
+    QByteArray key;
+    qsizetype valueStart = 0;
+    qsizetype valueEnd = 0;
+};
+
 // Where the deepest existing step of a path is, in the UTF-8 text.
 struct Located
 {
-    JsonView::Object parent;   // the object holding the member (or, when it is missing, the deepest found)
-    qsizetype parentStart = 0; // its '{'
+    qsizetype parentStart = 0; // the '{' of the object holding the member (or, when it is missing, the deepest found)
     qsizetype parentEnd = 0;   // after its '}'
-    int member = -1;           // the member, -1 when missing
+    QList<MemberSpan> members; // the parent's members in order
+    qsizetype member = -1;     // the member, -1 when missing
     int depth = 0;             // how many keys of the path were found
 };
 
-qsizetype offsetOf(const QByteArray& utf8, QByteArrayView part)
+bool isSpace(char c)
 {
-    return part.data() - utf8.constData();
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-std::optional<Located> locate(const JsonView& view, const QByteArray& utf8, const QStringList& path)
+// The members of the object written at utf8[from, to), text that JsonView took as JSON, read with simdjson's
+// On-Demand API, which points into the text it reads (a form's edit of a small text: a copy of it is no matter).
+std::optional<QList<MemberSpan>> membersOf(const QByteArray& utf8, qsizetype from, qsizetype to)
 {
-    JsonView::Value value = view.root();
-    if (!value.isObject())
+    using namespace simdjson;
+    const padded_string text(utf8.constData() + from, size_t(to - from));
+    ondemand::parser parser;
+    ondemand::document document;
+    ondemand::object object;
+    if (parser.iterate(text).get(document) != SUCCESS || document.get_object().get(object) != SUCCESS)
         return std::nullopt;
+    QList<MemberSpan> members;
+    for (auto field : object) {
+        std::string_view key;
+        ondemand::value value;
+        ondemand::json_type type;
+        if (field.unescaped_key().get(key) != SUCCESS || field.value().get(value) != SUCCESS ||
+            value.type().get(type) != SUCCESS)
+            return std::nullopt;
+        std::string_view raw;
+        error_code error = SUCCESS;
+        if (type == ondemand::json_type::object) {
+            ondemand::object inner;
+            error = value.get_object().get(inner);
+            if (error == SUCCESS)
+                error = inner.raw_json().get(raw);
+        } else if (type == ondemand::json_type::array) {
+            ondemand::array inner;
+            error = value.get_array().get(inner);
+            if (error == SUCCESS)
+                error = inner.raw_json().get(raw);
+        } else {
+            raw = value.raw_json_token();
+        }
+        if (error != SUCCESS)
+            return std::nullopt;
+        while (!raw.empty() && isSpace(raw.back())) // the text up to the next token comes with it
+            raw.remove_suffix(1);
+        const qsizetype start = from + (raw.data() - text.data());
+        members.append({QByteArray(key.data(), qsizetype(key.size())), start, start + qsizetype(raw.size())});
+    }
+    return members;
+}
+
+std::optional<Located> locate(const QByteArray& utf8, const QStringList& path)
+{
     Located located;
+    // The top object, without the white space around it.
+    qsizetype from = 0;
+    qsizetype to = utf8.size();
+    while (from < to && isSpace(utf8[from]))
+        ++from;
+    while (to > from && isSpace(utf8[to - 1]))
+        --to;
     for (const QString& key : path) {
-        if (!value.isObject())
+        if (from >= to || utf8[from] != '{')
             return std::nullopt; // a step is there but holds no members
-        located.parent = value.toObject();
-        located.parentStart = offsetOf(utf8, value.json());
-        located.parentEnd = located.parentStart + value.json().size();
+        auto members = membersOf(utf8, from, to);
+        if (!members)
+            return std::nullopt;
+        located.parentStart = from;
+        located.parentEnd = to;
+        located.members = std::move(*members);
         const QByteArray name = key.toUtf8();
         // The last member of that name, as Qt JSON reads it.
         located.member = -1;
-        for (int member = located.parent.first(); member >= 0; member = located.parent.next(member)) {
-            if (located.parent.key(member).bytes == QByteArrayView(name))
-                located.member = member;
+        for (qsizetype i = 0; i < located.members.size(); ++i) {
+            if (located.members[i].key == name)
+                located.member = i;
         }
         if (located.member < 0)
             return located;
         ++located.depth;
-        value = located.parent.valueAt(located.member);
+        from = located.members[located.member].valueStart;
+        to = located.members[located.member].valueEnd;
     }
     return located;
 }
@@ -104,38 +164,33 @@ std::optional<JsonTextChange> set(const QString& json, const QStringList& path, 
     if (path.isEmpty())
         return std::nullopt;
     const QByteArray utf8 = json.toUtf8();
-    JsonView view;
+    JsonView view; // simdjson's verdict first: the spans are read from JSON only
     if (!view.parse(utf8))
         return std::nullopt;
-    const auto located = locate(view, utf8, path);
+    const auto located = locate(utf8, path);
     if (!located)
         return std::nullopt;
-    const JsonView::Object& parent = located->parent;
+    const QList<MemberSpan>& members = located->members;
     const bool pretty =
         QByteArrayView(utf8).sliced(located->parentStart, located->parentEnd - located->parentStart).contains('\n');
     if (located->depth == path.size()) {
-        const QByteArrayView old = parent.valueAt(located->member).json();
-        const qsizetype from = offsetOf(utf8, old);
-        return change(utf8, from, from + old.size(), serialize(value, indentOf(utf8, from), pretty));
+        const MemberSpan& old = members[located->member];
+        return change(utf8, old.valueStart, old.valueEnd, serialize(value, indentOf(utf8, old.valueStart), pretty));
     }
     // A new member, with the objects the rest of the path needs around the value.
     QJsonValue inner = value;
     for (qsizetype i = path.size() - 1; i > located->depth; --i)
         inner = QJsonObject{{path.at(i), inner}};
     const QString key = serialize(path.at(located->depth), {}, false);
-    int last = -1;
-    for (int member = parent.first(); member >= 0; member = parent.next(member))
-        last = member;
-    if (last < 0) {
+    if (members.isEmpty()) {
         // An empty object: the member goes between its braces.
         QByteArray indent = indentOf(utf8, located->parentStart);
         const QString text = key + QStringLiteral(": ") + serialize(inner, indent, pretty);
         return change(utf8, located->parentStart + 1, located->parentStart + 1, text);
     }
-    const QByteArrayView lastValue = parent.valueAt(last).json();
-    const qsizetype end = offsetOf(utf8, lastValue) + lastValue.size();
+    const qsizetype end = members.last().valueEnd;
     // On a line of its own, indented as the last member is, when the object is written over several lines.
-    const QByteArray indent = indentOf(utf8, offsetOf(utf8, lastValue));
+    const QByteArray indent = indentOf(utf8, members.last().valueStart);
     const QString separator = pretty ? QStringLiteral(",\n") + QString::fromUtf8(indent) : QStringLiteral(", ");
     return change(utf8, end, end, separator + key + QStringLiteral(": ") + serialize(inner, indent, pretty));
 }
@@ -145,26 +200,21 @@ std::optional<JsonTextChange> remove(const QString& json, const QStringList& pat
     if (path.isEmpty())
         return std::nullopt;
     const QByteArray utf8 = json.toUtf8();
-    JsonView view;
+    JsonView view; // simdjson's verdict first: the spans are read from JSON only
     if (!view.parse(utf8))
         return std::nullopt;
-    const auto located = locate(view, utf8, path);
+    const auto located = locate(utf8, path);
     if (!located)
         return std::nullopt;
     if (located->depth < path.size())
         return JsonTextChange{};
-    const JsonView::Object& parent = located->parent;
-    int previous = -1;
-    for (int member = parent.first(); member >= 0 && member != located->member; member = parent.next(member))
-        previous = member;
-    const QByteArrayView value = parent.valueAt(located->member).json();
-    const qsizetype valueEnd = offsetOf(utf8, value) + value.size();
-    if (previous >= 0) {
+    const QList<MemberSpan>& members = located->members;
+    const qsizetype valueEnd = members[located->member].valueEnd;
+    if (located->member > 0) {
         // From the end of the member before it: its comma goes with it.
-        const QByteArrayView before = parent.valueAt(previous).json();
-        return change(utf8, offsetOf(utf8, before) + before.size(), valueEnd, {});
+        return change(utf8, members[located->member - 1].valueEnd, valueEnd, {});
     }
-    if (parent.next(located->member) < 0) // the only member
+    if (members.size() == 1) // the only member
         return change(utf8, located->parentStart + 1, located->parentEnd - 1, {});
     // The first of several: up to and with the comma after it; the next member keeps its own spacing.
     const qsizetype comma = utf8.indexOf(',', valueEnd);

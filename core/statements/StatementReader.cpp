@@ -1,9 +1,9 @@
 #include "statements/StatementReader.h"
 
 #include "statements/JsonView.h"
+#include "statements/StatementRules.h"
 
 #include <QIODevice>
-#include <QRegularExpression>
 
 namespace {
 
@@ -15,9 +15,25 @@ JsonView& view()
     return parsed;
 }
 
-bool isStatement(const QByteArray& line)
+// Parses a text made by JsonView::padded() (so without a copy) and says whether it is a statement (an object).
+bool isStatement(const QByteArray& padded)
 {
-    return view().parse(line) && view().root().isObject();
+    return view().parse(padded, JsonView::Padding) && view().root().isObject();
+}
+
+// Where (1-based line, 0-based column in characters) the text leaves off when it starts at `from`.
+std::pair<int, qint64> after(std::pair<int, qint64> from, QByteArrayView text)
+{
+    auto [line, column] = from;
+    for (const char c : text) {
+        if (c == '\n') {
+            ++line;
+            column = 0;
+        } else {
+            column += (uchar(c) & 0xC0) != 0x80; // characters, not the continuation bytes of UTF-8
+        }
+    }
+    return {line, column};
 }
 
 bool isSpace(char c)
@@ -30,16 +46,6 @@ QString tooLong(const QString& what)
     return QStringLiteral("%1 is longer than %2 bytes, the most one statement may take; nothing was read past it.")
         .arg(what)
         .arg(StatementReader::MaxStatementBytes);
-}
-
-// A message of the validator's about a part of the input, its "at offset N" counted from the input's start.
-QString withOffsetFrom(QString message, qint64 start)
-{
-    const QRegularExpressionMatch at = QRegularExpression(QStringLiteral("at offset (\\d+)")).match(message);
-    if (at.hasMatch() && start > 0)
-        message.replace(at.capturedStart(1), at.capturedLength(1),
-                        QString::number(at.captured(1).toLongLong() + start));
-    return message;
 }
 
 } // namespace
@@ -91,8 +97,12 @@ int StatementReader::peekSignificant()
             const char c = m_buffer.at(m_position);
             if (!isSpace(c))
                 return static_cast<unsigned char>(c);
-            if (c == '\n')
+            if (c == '\n') {
                 ++m_lineNumber;
+                m_column = 0;
+            } else {
+                ++m_column;
+            }
             ++m_position;
         }
         if (!fill())
@@ -118,7 +128,8 @@ bool StatementReader::readLine(QByteArray* line)
             return false;
         }
         ++m_lineNumber;
-        *line = m_buffer.mid(m_position, stop - m_position).trimmed();
+        m_column = 0;
+        *line = JsonView::padded(QByteArrayView(m_buffer).sliced(m_position, stop - m_position).trimmed());
         m_position = end < 0 ? m_buffer.size() : end + 1;
         if (!line->isEmpty())
             return true;
@@ -133,25 +144,23 @@ void StatementReader::start()
         return;
     }
     if (first == '[') {
-        ++m_position;
+        consume(m_position + 1);
         m_form = Form::Array;
         return;
     }
     if (first != '{' && !m_badLinesAreFindings) {
         // Not a statement, an array or NDJSON: what the whole-input validator says of its first bytes (never more
-        // is read), with the offset counted from the start of the input.
-        const StatementBatch prefix = StatementValidator::validateInput(m_buffer.mid(m_position, ReadChunk));
-        QString message = prefix.parseError;
-        if (message.isEmpty())
-            message = QStringLiteral("not valid JSON at offset %1: give one statement (an object), a JSON array, or "
-                                     "one statement per line.")
-                          .arg(m_consumed + m_position);
-        fail(withOffsetFrom(message, m_consumed + m_position));
+        // is read), with the line and column counted in the whole input.
+        StatementBatch prefix = StatementValidator::validateInput(m_buffer.mid(m_position, ReadChunk));
+        takeError(prefix);
+        failAt(QStringLiteral("give one statement (an object), a JSON array, or one statement per line"),
+               {m_lineNumber + 1, m_column});
         return;
     }
     // A statement on the first line with another line after it is NDJSON; else the input is one statement.
     const qint64 startOffset = m_consumed + m_position; // fill() may drop what lies before m_position
     const int startLine = m_lineNumber;
+    const qint64 startColumn = m_column;
     QByteArray line;
     if (!readLine(&line))
         return;
@@ -186,44 +195,72 @@ void StatementReader::start()
     // One statement over several lines (or not JSON): read whole, up to the limit.
     m_position = qsizetype(startOffset - m_consumed);
     m_lineNumber = startLine;
+    m_column = startColumn;
     while (m_buffer.size() - m_position <= MaxStatementBytes && fill()) {
     }
     if (m_buffer.size() - m_position > MaxStatementBytes) {
         fail(tooLong(QStringLiteral("the statement at offset %1").arg(m_consumed + m_position)));
         return;
     }
-    const qint64 offset = m_consumed + m_position;
     m_whole = StatementValidator::validateInput(m_buffer.mid(m_position), m_version);
     m_buffer.clear();
     m_position = 0;
-    if (m_whole.errorLine > 0) {
-        // Lines counted in the whole input: the statement starts after the blank lines before it.
-        m_errorLine = m_whole.errorLine + startLine;
-        m_errorColumn = m_whole.errorColumn;
-        m_whole.parseError.replace(QStringLiteral("at line %1,").arg(m_whole.errorLine),
-                                   QStringLiteral("at line %1,").arg(m_errorLine));
-    }
-    if (!m_whole.parseError.isEmpty())
-        fail(withOffsetFrom(m_whole.parseError, offset));
+    takeError(m_whole);
     m_form = Form::Whole;
 }
 
-bool StatementReader::nextArrayElement(QByteArray* element, qint64* offset)
+void StatementReader::takeError(StatementBatch& part)
+{
+    if (part.errorLine > 0) {
+        // Lines counted in the whole input: the part starts after the lines before it, its first line at the
+        // column where it starts.
+        const int line = part.errorLine + m_lineNumber;
+        const qint64 column = part.errorColumn + (part.errorLine == 1 ? m_column : 0);
+        part.parseError.replace(QStringLiteral("at line %1, column %2:").arg(part.errorLine).arg(part.errorColumn),
+                                QStringLiteral("at line %1, column %2:").arg(line).arg(column));
+        part.errorLine = line;
+        part.errorColumn = int(column);
+        m_errorLine = part.errorLine;
+        m_errorColumn = part.errorColumn;
+    }
+    if (!part.parseError.isEmpty())
+        fail(part.parseError);
+}
+
+void StatementReader::failAt(const QString& what, std::pair<int, qint64> at)
+{
+    if (!m_parseError.isEmpty())
+        return;
+    m_errorLine = at.first;
+    m_errorColumn = int(at.second + 1);
+    fail(QStringLiteral("not valid JSON at line %1, column %2: %3.").arg(m_errorLine).arg(m_errorColumn).arg(what));
+}
+
+void StatementReader::consume(qsizetype to)
+{
+    const auto [line, column] =
+        after({m_lineNumber + 1, m_column}, QByteArrayView(m_buffer).sliced(m_position, to - m_position));
+    m_lineNumber = line - 1;
+    m_column = column;
+    m_position = to;
+}
+
+bool StatementReader::nextArrayElement(QByteArray* element, std::pair<int, qint64>* start)
 {
     if (m_arrayClosed)
         return false;
     int c = peekSignificant();
     if (c < 0) {
-        fail(QStringLiteral("not valid JSON at offset %1: the array is not closed.").arg(m_consumed + m_position));
+        failAt(QStringLiteral("the array is not closed"), {m_lineNumber + 1, m_column});
         return false;
     }
     if (c == ']' && m_index < 0) {
-        ++m_position;
+        consume(m_position + 1);
         m_arrayClosed = true;
         return false;
     }
     // One element: up to the ',' or ']' outside strings, objects and arrays.
-    *offset = m_consumed + m_position;
+    *start = {m_lineNumber + 1, m_column};
     int depth = 0;
     bool inString = false;
     bool escaped = false;
@@ -237,8 +274,8 @@ bool StatementReader::nextArrayElement(QByteArray* element, qint64* offset)
             }
             const qsizetype shift = m_position; // fill() may drop what was consumed
             if (!fill()) {
-                fail(QStringLiteral("not valid JSON at offset %1: the array is not closed.")
-                         .arg(m_consumed + m_buffer.size()));
+                consume(m_buffer.size());
+                failAt(QStringLiteral("the array is not closed"), {m_lineNumber + 1, m_column});
                 return false;
             }
             scan -= shift - m_position;
@@ -269,19 +306,20 @@ bool StatementReader::nextArrayElement(QByteArray* element, qint64* offset)
             return false;
         }
     }
-    *element = m_buffer.mid(m_position, scan - m_position).trimmed();
+    // A copy with room after it, so that parsing it needs no other.
+    *element = JsonView::padded(QByteArrayView(m_buffer).sliced(m_position, scan - m_position).trimmed());
     const char separator = m_buffer.at(scan);
-    m_position = scan + 1;
+    consume(scan);
     if (element->isEmpty()) {
-        fail(QStringLiteral("not valid JSON at offset %1: an array element is missing.").arg(m_consumed + scan));
+        failAt(QStringLiteral("an array element is missing"), {m_lineNumber + 1, m_column});
         return false;
     }
+    consume(scan + 1);
     if (separator == ']') {
         m_arrayClosed = true;
         // Nothing but whitespace may follow the array.
         if (peekSignificant() >= 0) {
-            fail(QStringLiteral("not valid JSON at offset %1: something follows the array.")
-                     .arg(m_consumed + m_position));
+            failAt(QStringLiteral("something follows the array"), {m_lineNumber + 1, m_column});
             return false;
         }
     }
@@ -324,9 +362,9 @@ bool StatementReader::nextLineStatement()
     ++m_index;
     m_json = line;
     m_findings.clear();
-    if (m_validating)
-        m_findings =
-            StatementValidator::validate(m_json, m_index, QStringLiteral("[%1]").arg(m_index), m_version);
+    if (m_validating) // on the tree isStatement() parsed
+        StatementRules::check(view().root().toObject(), m_findings, m_index, QStringLiteral("[%1]").arg(m_index),
+                              m_version);
     return true;
 }
 
@@ -350,14 +388,13 @@ bool StatementReader::next()
         return nextLineStatement();
     case Form::Array: {
         QByteArray element;
-        qint64 offset = 0;
-        if (!nextArrayElement(&element, &offset))
+        std::pair<int, qint64> start;
+        if (!nextArrayElement(&element, &start))
             return false;
         const QString prefix = QStringLiteral("[%1]").arg(m_index + 1);
-        if (!view().parse(element)) {
-            fail(QStringLiteral("not valid JSON at offset %1: %2.")
-                     .arg(offset + view().errorOffset())
-                     .arg(view().errorString()));
+        if (!view().parse(element, JsonView::Padding)) {
+            // Where in the whole input: the element's start, and as far into it as the error is.
+            failAt(view().errorString(), after(start, QByteArrayView(element).first(view().errorOffset())));
             return false;
         }
         ++m_index;
@@ -366,7 +403,7 @@ bool StatementReader::next()
         if (!view().root().isObject())
             m_findings << Finding{prefix, QStringLiteral("must be a statement (a JSON object)."), m_index, QString()};
         else if (m_validating)
-            m_findings = StatementValidator::validate(m_json, m_index, prefix, m_version);
+            StatementRules::check(view().root().toObject(), m_findings, m_index, prefix, m_version);
         return true;
     }
     }

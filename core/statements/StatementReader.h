@@ -40,7 +40,8 @@ public:
 
     const QString& parseError() const { return m_parseError; }
     // Where the input stops being JSON, 1-based (0 when unknown): a comma missing at the end of line 22 is at line
-    // 22, just after the value it should follow. Set for one statement over several lines and for NDJSON lines.
+    // 22, just after the value it should follow. Counted in the whole input, for one statement over several lines,
+    // an NDJSON line and an element of an array alike.
     int errorLine() const { return m_errorLine; }
     int errorColumn() const { return m_errorColumn; }
 
@@ -50,7 +51,11 @@ private:
     bool fill();                     // reads more of the input into m_buffer; false at its end
     int peekSignificant();           // the next byte that is not whitespace (not consumed), or -1 at the end
     bool readLine(QByteArray* line); // the next non-empty line, trimmed; false at the end or when too long
-    bool nextArrayElement(QByteArray* element, qint64* offset);
+    bool nextArrayElement(QByteArray* element, std::pair<int, qint64>* start);
+    void consume(qsizetype to); // moves m_position on, counting lines and columns
+    void takeError(StatementBatch& part);
+    // "not valid JSON at line L, column C: what." at a line (1-based) and a column (0-based, in characters).
+    void failAt(const QString& what, std::pair<int, qint64> at);
     bool nextLineStatement();
     void start();
     void fail(const QString& message);
@@ -64,7 +69,8 @@ private:
     qsizetype m_position = 0;
     qint64 m_consumed = 0; // bytes of the input before m_buffer
     bool m_atEnd = false;
-    int m_lineNumber = 0;
+    int m_lineNumber = 0; // lines ended before m_position
+    qint64 m_column = 0;  // characters since the last line ended, before m_position
     bool m_arrayClosed = false;
     QList<std::pair<QByteArray, int>> m_firstLines; // NDJSON: the lines read to tell, with their numbers
     StatementBatch m_whole;                         // one statement

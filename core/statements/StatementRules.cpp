@@ -4,8 +4,10 @@
 
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QVarLengthArray>
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 
 namespace {
@@ -14,11 +16,11 @@ namespace {
 struct Path
 {
     const Path* parent = nullptr;
-    QLatin1StringView key;
+    const char* key = nullptr; // measured only when the text is made
     qsizetype index = -1;
     const QByteArrayView* ownKey = nullptr; // for keys that are data (language tags, extension IRIs)
 
-    Path child(const char* name) const { return Path{this, QLatin1StringView(name), -1, nullptr}; }
+    Path child(const char* name) const { return Path{this, name, -1, nullptr}; }
     Path at(qsizetype i) const { return Path{this, {}, i, nullptr}; }
     Path keyed(const QByteArrayView& name) const { return Path{this, {}, -1, &name}; }
 
@@ -27,7 +29,7 @@ struct Path
         QString result = parent ? parent->text() : QString();
         if (index >= 0)
             return result + QLatin1Char('[') + QString::number(index) + QLatin1Char(']');
-        const QString name = ownKey ? QString::fromUtf8(*ownKey) : QString(key);
+        const QString name = ownKey ? QString::fromUtf8(*ownKey) : QString::fromLatin1(key);
         if (name.isEmpty())
             return result;
         if (!result.isEmpty() && !result.endsWith(QLatin1Char('.')))
@@ -116,6 +118,23 @@ bool equalsIgnoringCase(Text text, QLatin1StringView other)
 
 class Walker;
 
+// The last member of each name (as Qt JSON reads repeated names), in one pass over the object.
+template <size_t N>
+std::array<JsonView::Value, N> lastOf(const JsonView::Object& object, const QLatin1StringView (&names)[N])
+{
+    std::array<JsonView::Value, N> found{};
+    for (auto member = object.begin(), end = object.end(); member != end; ++member) {
+        const Text key = member.key();
+        for (size_t i = 0; i < N; ++i) {
+            if (key == names[i]) {
+                found[i] = member.value();
+                break;
+            }
+        }
+    }
+    return found;
+}
+
 // One pass over an object's properties: unknown names (and wrongly cased ones), repeated names and nulls are
 // reported, the known ones remembered by position so that reading them later costs no search.
 class Fields
@@ -134,29 +153,50 @@ public:
     Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
            qsizetype count, const Refused* refused, qsizetype refusedCount, const char* unknownRule);
 
-    JsonView::Value operator[](const char* name) const
+    Q_ALWAYS_INLINE JsonView::Value operator[](const char* name) const
     {
-        const int position = find(name);
-        return position < 0 ? JsonView::Value() : m_object.valueAt(position);
+        const qsizetype position = find(name);
+        return position < 0 || !found(position) ? JsonView::Value() : m_slots[position].value;
     }
-    bool has(const char* name) const { return find(name) >= 0; }
+    bool has(const char* name) const { return !(*this)[name].isUndefined(); }
 
 private:
-    int find(const char* name) const
+    Q_ALWAYS_INLINE qsizetype find(const char* name) const
     {
+        // The rules mostly ask in the order of the names: the one after the last asked for first.
+        if (m_next < m_count && m_names[m_next].data() == name)
+            return m_next++;
+        // The same literal is the same pointer (the compiler merges them); compare text only when it is not.
         for (qsizetype i = 0; i < m_count; ++i) {
-            // The same literal is usually the same pointer; compare text only when it is not.
-            if (m_names[i].data() == name || (m_names[i].front() == name[0] && m_names[i] == QLatin1StringView(name)))
-                return m_positions[i];
+            if (m_names[i].data() == name) {
+                m_next = i + 1;
+                return i;
+            }
+        }
+        for (qsizetype i = 0; i < m_count; ++i) {
+            if (m_names[i] == QLatin1StringView(name))
+                return i;
         }
         return -1;
     }
 
+    bool found(qsizetype position) const { return (m_found >> position) & 1U; }
+    // A member whose name is not one of the names: a finding that says so.
+    Q_DECL_COLD_FUNCTION void unknown(Walker& walker, const Text& key, const Path& path, const Refused* refused,
+                                      qsizetype refusedCount, const char* unknownRule) const;
+
     static constexpr qsizetype Capacity = 16;
-    JsonView::Object m_object;
+    // A value by the position of its name in m_names, set only where m_found has its bit (so that making a Fields
+    // does not clear them all).
+    union Slot {
+        Slot() {}
+        JsonView::Value value;
+    };
     const QLatin1StringView* m_names = nullptr;
-    int m_positions[Capacity];
+    Slot m_slots[Capacity];
+    quint32 m_found = 0;
     qsizetype m_count = 0;
+    mutable qsizetype m_next = 0;
 };
 
 class Walker
@@ -254,10 +294,18 @@ private:
                               QString::fromLatin1(rule)};
     }
 
+    // what: the object expected, for the finding (made into text only when there is one).
+    bool object(const JsonView::Value& value, const Path& path, const char* what, const char* rule)
+    {
+        return value.isObject() || notObject(value, path, QString::fromUtf8(what), rule);
+    }
     bool object(const JsonView::Value& value, const Path& path, const QString& what, const char* rule)
     {
-        if (value.isObject())
-            return true;
+        return value.isObject() || notObject(value, path, what, rule);
+    }
+    Q_DECL_COLD_FUNCTION bool notObject(const JsonView::Value& value, const Path& path, const QString& what,
+                                        const char* rule)
+    {
         if (value.isNull())
             report(path, "2.2.s4.b1.b1", QStringLiteral("must not be null; leave the property out instead."));
         else
@@ -326,48 +374,53 @@ private:
 
     void languageMap(const JsonView::Value& value, const Path& path, const char* rule)
     {
-        if (!object(value, path, QStringLiteral("a language map such as {\"en-US\": \"completed\"}"), rule))
+        if (!object(value, path, "a language map such as {\"en-US\": \"completed\"}", rule))
             return;
         const JsonView::Object map = value.toObject();
-        for (int member = map.first(); member >= 0; member = map.next(member)) {
-            const QByteArrayView tag = map.key(member).bytes;
+        QVarLengthArray<Text, 16> keys;
+        for (auto member = map.begin(), end = map.end(); member != end; ++member) {
+            const QByteArrayView tag = member.key().bytes;
             if (!FormatChecks::isLanguageTag(tag))
                 report(path.keyed(tag), "4.2.s1",
                        QStringLiteral("is not an RFC 5646 language tag; use one such as en or en-US."));
-            if (!map.valueAt(member).isString())
-                report(path.keyed(tag), map.valueAt(member).isNull() ? "2.2.s4.b1.b1" : "4.2.s1",
+            if (const JsonView::Value text = member.value(); !text.isString())
+                report(path.keyed(tag), text.isNull() ? "2.2.s4.b1.b1" : "4.2.s1",
                        QStringLiteral("must be a string in that language."));
-            repeated(map, member, path);
+            repeated(keys, member.key(), path);
         }
     }
 
     void extensions(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("keys are IRIs, values anything"), "4.1.s3.b1"))
+        if (!object(value, path, "keys are IRIs, values anything", "4.1.s3.b1"))
             return;
         const JsonView::Object map = value.toObject();
-        for (int member = map.first(); member >= 0; member = map.next(member)) {
-            const QByteArrayView key = map.key(member).bytes;
+        QVarLengthArray<Text, 16> keys;
+        for (auto member = map.begin(), end = map.end(); member != end; ++member) {
+            const QByteArrayView key = member.key().bytes;
             if (!FormatChecks::isIri(key))
                 report(path.keyed(key), "4.1.s3.b1",
                        QStringLiteral("extension keys must be absolute IRIs such as "
                                       "http://example.com/xapi/extensions/score."));
-            repeated(map, member, path);
+            repeated(keys, member.key(), path);
         }
     }
 
-    // A key of a map (language map, extensions) given before, at an earlier member.
-    void repeated(const JsonView::Object& map, int member, const Path& path)
+    // A key of a map (language map, extensions) given before, at an earlier member; keys: the map's keys so far,
+    // to which it adds this one.
+    void repeated(QVarLengthArray<Text, 16>& keys, const Text& key, const Path& path)
     {
-        const Text key = map.key(member);
-        for (int earlier = map.first(); earlier != member; earlier = map.next(earlier)) {
-            if (map.key(earlier).bytes == key.bytes) {
+        for (const Text& other : keys) {
+            // Keys that are IRIs share their start: the last byte tells most of them apart at once.
+            if (other.size() == key.size() && (key.isEmpty() || other.bytes.back() == key.bytes.back()) &&
+                other == key) {
                 report(path.keyed(key.bytes), "2.2.s2.b2",
                        QStringLiteral("appears more than once in the same object; give each key once (readers keep "
                                       "one of them, which one is not defined)."));
-                return;
+                break;
             }
         }
+        keys.append(key);
     }
 
     // An Agent or a Group (objectType says which; Agent when absent). notObjectRule: the rule of the property that
@@ -375,7 +428,7 @@ private:
     void agentOrGroup(const JsonView::Value& value, const Path& path, const char* notObjectRule,
                       const char* memberRule = nullptr)
     {
-        if (!object(value, path, QStringLiteral("an Agent or a Group"), notObjectRule))
+        if (!object(value, path, "an Agent or a Group", notObjectRule))
             return;
         const JsonView::Object actor = value.toObject();
         const Fields fields(*this, actor, path, actorKeys);
@@ -432,8 +485,9 @@ private:
         if (identifiers == 0 && list.isEmpty())
             report(memberPath, "2.4.2.2.s4.b1", QStringLiteral("an anonymous Group must have at least one member."));
         const char* groupInGroup = identifiers == 0 ? "2.4.2.2.s4.b2" : "2.4.2.2.s5.b2";
-        for (qsizetype i = 0; i < list.size(); ++i)
-            agentOrGroup(list.at(i), memberPath.at(i), "2.4.2.2.s2.table1.row3", groupInGroup);
+        qsizetype i = 0;
+        for (const JsonView::Value item : list)
+            agentOrGroup(item, memberPath.at(i++), "2.4.2.2.s2.table1.row3", groupInGroup);
     }
 
     int inverseFunctionalIdentifiers(const Fields& actor, const Path& path)
@@ -462,8 +516,7 @@ private:
         if (const JsonView::Value account = actor["account"]; !account.isUndefined() && !account.isNull()) {
             ++count;
             const Path accountPath = path.child("account");
-            if (object(account, accountPath, QStringLiteral("{\"homePage\": IRL, \"name\": string}"),
-                       "2.4.2.3.s3.table1.row4")) {
+            if (object(account, accountPath, "{\"homePage\": IRL, \"name\": string}", "2.4.2.3.s3.table1.row4")) {
                 const JsonView::Object map = account.toObject();
                 const Fields accountFields(*this, map, accountPath, accountKeys);
                 const JsonView::Value homePage = accountFields["homePage"];
@@ -512,7 +565,7 @@ private:
 
     void verb(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("{\"id\": IRI, \"display\": language map}"), "2.4.s1.table1.row3"))
+        if (!object(value, path, "{\"id\": IRI, \"display\": language map}", "2.4.s1.table1.row3"))
             return;
         const JsonView::Object verb = value.toObject();
         const Fields fields(*this, verb, path, verbKeys);
@@ -529,27 +582,32 @@ private:
     // Returns whether the object is an Activity (revision and platform are allowed only then).
     bool statementObject(const JsonView::Value& value, const Path& path, bool insideSubStatement, bool voiding)
     {
-        if (!object(value, path, QStringLiteral("an Activity, Agent, Group, StatementRef or SubStatement"),
-                    "2.4.s1.table1.row4"))
+        if (!object(value, path, "an Activity, Agent, Group, StatementRef or SubStatement", "2.4.s1.table1.row4"))
             return false;
         const JsonView::Object target = value.toObject();
-        const JsonView::Value typeValue = target.value(QLatin1StringView("objectType"));
-        if (typeValue.isUndefined() &&
-            (target.contains(QLatin1StringView("actor")) || target.contains(QLatin1StringView("verb")))) {
+        // What tells the kind of object, in one pass over its members.
+        static constexpr QLatin1StringView telling[] = {
+            QLatin1StringView("objectType"), QLatin1StringView("id"),      QLatin1StringView("actor"),
+            QLatin1StringView("verb"),       QLatin1StringView("mbox"),    QLatin1StringView("mbox_sha1sum"),
+            QLatin1StringView("openid"),     QLatin1StringView("account"), QLatin1StringView("member")};
+        const auto found = lastOf(target, telling);
+        const JsonView::Value typeValue = found[0];
+        const JsonView::Value idValue = found[1];
+        if (typeValue.isUndefined() && (!found[2].isUndefined() || !found[3].isUndefined())) {
             report(path.child("objectType"), "2.4.4.3.s8.b1",
                    QStringLiteral("a SubStatement must say so: add \"objectType\": \"SubStatement\"; without it the "
                                   "object is read as an Activity."));
             return false;
         }
-        if (typeValue.isUndefined() && FormatChecks::isUuid(target.value(QLatin1StringView("id")).toString().bytes)) {
+        if (typeValue.isUndefined() && FormatChecks::isUuid(idValue.toString().bytes)) {
             report(path.child("objectType"), "2.4.4.3.s4.b1",
                    QStringLiteral("an id that is a UUID refers to a statement: add \"objectType\": \"StatementRef\"; "
                                   "without it the object is read as an Activity, whose id must be an IRI."));
             return false;
         }
-        if (typeValue.isUndefined() && !target.contains(QLatin1StringView("id"))) {
-            for (const char* agentProperty : {"mbox", "mbox_sha1sum", "openid", "account", "member"}) {
-                if (target.contains(QLatin1StringView(agentProperty))) {
+        if (typeValue.isUndefined() && idValue.isUndefined()) {
+            for (qsizetype agentProperty = 4; agentProperty < 9; ++agentProperty) { // mbox ... member
+                if (!found[agentProperty].isUndefined()) {
                     report(path.child("objectType"), "2.4.4.2.s1.b1",
                            QStringLiteral("an Agent or a Group as the object must say so: add \"objectType\": "
                                           "\"Agent\" (or \"Group\"); without it the object is read as an Activity."));
@@ -606,7 +664,7 @@ private:
         if (definition.isUndefined() || definition.isNull())
             return;
         const Path definitionPath = path.child("definition");
-        if (!object(definition, definitionPath, QStringLiteral("an Activity definition"), "2.4.4.1.s1.table1.row3"))
+        if (!object(definition, definitionPath, "an Activity definition", "2.4.4.1.s1.table1.row3"))
             return;
         const JsonView::Object map = definition.toObject();
         const Fields definitionFields(*this, map, definitionPath, definitionKeys);
@@ -631,10 +689,10 @@ private:
             type = typeValue.toString();
             bool known = false;
             bool caseOnly = false;
-            for (QLatin1StringView candidate : interactionTypes) {
+            for (QLatin1StringView candidate : interactionTypes)
                 known |= type == candidate;
-                caseOnly |= typeValue.isString() && equalsIgnoringCase(type, candidate);
-            }
+            for (QLatin1StringView candidate : interactionTypes)
+                caseOnly |= !known && typeValue.isString() && equalsIgnoringCase(type, candidate);
             if (!known)
                 report(path.child("interactionType"), caseOnly ? "2.2.s4.b1.b6" : "2.4.4.1.s13.b1",
                        QStringLiteral("must be one of true-false, choice, fill-in, long-fill-in, matching, "
@@ -649,9 +707,11 @@ private:
                 report(patternPath, "2.4.4.1.s8.table1.row2", QStringLiteral("must be an array of strings."));
             } else {
                 const JsonView::Array list = pattern.toArray();
-                for (qsizetype i = 0; i < list.size(); ++i) {
-                    if (!list.at(i).isString())
+                qsizetype i = 0;
+                for (const JsonView::Value item : list) {
+                    if (!item.isString())
                         report(patternPath.at(i), "2.4.4.1.s8.table1.row2", QStringLiteral("must be a string."));
+                    ++i;
                 }
             }
         }
@@ -684,12 +744,13 @@ private:
                 continue;
             }
             const JsonView::Array items = list.toArray();
-            for (qsizetype i = 0; i < items.size(); ++i) {
-                const Path itemPath = listPath.at(i);
-                if (!object(items.at(i), itemPath, QStringLiteral("{\"id\": string, \"description\": language map}"),
+            qsizetype i = -1;
+            for (const JsonView::Value itemValue : items) {
+                const Path itemPath = listPath.at(++i);
+                if (!object(itemValue, itemPath, "{\"id\": string, \"description\": language map}",
                             "2.4.4.1.s15.table1.row1"))
                     continue;
-                const JsonView::Object item = items.at(i).toObject();
+                const JsonView::Object item = itemValue.toObject();
                 const Fields itemFields(*this, item, itemPath, componentKeys);
                 const JsonView::Value id = itemFields["id"];
                 if (id.isUndefined())
@@ -697,9 +758,10 @@ private:
                 else
                     string(id, itemPath.child("id"), "2.4.4.1.s15.table1.row1");
                 if (id.isString()) {
-                    for (qsizetype j = 0; j < i; ++j) {
-                        if (items.at(j).isObject() &&
-                            items.at(j).toObject().value(QLatin1StringView("id")).toString().bytes ==
+                    qsizetype j = 0;
+                    for (auto earlier = items.begin(); j < i; ++earlier, ++j) {
+                        if ((*earlier).isObject() &&
+                            (*earlier).toObject().value(QLatin1StringView("id")).toString().bytes ==
                                 id.toString().bytes) {
                             report(itemPath.child("id"), "2.4.4.1.s16.b1",
                                    QStringLiteral("“%1” is the id of %2[%3] too; the ids in one list must differ.")
@@ -717,7 +779,7 @@ private:
 
     void result(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("a Result"), "2.4.5.s2.table1.row1"))
+        if (!object(value, path, "a Result", "2.4.5.s2.table1.row1"))
             return;
         const JsonView::Object result = value.toObject();
         const Fields fields(*this, result, path, resultKeys);
@@ -740,7 +802,7 @@ private:
         if (scoreValue.isUndefined())
             return;
         const Path scorePath = path.child("score");
-        if (!object(scoreValue, scorePath, QStringLiteral("a Score"), "2.4.5.s2.table1.row1"))
+        if (!object(scoreValue, scorePath, "a Score", "2.4.5.s2.table1.row1"))
             return;
         const JsonView::Object score = scoreValue.toObject();
         const Fields scoreFields(*this, score, scorePath, scoreKeys);
@@ -766,7 +828,7 @@ private:
 
     void context(const JsonView::Value& value, const Path& path, bool objectIsActivity)
     {
-        if (!object(value, path, QStringLiteral("a Context"), "2.4.6.s3.table1.row1"))
+        if (!object(value, path, "a Context", "2.4.6.s3.table1.row1"))
             return;
         const JsonView::Object context = value.toObject();
         const Fields fields(*this, context, path, contextKeys);
@@ -797,8 +859,7 @@ private:
                        QStringLiteral("must be an RFC 5646 language tag such as en-US."));
         }
         if (const JsonView::Value statementRef = fields["statement"]; !statementRef.isUndefined()) {
-            if (object(statementRef, path.child("statement"), QStringLiteral("a StatementRef"),
-                       "2.4.6.s3.table1.row8"))
+            if (object(statementRef, path.child("statement"), "a StatementRef", "2.4.6.s3.table1.row8"))
                 this->statementRef(statementRef.toObject(), path.child("statement"), "2.4.4.3.s4.b2");
         }
         if (const JsonView::Value ext = fields["extensions"]; !ext.isUndefined())
@@ -820,8 +881,7 @@ private:
         if (activitiesValue.isUndefined())
             return;
         const Path activitiesPath = path.child("contextActivities");
-        if (!object(activitiesValue, activitiesPath, QStringLiteral("parent, grouping, category, other"),
-                    "2.4.6.2.s4.b1"))
+        if (!object(activitiesValue, activitiesPath, "parent, grouping, category, other", "2.4.6.2.s4.b1"))
             return;
         const JsonView::Object activities = activitiesValue.toObject();
         const Fields activityLists(*this, activities, activitiesPath, contextActivityKeys, "2.4.6.2.s4.b1");
@@ -833,9 +893,9 @@ private:
             if (list.isObject()) {
                 contextActivity(list, listPath);
             } else if (list.isArray()) {
-                const JsonView::Array items = list.toArray();
-                for (qsizetype i = 0; i < items.size(); ++i)
-                    contextActivity(items.at(i), listPath.at(i));
+                qsizetype i = 0;
+                for (const JsonView::Value item : list.toArray())
+                    contextActivity(item, listPath.at(i++));
             } else {
                 report(listPath, "2.4.6.2.s4.b2", QStringLiteral("must be an Activity or an array of Activities."));
             }
@@ -854,12 +914,12 @@ private:
                        .arg(objectType, QLatin1StringView(groups ? "group" : "agent")));
             return;
         }
-        const JsonView::Array list = value.toArray();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            const Path itemPath = path.at(i);
-            if (!object(list.at(i), itemPath, QStringLiteral("a %1").arg(objectType), rule))
+        qsizetype i = -1;
+        for (const JsonView::Value itemValue : value.toArray()) {
+            const Path itemPath = path.at(++i);
+            if (!object(itemValue, itemPath, QStringLiteral("a %1").arg(objectType), rule))
                 continue;
-            const JsonView::Object item = list.at(i).toObject();
+            const JsonView::Object item = itemValue.toObject();
             const Fields fields = groups ? Fields(*this, item, itemPath, contextGroupKeys, rule)
                                          : Fields(*this, item, itemPath, contextAgentKeys, rule);
             if (fields["objectType"].toString() != objectType)
@@ -895,14 +955,15 @@ private:
                 continue;
             }
             const JsonView::Array typeList = types.toArray();
-            for (qsizetype t = 0; t < typeList.size(); ++t)
-                iri(typeList.at(t), typesPath.at(t), "2.4.6.relevantTypes");
+            qsizetype t = 0;
+            for (const JsonView::Value type : typeList)
+                iri(type, typesPath.at(t++), "2.4.6.relevantTypes");
         }
     }
 
     void contextActivity(const JsonView::Value& value, const Path& path)
     {
-        if (!object(value, path, QStringLiteral("an Activity"), "2.4.6.2.s4.b2"))
+        if (!object(value, path, "an Activity", "2.4.6.2.s4.b2"))
             return;
         const JsonView::Object item = value.toObject();
         const JsonView::Value type = item.value(QLatin1StringView("objectType"));
@@ -919,12 +980,12 @@ private:
             report(path, "2.4.s1.table1.row11", QStringLiteral("must be an array of attachment descriptions."));
             return;
         }
-        const JsonView::Array list = value.toArray();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            const Path itemPath = path.at(i);
-            if (!object(list.at(i), itemPath, QStringLiteral("an Attachment"), "2.4.s1.table1.row11"))
+        qsizetype i = -1;
+        for (const JsonView::Value itemValue : value.toArray()) {
+            const Path itemPath = path.at(++i);
+            if (!object(itemValue, itemPath, "an Attachment", "2.4.s1.table1.row11"))
                 continue;
-            const JsonView::Object attachment = list.at(i).toObject();
+            const JsonView::Object attachment = itemValue.toObject();
             const Fields fields(*this, attachment, itemPath, attachmentKeys);
             for (const auto& [required, rule] :
                  {std::pair{"usageType", "2.4.11.s2.table1.row1"}, std::pair{"display", "2.4.11.s2.table1.row2"},
@@ -971,41 +1032,46 @@ private:
 
 Fields::Fields(Walker& walker, const JsonView::Object& object, const Path& path, const QLatin1StringView* names,
                qsizetype count, const Refused* refused, qsizetype refusedCount, const char* unknownRule)
-    : m_object(object)
-    , m_names(names)
+    : m_names(names)
     , m_count(std::min(count, Capacity))
 {
-    std::fill_n(m_positions, m_count, -1);
-    for (int member = object.first(); member >= 0; member = object.next(member)) {
-        const Text key = object.key(member);
+    for (auto member = object.begin(), end = object.end(); member != end; ++member) {
+        const Text key = member.key();
         qsizetype index = 0;
         while (index < m_count && key != m_names[index])
             ++index;
-        if (index == m_count) {
-            const Refused* special = std::find_if(refused, refused + refusedCount,
-                                                  [&](const Refused& candidate) { return key == candidate.name; });
-            if (special != refused + refusedCount) {
-                walker.report(path.keyed(key.bytes), special->rule, QString::fromUtf8(special->message));
-                continue;
-            }
-            QString hint;
-            for (qsizetype i = 0; i < m_count; ++i) {
-                if (key.equalsIgnoringCase(m_names[i]))
-                    hint = QStringLiteral(" Property names are case-sensitive: did you mean “%1”?").arg(m_names[i]);
-            }
-            walker.report(path.keyed(key.bytes), hint.isEmpty() ? unknownRule : "2.2.s4.b1.b5",
-                          QStringLiteral("is not a property here.%1").arg(hint));
+        if (index == m_count) [[unlikely]] {
+            unknown(walker, key, path, refused, refusedCount, unknownRule);
             continue;
         }
-        if (m_positions[index] >= 0)
+        if (found(index)) [[unlikely]]
             walker.report(path.keyed(key.bytes), "2.2.s2.b2",
                           QStringLiteral("appears more than once in the same object; give each property once "
                                          "(readers keep one of them, which one is not defined)."));
-        m_positions[index] = member;
-        if (object.valueAt(member).isNull())
+        m_slots[index].value = member.value();
+        m_found |= 1U << index;
+        if (m_slots[index].value.isNull()) [[unlikely]]
             walker.report(path.keyed(key.bytes), "2.2.s4.b1.b1",
                           QStringLiteral("must not be null; leave the property out instead."));
     }
+}
+
+void Fields::unknown(Walker& walker, const Text& key, const Path& path, const Refused* refused, qsizetype refusedCount,
+                     const char* unknownRule) const
+{
+    const Refused* special =
+        std::find_if(refused, refused + refusedCount, [&](const Refused& candidate) { return key == candidate.name; });
+    if (special != refused + refusedCount) {
+        walker.report(path.keyed(key.bytes), special->rule, QString::fromUtf8(special->message));
+        return;
+    }
+    QString hint;
+    for (qsizetype i = 0; i < m_count; ++i) {
+        if (key.equalsIgnoringCase(m_names[i]))
+            hint = QStringLiteral(" Property names are case-sensitive: did you mean “%1”?").arg(m_names[i]);
+    }
+    walker.report(path.keyed(key.bytes), hint.isEmpty() ? unknownRule : "2.2.s4.b1.b5",
+                  QStringLiteral("is not a property here.%1").arg(hint));
 }
 
 } // namespace

@@ -35,8 +35,8 @@ public:
     // The same over the statement's JSON text, without building Qt JSON values (the fast path).
     static QList<Finding> validate(QByteArrayView json, int index = 0, const QString& prefix = QString(),
                                    XapiVersion version = XapiVersion::V1_0_3);
-    // Parse and validate; a single object, an array or NDJSON, read by StatementReader. The input is parsed once,
-    // into a JsonView: the statements come back as text, for StatementBatch::object() to turn into Qt JSON where
-    // that is needed.
+    // Parse and validate; a single object, an array or NDJSON (the last two read by StatementReader). Each statement
+    // is parsed once, by simdjson into a JsonView: the statements come back as text, for StatementBatch::object() to
+    // turn into Qt JSON where that is needed.
     static StatementBatch validateInput(const QByteArray& input, XapiVersion version = XapiVersion::V1_0_3);
 };
