@@ -162,7 +162,8 @@ int PruneCommand::run(const QStringList& arguments)
         << counts.delivered << " delivered, " << counts.duplicates << " duplicate(s)) with " << counts.attempts
         << " attempt(s). queue status keeps counting them.\n";
     DeliveryPruner::Space space;
-    if (!pruner.giveSpaceBack(true, &space, &error)) {
+    if (!pruner.giveSpaceBack(true, &space, &error,
+                              [](qint64 stepMs) { QThread::msleep(DeliveryPruner::pauseAfterMs(stepMs)); })) {
         out << Qt::flush;
         m_output.warning(QStringLiteral("the space was not given back to the file system: %1").arg(error));
         return ExitCode::Success;

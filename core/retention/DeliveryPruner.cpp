@@ -4,6 +4,7 @@
 #include "store/Store.h"
 #include "store/Transaction.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -206,7 +207,43 @@ int DeliveryPruner::eraseBodiesChunk(const QDateTime& before, qint64 integration
     return int(ids.size());
 }
 
-bool DeliveryPruner::giveSpaceBack(bool convert, Space* space, QString* error)
+namespace {
+// Steps a PRAGMA to its end through the connection's own statements (incremental_vacuum frees one page per step, and
+// Qt's driver steps a statement without columns only once); its first value in *value.
+bool stepPragma(Store& store, const QString& sql, qint64* value, QString* error)
+{
+    PreparedSql query(store, sql);
+    if (!query.exec(error))
+        return false;
+    bool first = true;
+    while (query.next()) {
+        if (first && value)
+            *value = query.integer(0);
+        first = false;
+    }
+    return true;
+}
+} // namespace
+
+qint64 DeliveryPruner::vacuumStep(QString* error)
+{
+    constexpr qint64 Incremental = 2;
+    qint64 mode = 0;
+    qint64 left = 0;
+    if (m_store.dialect() != Migrations::Dialect::Sqlite)
+        return 0;
+    if (!stepPragma(m_store, QStringLiteral("PRAGMA auto_vacuum"), &mode, error))
+        return -1;
+    if (mode != Incremental)
+        return 0;
+    if (!stepPragma(m_store, QStringLiteral("PRAGMA incremental_vacuum(%1)").arg(VacuumPagesPerStep), nullptr, error) ||
+        !stepPragma(m_store, QStringLiteral("PRAGMA freelist_count"), &left, error))
+        return -1;
+    return left;
+}
+
+bool DeliveryPruner::giveSpaceBack(bool convert, Space* space, QString* error,
+                                   const std::function<void(qint64 stepMs)>& between)
 {
     if (m_store.dialect() != Migrations::Dialect::Sqlite) {
         QSqlQuery size(m_store.database());
@@ -214,19 +251,8 @@ bool DeliveryPruner::giveSpaceBack(bool convert, Space* space, QString* error)
             space->bytesBefore = space->bytesAfter = size.value(0).toLongLong();
         return true;
     }
-    // Stepped to the end through the connection's own statements: incremental_vacuum frees one page per step, and
-    // Qt's driver steps a statement without columns only once.
     const auto pragma = [this, error](const QString& sql, qint64* value) {
-        PreparedSql query(m_store, sql);
-        if (!query.exec(error))
-            return false;
-        bool first = true;
-        while (query.next()) {
-            if (first && value)
-                *value = query.integer(0);
-            first = false;
-        }
-        return true;
+        return stepPragma(m_store, sql, value, error);
     };
     qint64 pageSize = 0;
     qint64 pages = 0;
@@ -237,8 +263,18 @@ bool DeliveryPruner::giveSpaceBack(bool convert, Space* space, QString* error)
     space->bytesBefore = pages * pageSize;
     constexpr qint64 Incremental = 2;
     if (mode == Incremental) {
-        if (!pragma(QStringLiteral("PRAGMA incremental_vacuum"), nullptr))
-            return false;
+        // A few megabytes per transaction: a worker on the store records its outcomes in between.
+        for (;;) {
+            QElapsedTimer took;
+            took.start();
+            const qint64 left = vacuumStep(error);
+            if (left < 0)
+                return false;
+            if (left == 0)
+                break;
+            if (between)
+                between(took.elapsed());
+        }
         space->givenBack = true;
     } else if (convert) {
         qCInfo(lcRetention) << "Rebuilding the SQLite store once so that it gives freed space back from now on";

@@ -2,9 +2,10 @@
 
 #include <QDateTime>
 
-#include <algorithm>
 #include <QLoggingCategory>
 #include <QString>
+#include <algorithm>
+#include <functional>
 
 class Store;
 
@@ -58,7 +59,14 @@ public:
     // SQLite: returns the pages pruning freed to the file system (incremental_vacuum). A store made before xAPI
     // Courier did that is rebuilt once with VACUUM when convert is true (it takes the write lock meanwhile), else
     // left as it is. PostgreSQL: its autovacuum reuses the space; nothing to do.
-    bool giveSpaceBack(bool convert, Space* space, QString* error);
+    // `between` runs between two steps of incremental_vacuum (each its own transaction, VacuumPagesPerStep pages)
+    // with how long the last one took: a caller pauses there (pauseAfterMs) so other writers get their turn.
+    bool giveSpaceBack(bool convert, Space* space, QString* error,
+                       const std::function<void(qint64 stepMs)>& between = {});
+    // One such step: how many free pages are left to give back (0: none, or not an SQLite store that gives space
+    // back), -1 on a failure.
+    qint64 vacuumStep(QString* error);
+    static constexpr int VacuumPagesPerStep = 2048;
 
 private:
     Store& m_store;

@@ -62,12 +62,15 @@ bool RetentionScheduler::step()
 {
     if (!m_running)
         return false;
+    QString error;
     if (m_jobs.isEmpty()) {
+        // What the pass freed goes back to the file system a step at a time too (finishPass gives back the rest).
+        if ((m_pruned.statements() > 0 || m_bodiesErased > 0) && m_pruner.vacuumStep(&error) > 0)
+            return true;
         finishPass(QString());
         return false;
     }
     const Job job = m_jobs.constFirst();
-    QString error;
     bool jobDone = false;
     switch (job.kind) {
     case Job::Kind::Bodies: {
