@@ -333,45 +333,26 @@ bool IntegrationRepository::setHealth(qint64 id, const HealthChange& change, QSt
     const QString health = Integration::healthName(change.health);
     const QVariant nextProbe = SqlValues::time(change.nextProbeAt);
     const qint64 now = at.isValid() ? at.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-    Transaction transaction(m_store);
-    if (!transaction.isActive()) {
-        *error = transaction.error();
-        return false;
-    }
-    QSqlQuery changed(m_store.database());
-    changed.prepare(
-        QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, CAST(? AS BIGINT), "
-                       "CAST(? AS TEXT) FROM "
-                       "integrations WHERE id = ? AND health <> ? AND enabled <> 0"));
-    for (const QVariant& value : QVariantList{now, health, id, health})
-        changed.addBindValue(value);
-    if (!changed.exec()) {
-        *error = Store::describe(changed.lastError());
-        return false;
-    }
-    QSqlQuery query(m_store.database());
-    query.prepare(
+    const auto recordChange = [&](QString* failed) {
+        QSqlQuery changed(m_store.database());
+        changed.prepare(QStringLiteral("INSERT INTO health_changes (integration_id, at, health) SELECT id, "
+                                       "CAST(? AS BIGINT), CAST(? AS TEXT) FROM integrations WHERE id = ? AND health "
+                                       "<> ? AND enabled <> 0"));
+        for (const QVariant& value : QVariantList{now, health, id, health})
+            changed.addBindValue(value);
+        if (!changed.exec()) {
+            *failed = Store::describe(changed.lastError());
+            return false;
+        }
+        return true;
+    };
+    return updateOne(
         QStringLiteral("UPDATE integrations SET health_since = CASE WHEN health <> ? THEN ? ELSE "
                        "health_since END, failing_since = CASE WHEN ? IN ('held', 'retrying') THEN "
-                       "COALESCE(failing_since, ?) END, health = ?, hold_reason = ?, next_probe_at = ?, held_revision "
-                       "= ? WHERE id "
-                       "= ?"));
-    for (const QVariant& value : QVariantList{health, now, health, now, health, SqlValues::text(change.reason),
-                                              nextProbe, change.heldRevision, id})
-        query.addBindValue(value);
-    if (!query.exec()) {
-        *error = Store::describe(query.lastError());
-        return false;
-    }
-    if (query.numRowsAffected() != 1) {
-        *error = QStringLiteral("The integration no longer exists (deleted meanwhile?). Reload the list.");
-        return false;
-    }
-    if (!transaction.commit()) {
-        *error = transaction.error();
-        return false;
-    }
-    return true;
+                       "COALESCE(failing_since, ?) END, health = ?, hold_reason = ?, next_probe_at = ?, "
+                       "held_revision = ? WHERE id = ?"),
+        {health, now, health, now, health, SqlValues::text(change.reason), nextProbe, change.heldRevision, id}, error,
+        recordChange);
 }
 
 bool IntegrationRepository::remove(qint64 id, QString* error)
@@ -382,13 +363,16 @@ bool IntegrationRepository::remove(qint64 id, QString* error)
     return true;
 }
 
-bool IntegrationRepository::updateOne(const QString& sql, const QVariantList& values, QString* error)
+bool IntegrationRepository::updateOne(const QString& sql, const QVariantList& values, QString* error,
+                                      const std::function<bool(QString*)>& first)
 {
     Transaction transaction(m_store);
     if (!transaction.isActive()) {
         *error = transaction.error();
         return false;
     }
+    if (first && !first(error))
+        return false;
     QSqlQuery query(m_store.database());
     query.prepare(sql);
     for (const QVariant& value : values)

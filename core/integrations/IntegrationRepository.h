@@ -3,6 +3,7 @@
 #include "common/FieldIssue.h"
 #include "integrations/Integration.h"
 
+#include <functional>
 #include <optional>
 
 class Store;
@@ -47,8 +48,9 @@ public:
 private:
     // Inside the caller's transaction, before enabled changes: the change in health_changes, if it is one.
     bool recordEnabledChange(qint64 id, bool enabled, qint64 at, QString* error);
-    // One statement in its own transaction that must touch exactly one integration.
-    bool updateOne(const QString& sql, const QVariantList& values, QString* error);
+    // One statement in its own transaction that must touch exactly one integration, after `first` when given.
+    bool updateOne(const QString& sql, const QVariantList& values, QString* error,
+                   const std::function<bool(QString*)>& first = {});
 
     Store& m_store;
 };
