@@ -30,21 +30,11 @@ bool AlertsCommand::parse(QCommandLineParser& parser, const QString& command, co
     parser.addOption(Cli::databaseOption());
     parser.addHelpOption();
     parser.addOption(ArgumentCheck::verboseOption());
-    QStringList parserArguments = arguments;
-    parserArguments[0] = QStringLiteral("xapi-courier %1 %2").arg(command, arguments.first());
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() +
-                       QStringLiteral(" (see xapi-courier %1 %2 --help)").arg(command, arguments.first()));
-        finish(ExitCode::Usage);
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        finish(ExitCode::Success);
-        return false;
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0)) { // every action takes options only
-        finish(ExitCode::Usage);
+    // Every action takes options only.
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier %1 %2").arg(command, arguments.first()),
+                                 arguments.mid(1), 0)) {
+        finish(*stop);
         return false;
     }
     const bool reads = command == QLatin1String("alerts"); // alerts list and alerts test only read the store

@@ -53,6 +53,23 @@ bool ArgumentCheck::accept(CliOutput& output, const QCommandLineParser& parser, 
     return true;
 }
 
+std::optional<int> ArgumentCheck::parse(CliOutput& output, QCommandLineParser& parser, const QString& command,
+                                        const QStringList& rest, qsizetype maxPositional)
+{
+    const QStringList arguments = QStringList{command} + rest;
+    if (!parser.parse(arguments)) {
+        output.error(parser.errorText() + QStringLiteral(" (see %1 --help)").arg(command));
+        return ExitCode::Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        output.help(parser, command);
+        return ExitCode::Success;
+    }
+    if (!accept(output, parser, arguments, maxPositional))
+        return ExitCode::Usage;
+    return std::nullopt;
+}
+
 void ArgumentCheck::quietLogs()
 {
     QLoggingCategory::setFilterRules(QStringLiteral("courier.*.info=false\ncourier.*.warning=false"));

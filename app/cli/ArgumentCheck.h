@@ -3,6 +3,8 @@
 #include <QCommandLineOption>
 #include <QStringList>
 
+#include <optional>
+
 class CliOutput;
 class QCommandLineParser;
 
@@ -23,6 +25,11 @@ public:
     // After parse() and --help: false (exit 2) after printing the problem; else shows the logs if --verbose is set.
     static bool accept(CliOutput& output, const QCommandLineParser& parser, const QStringList& arguments,
                        qsizetype maxPositional);
+    // What every command does first: parses what follows the command as typed (`command`, e.g. "xapi-courier queue
+    // prune"), shows --help, and accept()s the rest. The exit code when the command ends there (its help was shown,
+    // or a usage error printed); none when it goes on.
+    static std::optional<int> parse(CliOutput& output, QCommandLineParser& parser, const QString& command,
+                                    const QStringList& rest, qsizetype maxPositional);
 
     // A one-off command: neither progress nor warnings from the courier.* categories (QT_LOGGING_RULES still wins).
     static void quietLogs();

@@ -40,18 +40,9 @@ void CheckCommand::run(const QStringList& arguments, Cli::Finished finished)
                           .arg(ReceiverCheck::DefaultTimeoutMs / 1000),
                       QStringLiteral("SECONDS")});
     parser.addOption(ArgumentCheck::verboseOption());
-    QStringList parserArguments = arguments;
-    parserArguments.prepend(QStringLiteral("xapi-courier check"));
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier check --help)"));
-        return finished(ExitCode::Usage);
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return finished(ExitCode::Success);
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
-        return finished(ExitCode::Usage);
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier check"), arguments, 0))
+        return finished(*stop);
     if (!parser.isSet(QStringLiteral("integration"))) {
         m_output.error(QStringLiteral("give --integration NAME (and no other arguments)."));
         return finished(ExitCode::Usage);

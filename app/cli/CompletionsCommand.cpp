@@ -66,18 +66,10 @@ int CompletionsCommand::run(const QStringList& arguments)
         parser.addOption({QStringLiteral("content"), QStringLiteral("The content id."), QStringLiteral("ID")});
         parser.addOption({QStringLiteral("yes"), QStringLiteral("Delete without asking (needed off a terminal).")});
     }
-    QStringList parserArguments = arguments;
-    parserArguments[0] = QStringLiteral("xapi-courier completions ") + action;
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier completions %1 --help)").arg(action));
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return ExitCode::Success;
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, action == QLatin1String("import") ? 1 : 0))
-        return ExitCode::Usage;
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier completions ") + action,
+                                 arguments.mid(1), action == QLatin1String("import") ? 1 : 0))
+        return *stop;
     if (action == QLatin1String("import"))
         return runImport(parser);
     if (action == QLatin1String("delete"))

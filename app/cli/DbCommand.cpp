@@ -118,18 +118,9 @@ int DbCommand::run(const QStringList& arguments)
                 : QStringLiteral("Apply the pending migrations, in one transaction. Every command does this when it "
                                  "opens the store; run it on its own to upgrade a shared store once, on purpose."));
     }
-    QStringList parserArguments = arguments;
-    parserArguments[0] = QStringLiteral("xapi-courier db ") + action;
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier db %1 --help)").arg(action));
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return ExitCode::Success;
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, ArgumentCheck::AnyNumber))
-        return ExitCode::Usage;
+    if (const std::optional<int> stop = ArgumentCheck::parse(
+            m_output, parser, QStringLiteral("xapi-courier db ") + action, arguments.mid(1), ArgumentCheck::AnyNumber))
+        return *stop;
     if (!parser.positionalArguments().isEmpty()) {
         m_output.error(
             QStringLiteral("db %1 takes no arguments, only options (see xapi-courier db %1 --help).").arg(action));

@@ -30,18 +30,9 @@ int EnqueueCommand::run(const QStringList& arguments)
                       QStringLiteral("Queue the valid statements of a batch and report the invalid ones (lines "
                                      "that are not JSON too).")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statements, or - for standard input."));
-    QStringList parserArguments = arguments;
-    parserArguments.prepend(QStringLiteral("xapi-courier enqueue"));
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier enqueue --help)"));
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return ExitCode::Success;
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 1))
-        return ExitCode::Usage;
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier enqueue"), arguments, 1))
+        return *stop;
     if (parser.positionalArguments().size() != 1 ||
         parser.isSet(QStringLiteral("integration")) == parser.isSet(QStringLiteral("all"))) {
         m_output.error(QStringLiteral("give one file (or -) and either --integration NAME or --all."));

@@ -52,17 +52,9 @@ int EraseCommand::run(const QStringList& arguments)
     parser.addOption({QStringLiteral("yes"), QStringLiteral("Erase without asking (needed when not on a terminal).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the counts as JSON.")});
     parser.addOption(ArgumentCheck::verboseOption());
-    const QStringList parserArguments = QStringList{QStringLiteral("xapi-courier erase")} + arguments;
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier erase --help)"));
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, QStringLiteral("xapi-courier erase"));
-        return ExitCode::Success;
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
-        return ExitCode::Usage;
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier erase"), arguments, 0))
+        return *stop;
     QString error;
     const std::optional<LearnerId> learner = LearnerId::parse(parser.value(QStringLiteral("actor")), &error);
     if (!learner) {

@@ -163,19 +163,10 @@ void IntegrationCommand::run(const QStringList& arguments, Cli::Finished finishe
     if (action != QLatin1String("add") && action != QLatin1String("list"))
         parser.addPositionalArgument(QStringLiteral("integration"), QStringLiteral("Name or id of the integration."));
 
-    QStringList parserArguments = arguments;
-    parserArguments[0] = QStringLiteral("xapi-courier integration ") + action;
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier integration %1 --help)").arg(action));
-        return finish(ExitCode::Usage);
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return finish(ExitCode::Success);
-    }
     const bool named = action != QLatin1String("add") && action != QLatin1String("list");
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, named ? 1 : 0))
-        return finish(ExitCode::Usage);
+    if (const std::optional<int> stop = ArgumentCheck::parse(
+            m_output, parser, QStringLiteral("xapi-courier integration ") + action, arguments.mid(1), named ? 1 : 0))
+        return finish(*stop);
     for (const QString& name : {QStringLiteral("client-secret"), QStringLiteral("password")}) {
         if (parser.optionNames().contains(name) && parser.isSet(name)) {
             m_output.error(QStringLiteral("--%1 is not accepted: a secret on the command line can be read by other "
@@ -270,7 +261,8 @@ bool IntegrationCommand::applyFieldOptions(QCommandLineParser& parser, Integrati
             m_output.error(QStringLiteral("--xapi-version: “%1” is not 1.0.3, 2.0.0 or auto.").arg(version));
             return false;
         }
-        draft.xapiVersion = version == QLatin1String("auto") ? version : XapiVersions::name(*XapiVersions::parse(version));
+        draft.xapiVersion =
+            version == QLatin1String("auto") ? version : XapiVersions::name(*XapiVersions::parse(version));
     }
     const bool enable = parser.optionNames().contains(QStringLiteral("enabled"));
     if (parser.isSet(QStringLiteral("disabled")) && enable) {

@@ -71,18 +71,9 @@ int PruneCommand::run(const QStringList& arguments)
                       QStringLiteral("NAME|ID")});
     parser.addOption({QStringLiteral("yes"), QStringLiteral("Prune without asking (needed when not on a terminal).")});
     parser.addOption(ArgumentCheck::verboseOption());
-    QStringList parserArguments = arguments;
-    parserArguments[0] = QStringLiteral("xapi-courier queue prune");
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier queue prune --help)"));
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return ExitCode::Success;
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
-        return ExitCode::Usage;
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier queue prune"), arguments.mid(1), 0))
+        return *stop;
     QString error;
     const QDateTime before =
         parseLimit(parser.value(QStringLiteral("delivered-before")), Clock::system().now(), &error);

@@ -30,7 +30,6 @@ QString duplicatesText(const LaneStats& lane)
                            : QStringLiteral("%1 (%2)").arg(lane.duplicates).arg(parts.join(QStringLiteral(", ")));
 }
 
-
 const QStringList actions = {QStringLiteral("status"), QStringLiteral("list"),    QStringLiteral("attempts"),
                              QStringLiteral("retry"),  QStringLiteral("discard"), QStringLiteral("resend"),
                              QStringLiteral("replay"), QStringLiteral("export"),  QStringLiteral("prune")};
@@ -203,18 +202,9 @@ void QueueCommand::run(const QStringList& arguments, Cli::Finished finished)
     parser.addHelpOption();
     parser.addOption(ArgumentCheck::verboseOption());
     const qsizetype positional = describeAction(parser, action);
-    QStringList parserArguments = arguments;
-    parserArguments[0] = QStringLiteral("xapi-courier queue ") + action;
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier queue %1 --help)").arg(action));
-        return finished(ExitCode::Usage);
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return finished(ExitCode::Success);
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, positional))
-        return finished(ExitCode::Usage);
+    if (const std::optional<int> stop = ArgumentCheck::parse(
+            m_output, parser, QStringLiteral("xapi-courier queue ") + action, arguments.mid(1), positional))
+        return finished(*stop);
     const bool reads = QStringList{QStringLiteral("status"), QStringLiteral("list"), QStringLiteral("attempts"),
                                    QStringLiteral("export")}
                            .contains(action);

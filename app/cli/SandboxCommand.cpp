@@ -80,18 +80,9 @@ void SandboxCommand::serve(const QStringList& arguments)
                       QStringLiteral("PATH")});
     parser.addOption(basicOption());
     parser.addOption(ArgumentCheck::verboseOption());
-    QStringList parserArguments = arguments;
-    parserArguments.prepend(QStringLiteral("xapi-courier sandbox"));
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier sandbox --help)"));
-        return m_finished(ExitCode::Usage);
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return m_finished(ExitCode::Success);
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
-        return m_finished(ExitCode::Usage);
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier sandbox"), arguments, 0))
+        return m_finished(*stop);
     bool ok = false;
     const uint port = parser.value(QStringLiteral("port")).toUInt(&ok);
     if (!parser.isSet(QStringLiteral("port")) || !ok || port > 65535) {
@@ -155,18 +146,9 @@ void SandboxCommand::list(const QStringList& arguments)
                       QStringLiteral("Also every request it answered, with the status and any fault (--port).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     parser.addOption(ArgumentCheck::verboseOption());
-    QStringList parserArguments = arguments;
-    parserArguments.prepend(QStringLiteral("xapi-courier sandbox list"));
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier sandbox list --help)"));
-        return m_finished(ExitCode::Usage);
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return m_finished(ExitCode::Success);
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
-        return m_finished(ExitCode::Usage);
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier sandbox list"), arguments, 0))
+        return m_finished(*stop);
     const bool json = parser.isSet(QStringLiteral("json"));
     const bool requests = parser.isSet(QStringLiteral("requests"));
     if (parser.isSet(QStringLiteral("port")) == parser.isSet(QStringLiteral("db"))) {

@@ -44,18 +44,9 @@ void SendCommand::run(const QStringList& arguments, Cli::Finished finished)
                                      "Basic header (basic, the default) or in the form body (body)."),
                       QStringLiteral("basic|body")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statement, or - for standard input."));
-    QStringList parserArguments = arguments;
-    parserArguments.prepend(QStringLiteral("xapi-courier send"));
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier send --help)"));
-        return finished(ExitCode::Usage);
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return finished(ExitCode::Success);
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 1))
-        return finished(ExitCode::Usage);
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier send"), arguments, 1))
+        return finished(*stop);
     if (parser.positionalArguments().size() != 1 || !parser.isSet(QStringLiteral("integration"))) {
         m_output.error(QStringLiteral("give --integration NAME and one file (or -)."));
         return finished(ExitCode::Usage);

@@ -59,18 +59,9 @@ int ValidateCommand::run(const QStringList& arguments)
                                                               "the spec's Data part, and whether it is checked.")});
     parser.addOption({QStringLiteral("markdown"), QStringLiteral("With --rules: as a Markdown table.")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The statements, or - for standard input."));
-    QStringList parserArguments = arguments;
-    parserArguments.prepend(QStringLiteral("xapi-courier validate"));
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier validate --help)"));
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return ExitCode::Success;
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 1))
-        return ExitCode::Usage;
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier validate"), arguments, 1))
+        return *stop;
     if (parser.isSet(QStringLiteral("rules")))
         return printRules(parser.isSet(QStringLiteral("json")), parser.isSet(QStringLiteral("markdown")));
     if (parser.positionalArguments().size() != 1) {

@@ -52,18 +52,9 @@ void WorkerCommand::run(const QStringList& arguments, Cli::Finished finished)
     parser.addOption({QStringLiteral("until-idle"),
                       QStringLiteral("Exit when nothing is left to send, or everything left is waiting (for a probe, "
                                      "a hold, or a disabled integration).")});
-    QStringList parserArguments = arguments;
-    parserArguments.prepend(QStringLiteral("xapi-courier worker"));
-    if (!parser.parse(parserArguments)) {
-        m_output.error(parser.errorText() + QStringLiteral(" (see xapi-courier worker --help)"));
-        return m_finished(ExitCode::Usage);
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_output.help(parser, parserArguments.constFirst());
-        return m_finished(ExitCode::Success);
-    }
-    if (!ArgumentCheck::accept(m_output, parser, parserArguments, 0))
-        return m_finished(ExitCode::Usage);
+    if (const std::optional<int> stop =
+            ArgumentCheck::parse(m_output, parser, QStringLiteral("xapi-courier worker"), arguments, 0))
+        return m_finished(*stop);
     int leaseSeconds = LaneLeases::DefaultSeconds;
     if (parser.isSet(QStringLiteral("lease-seconds"))) {
         bool ok = false;
