@@ -8,6 +8,7 @@
 #include "store/Store.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -18,6 +19,8 @@
 
 #include <csignal>
 
+#include <unistd.h>
+
 namespace {
 
 constexpr int Lanes = 6;        // integrations, so that three workers get two each
@@ -27,6 +30,39 @@ qint64 scalar(Store& store, const QString& sql)
 {
     QSqlQuery query(store.database());
     return query.exec(sql) && query.next() ? query.value(0).toLongLong() : -1;
+}
+
+// CPU time, in seconds, spent so far by the whole machine (all processes: workers, database server, receiver) and
+// spent idle, from /proc/stat.
+struct MachineCpu
+{
+    double busy = 0;
+    double idle = 0;
+    static MachineCpu now()
+    {
+        QFile stat(QStringLiteral("/proc/stat"));
+        if (!stat.open(QIODevice::ReadOnly))
+            return {};
+        // "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks
+        const QList<QByteArray> fields = stat.readLine().simplified().split(' ');
+        static const double tick = double(sysconf(_SC_CLK_TCK));
+        MachineCpu cpu;
+        for (int i = 1; i <= 8 && i < fields.size(); ++i)
+            (i == 4 || i == 5 ? cpu.idle : cpu.busy) += fields[i].toDouble() / tick;
+        return cpu;
+    }
+};
+
+// CPU time, in seconds, a process spent so far (user and system), from /proc/PID/stat.
+double processCpu(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    static const double tick = double(sysconf(_SC_CLK_TCK));
+    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / tick;
 }
 
 // Waits, polling the store, until `done` says so; false after `seconds`.
@@ -51,7 +87,16 @@ bool waitFor(const std::function<bool()>& done, int seconds)
 
 // Statements per second from the moment the statements were committed to the queue until the last was recorded
 // delivered, with `workers` worker processes running (and sharing the integrations out) before that moment.
-double run(const QString& db, int workers, const QList<QByteArray>& bodies, const QUrl& url)
+// A run's rate, and how busy the machine's cores were meanwhile: all of them together (workers, database server,
+// receiver, this process polling) and the workers alone, in cores (1.0: one core all the time).
+struct Run
+{
+    double rate = 0;
+    double machineCores = 0;
+    double workerCores = 0;
+};
+
+Run run(const QString& db, int workers, const QList<QByteArray>& bodies, const QUrl& url)
 {
     auto opened = Store::open(StoreLocation::fromString(db));
     if (!opened.store)
@@ -106,6 +151,14 @@ double run(const QString& db, int workers, const QList<QByteArray>& bodies, cons
     QString error;
     if (!DeliveryQueue(store).enqueue(statements, lanes, QDateTime::currentDateTimeUtc(), &error))
         qFatal("cannot enqueue: %s", qPrintable(error));
+    const auto workersCpu = [&processes] {
+        double seconds = 0;
+        for (const auto& worker : processes)
+            seconds += processCpu(worker->processId());
+        return seconds;
+    };
+    const MachineCpu machineBefore = MachineCpu::now();
+    const double workersBefore = workersCpu();
     QElapsedTimer timer;
     timer.start();
     // Polled by a look at each lane's index for what is left (counting every delivered row instead, 50 times a
@@ -120,14 +173,28 @@ double run(const QString& db, int workers, const QList<QByteArray>& bodies, cons
                                   }());
     if (!waitFor([&] { return scalar(store, lanesLeft) == -1; }, 300))
         fail(processes, "not everything was delivered within 300 s");
-    const double rate = double(total) * 1e9 / double(timer.nsecsElapsed());
+    const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    const MachineCpu machineAfter = MachineCpu::now();
+    const double machineCores = (machineAfter.busy - machineBefore.busy) /
+                                std::max(0.001, (machineAfter.busy + machineAfter.idle - machineBefore.busy -
+                                                 machineBefore.idle) / double(QThread::idealThreadCount()));
+    const Run measured{double(total) / seconds, machineCores, (workersCpu() - workersBefore) / seconds};
     if (scalar(store, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'")) != total)
         fail(processes, "not every statement was recorded delivered");
     for (const auto& worker : processes) {
         ::kill(pid_t(worker->processId()), SIGTERM);
         worker->waitForFinished(30000);
     }
-    return rate;
+    return measured;
+}
+
+// "(the machine 1.62 of 2 cores busy, the workers 0.71)"
+QString cpuText(const Run& run)
+{
+    return QStringLiteral("the machine %1 of %2 cores busy, the workers %3")
+        .arg(QString::number(run.machineCores, 'f', 2))
+        .arg(QThread::idealThreadCount())
+        .arg(QString::number(run.workerCores, 'f', 2));
 }
 
 } // namespace
@@ -142,12 +209,13 @@ void reportWorkerRuns(const QList<QByteArray>& bodies, const QUrl& url, QTextStr
     const auto sqlite = [&](int run) {
         return dir.filePath(QStringLiteral("workers-%1.sqlite").arg(run));
     };
-    const double sqliteOne = run(sqlite(1), 1, bodies, url);
-    out << "    SQLite, 1 worker                     " << qRound64(sqliteOne) << " statements/s  (the baseline)\n"
+    const Run sqliteOne = run(sqlite(1), 1, bodies, url);
+    out << "    SQLite, 1 worker                     " << qRound64(sqliteOne.rate) << " statements/s  (the baseline; "
+        << cpuText(sqliteOne) << ")\n"
         << Qt::flush;
-    const double sqliteThree = run(sqlite(3), 3, bodies, url);
-    out << "    SQLite, 3 workers                    " << qRound64(sqliteThree) << " statements/s  (ratio "
-        << QString::number(sqliteThree / sqliteOne, 'f', 2) << ")\n"
+    const Run sqliteThree = run(sqlite(3), 3, bodies, url);
+    out << "    SQLite, 3 workers                    " << qRound64(sqliteThree.rate) << " statements/s  (ratio "
+        << QString::number(sqliteThree.rate / sqliteOne.rate, 'f', 2) << "; " << cpuText(sqliteThree) << ")\n"
         << Qt::flush;
 
     PostgresServer& server = PostgresServer::instance();
@@ -157,17 +225,21 @@ void reportWorkerRuns(const QList<QByteArray>& bodies, const QUrl& url, QTextStr
         out << "    PostgreSQL: not measured: " << (server.isRunning() ? error : server.error()) << '\n' << Qt::flush;
         return;
     }
-    const double postgresOne = run(first, 1, bodies, url);
-    out << "    PostgreSQL, 1 worker                 " << qRound64(postgresOne) << " statements/s  (ratio "
-        << QString::number(postgresOne / sqliteOne, 'f', 2) << ")\n"
+    const Run postgresOne = run(first, 1, bodies, url);
+    const double oneRatio = postgresOne.rate / sqliteOne.rate;
+    out << "    PostgreSQL, 1 worker                 " << qRound64(postgresOne.rate) << " statements/s  (ratio "
+        << QString::number(oneRatio, 'f', 2) << ", target >= 0.50 " << (oneRatio >= 0.5 ? "PASS" : "FAIL") << "; "
+        << cpuText(postgresOne) << ")\n"
         << Qt::flush;
     const QString second = server.createDatabase(&error);
     if (second.isEmpty())
         qFatal("cannot create a database: %s", qPrintable(error));
-    const double postgresThree = run(second, 3, bodies, url);
-    out << "    PostgreSQL, 3 workers                " << qRound64(postgresThree) << " statements/s  (ratio "
-        << QString::number(postgresThree / sqliteOne, 'f', 2) << "; "
-        << QString::number(postgresThree / postgresOne, 'f', 2) << " of 1 worker on PostgreSQL)\n"
+    const Run postgresThree = run(second, 3, bodies, url);
+    const double threeRatio = postgresThree.rate / postgresOne.rate;
+    out << "    PostgreSQL, 3 workers                " << qRound64(postgresThree.rate) << " statements/s  (ratio "
+        << QString::number(postgresThree.rate / sqliteOne.rate, 'f', 2) << "; "
+        << QString::number(threeRatio, 'f', 2) << " of 1 worker on PostgreSQL, target >= 2.50 "
+        << (threeRatio >= 2.5 ? "PASS" : "FAIL") << "; " << cpuText(postgresThree) << ")\n"
         << "    (the PostgreSQL server is started for this run on 127.0.0.1 as the tests start it: fsync, "
            "synchronous_commit and full_page_writes off; SQLite runs WAL with synchronous=NORMAL)\n"
         << Qt::flush;

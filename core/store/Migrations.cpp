@@ -417,7 +417,7 @@ QString dialectSql(QString statement, Dialect dialect)
     statement.replace(QLatin1String("%IN_IDS%"),
                       sqlite
                           ? QLatin1String("IN (SELECT value FROM json_each(?))")
-                          : QLatin1String("IN (SELECT CAST(jsonb_array_elements_text(CAST(? AS JSONB)) AS BIGINT))"));
+                          : QLatin1String("= ANY(CAST(? AS BIGINT[]))"));
     statement.replace(QLatin1String("%SKIP_LOCKED%"),
                       sqlite ? QLatin1String("") : QLatin1String(" FOR UPDATE SKIP LOCKED"));
     return statement;

@@ -32,8 +32,9 @@ QStringList tables();
 //   %OR_FAIL%      after the UPDATE or INSERT of a statement writing many rows in a transaction that is rolled back
 //                  on any error: SQLite then keeps no statement journal (copies of every page the statement changes,
 //                  spilled to a temporary file past 64 KiB) to undo it alone; nothing on PostgreSQL
-//   %IN_IDS%       after a column: is one of a list of ids bound as one value, a JSON array (PreparedSql::addIds),
-//                  so the text stays the same for any number of ids
+//   %IN_IDS%       after a column: is one of a list of ids bound as one value (PreparedSql::addIds), so the text
+//                  stays the same for any number of ids: a JSON array on SQLite, an array on PostgreSQL (whose
+//                  planner then looks each id up in the column's index)
 //   %SKIP_LOCKED%  at the end of a SELECT whose rows are then updated: lock them and skip rows another transaction
 //                  locked (PostgreSQL); nothing on SQLite, whose write transaction already excludes other writers
 //   %POSTGRESQL_ONLY%  at the start: a statement only PostgreSQL runs; empty (skipped) on SQLite

@@ -90,15 +90,17 @@ void PreparedSql::addOptional(const std::optional<int>& value)
 
 void PreparedSql::addIds(const QList<qint64>& ids)
 {
+    // SQLite reads a JSON array, PostgreSQL an array literal: "[1,2]", "{1,2}".
+    const bool postgres = m_entry && !m_entry->sqlite;
     QString list;
     list.reserve(ids.size() * 8 + 2);
-    list += QLatin1Char('[');
+    list += QLatin1Char(postgres ? '{' : '[');
     for (qsizetype i = 0; i < ids.size(); ++i) {
         if (i > 0)
             list += QLatin1Char(',');
         list += QString::number(ids[i]);
     }
-    list += QLatin1Char(']');
+    list += QLatin1Char(postgres ? '}' : ']');
     add(list);
 }
 
