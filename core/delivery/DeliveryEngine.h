@@ -30,7 +30,7 @@ class DeliveryEngine final : public QObject
 public:
     // Outcomes recorded per group commit at most (also after GroupCommitMs): what a crash can leave answered but
     // unrecorded, to be sent again, besides what was in flight.
-    static constexpr int GroupCommitAtMost = 128;
+    static constexpr int GroupCommitAtMost = 512;
     static constexpr int GroupCommitMs = 20;
     // A store that cannot be read or written (read-only, a full disk, a lost server) is tried again after 1 s, then
     // 2, 4, ... up to this long, with one log line per try, until it works again.
