@@ -54,6 +54,8 @@ DeliveryEngine::DeliveryEngine(Store& store, DeliveryTransport& transport, Clock
 {
     m_tick.setInterval(250);
     connect(&m_tick, &QTimer::timeout, this, &DeliveryEngine::tick);
+    m_writer = std::make_unique<OutcomeWriter>(store.location());
+    connect(m_writer.get(), &OutcomeWriter::written, this, &DeliveryEngine::collectWritten, Qt::QueuedConnection);
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(GroupCommitMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &DeliveryEngine::flush);
@@ -61,7 +63,7 @@ DeliveryEngine::DeliveryEngine(Store& store, DeliveryTransport& transport, Clock
 
 DeliveryEngine::~DeliveryEngine()
 {
-    flush();
+    flushAndWait();
     if (!m_held.isEmpty())
         m_leases.releaseAll();
 }
@@ -99,14 +101,15 @@ int DeliveryEngine::inFlight() const
 
 bool DeliveryEngine::isIdle() const
 {
-    return m_running && !m_dispatchedLastTick && !m_othersHaveWork && inFlight() == 0 && m_pending.isEmpty();
+    return m_running && !m_dispatchedLastTick && !m_othersHaveWork && inFlight() == 0 && m_pending.isEmpty() &&
+           m_writing == 0;
 }
 
 void DeliveryEngine::finishStopIfDrained()
 {
     if (!m_stopping || inFlight() > 0)
         return;
-    flush();
+    flushAndWait();
     m_tick.stop();
     m_running = false;
     m_stopping = false;
@@ -223,7 +226,7 @@ void DeliveryEngine::giveBackDrained()
             ++it;
             continue;
         }
-        flush(); // what was answered is recorded before another engine takes the lane
+        flushAndWait(); // what was answered is recorded before another engine takes the lane
         releaseBuffer(*it);
         m_leases.release(*it);
         m_held.remove(*it);
@@ -337,7 +340,7 @@ bool DeliveryEngine::fill(const Integration& integration, Lane& lane, const QDat
             if (lane.inFlight == 0) {
                 // Nothing taken is outstanding: start again from the oldest, so statements queued again since
                 // (resent, released, retried) go in their order.
-                flush();
+                flushAndWait();
                 lane.cursor = 0;
             }
             QString error;
@@ -392,7 +395,7 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     const bool changesHealth = probe || result.verdict == TransportResult::Verdict::Retryable ||
                                result.verdict == TransportResult::Verdict::Rejected;
     if (changesHealth)
-        flush();
+        flushAndWait();
     else if (!m_flushTimer.isActive())
         m_flushTimer.start();
 
@@ -490,39 +493,31 @@ void DeliveryEngine::flush()
     }
     if (m_pending.isEmpty() && hanging.isEmpty())
         return;
-    QList<DeliveryQueue::Outcome> outcomes = std::exchange(m_pending, {});
-    QString error;
-    if (!m_queue.record(outcomes, hanging, now, &error) && !recordWithoutErased(outcomes, hanging, now, &error)) {
-        // Left 'sending': sent again after a restart, never lost.
-        storeFailure(QStringLiteral("Could not record %1 outcomes: %2").arg(outcomes.size()).arg(error), now);
-        return;
-    }
-    if (!outcomes.isEmpty())
-        Q_EMIT outcomesRecorded(outcomes);
-    Q_EMIT recorded(int(outcomes.size()));
+    ++m_writing;
+    m_writer->write({std::exchange(m_pending, {}), hanging, now, {}});
 }
 
-bool DeliveryEngine::recordWithoutErased(QList<DeliveryQueue::Outcome>& outcomes, const QList<qint64>& hanging,
-                                         const QDateTime& now, QString* error)
+void DeliveryEngine::flushAndWait()
 {
-    QList<qint64> ids;
-    ids.reserve(outcomes.size() + hanging.size());
-    for (const DeliveryQueue::Outcome& outcome : outcomes)
-        ids << outcome.deliveryId;
-    ids << hanging;
-    QString lookupError;
-    const QSet<qint64> existing = m_queue.existing(ids, &lookupError);
-    if (!lookupError.isEmpty() || existing.size() == ids.size())
-        return false;
-    const qsizetype before = outcomes.size();
-    outcomes.removeIf(
-        [&existing](const DeliveryQueue::Outcome& outcome) { return !existing.contains(outcome.deliveryId); });
-    QList<qint64> stillHanging;
-    for (qint64 id : hanging) {
-        if (existing.contains(id))
-            stillHanging << id;
+    flush();
+    if (m_writing == 0)
+        return;
+    m_writer->waitIdle();
+    collectWritten();
+}
+
+void DeliveryEngine::collectWritten()
+{
+    for (const OutcomeWriter::Group& group : m_writer->takeWritten()) {
+        m_writing -= group.handedIn;
+        if (!group.error.isEmpty()) {
+            // Left 'sending': sent again after a restart, never lost.
+            storeFailure(QStringLiteral("Could not record %1 outcomes: %2").arg(group.outcomes.size()).arg(group.error),
+                         m_clock.now());
+            continue;
+        }
+        if (!group.outcomes.isEmpty())
+            Q_EMIT outcomesRecorded(group.outcomes);
+        Q_EMIT recorded(int(group.outcomes.size()));
     }
-    qCInfo(lcDelivery) << "Left out" << before - outcomes.size() << "answers to statements erased meanwhile";
-    error->clear();
-    return m_queue.record(outcomes, stillHanging, now, error);
 }

@@ -3,12 +3,15 @@
 #include "delivery/DeliveryQueue.h"
 #include "delivery/DeliveryTransport.h"
 #include "delivery/LaneLeases.h"
+#include "delivery/OutcomeWriter.h"
 #include "integrations/IntegrationRepository.h"
 
 #include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+
+#include <memory>
 
 class Clock;
 class Store;
@@ -28,9 +31,11 @@ class DeliveryEngine final : public QObject
     Q_OBJECT
 
 public:
-    // Outcomes recorded per group commit at most (also after GroupCommitMs): what a crash can leave answered but
-    // unrecorded, to be sent again, besides what was in flight.
+    // Outcomes recorded per group commit at most (also after GroupCommitMs). Group commits are written by an
+    // OutcomeWriter while the engine goes on; a crash can leave UnrecordedAtMost answered but unrecorded, to be sent
+    // again, besides what was in flight.
     static constexpr int GroupCommitAtMost = 512;
+    static constexpr int UnrecordedAtMost = GroupCommitAtMost + OutcomeWriter::MergeAtMost * (OutcomeWriter::QueueAtMost + 1);
     static constexpr int GroupCommitMs = 20;
     // A store that cannot be read or written (read-only, a full disk, a lost server) is tried again after 1 s, then
     // 2, 4, ... up to this long, with one log line per try, until it works again.
@@ -92,10 +97,6 @@ private:
     bool holdLanes(const QList<Integration>& integrations, const QDateTime& now, QString* error);
     void storeFailure(const QString& message, const QDateTime& now);
     void storeWorks(const QDateTime& now);
-    // After a failed commit: the deliveries erased meanwhile (LearnerErasure) are dropped from the outcomes, whose
-    // attempts would point at nothing, and the rest recorded again. False when none was gone or it failed again.
-    bool recordWithoutErased(QList<DeliveryQueue::Outcome>& outcomes, const QList<qint64>& hanging,
-                             const QDateTime& now, QString* error);
     void giveBackDrained();
     bool othersHaveWork(const QList<Integration>& integrations, const QDateTime& now) const;
     bool runLane(Integration& integration, const QDateTime& now);
@@ -105,7 +106,11 @@ private:
     void setHealth(Integration& integration, Integration::Health health, const QString& reason,
                    const QDateTime& nextProbeAt);
     void releaseBuffer(qint64 integrationId);
+    // Hands what was answered to the writer; flushAndWait() returns once it is in the store (before a health
+    // change, before a lane is read again from its oldest or given back, when stopping).
     void flush();
+    void flushAndWait();
+    void collectWritten();
     void finishStopIfDrained();
 
     Store& m_store;
@@ -119,6 +124,8 @@ private:
     QHash<qint64, Lane> m_lanes;
     QHash<qint64, Integration> m_known;
     QList<DeliveryQueue::Outcome> m_pending;
+    std::unique_ptr<OutcomeWriter> m_writer;
+    int m_writing = 0; // groups handed to the writer and not collected yet
     QHash<qint64, qint64> m_unmarked; // in flight and not marked 'sending' yet: delivery -> sent at (ms)
     qint64 m_requests = 0;            // answered so far: numbers the outcomes of one request
     QTimer m_tick;
