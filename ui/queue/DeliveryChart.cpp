@@ -2,6 +2,7 @@
 
 #include <QAreaSeries>
 #include <QDateTimeAxis>
+#include <QGraphicsLayout>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPalette>
@@ -277,6 +278,7 @@ void DeliveryChart::setData(const DeliveryChartSeries::Data& data)
     };
     shade(m_held, Integration::Health::Held);
     shade(m_retrying, Integration::Health::Retrying);
+    legend()->layout()->invalidate(); // Qt Charts 6.4 lays a marker shown again out only when asked
 
     m_time->setRange(data.from.toLocalTime(), data.to.toLocalTime());
     m_time->setFormat(timeFormat(data.range));
