@@ -11,8 +11,9 @@
 
 class QSqlError;
 
-// The one database connection of a process (or of a test). Opening applies pending migrations in a transaction and
-// refuses, untouched, a store written by a newer version.
+// The database connection of a process (or of a test); a delivery engine's OutcomeWriter opens a second one, on its
+// own thread. Opening applies pending migrations in a transaction and refuses, untouched, a store written by a newer
+// version.
 class Store final
 {
 public:
