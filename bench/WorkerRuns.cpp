@@ -175,9 +175,10 @@ Run run(const QString& db, int workers, const QList<QByteArray>& bodies, const Q
         fail(processes, "not everything was delivered within 300 s");
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
     const MachineCpu machineAfter = MachineCpu::now();
-    const double machineCores = (machineAfter.busy - machineBefore.busy) /
-                                std::max(0.001, (machineAfter.busy + machineAfter.idle - machineBefore.busy -
-                                                 machineBefore.idle) / double(QThread::idealThreadCount()));
+    const double machineCores =
+        (machineAfter.busy - machineBefore.busy) /
+        std::max(0.001, (machineAfter.busy + machineAfter.idle - machineBefore.busy - machineBefore.idle) /
+                            double(QThread::idealThreadCount()));
     const Run measured{double(total) / seconds, machineCores, (workersCpu() - workersBefore) / seconds};
     if (scalar(store, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE state = 'delivered'")) != total)
         fail(processes, "not every statement was recorded delivered");
@@ -237,9 +238,9 @@ void reportWorkerRuns(const QList<QByteArray>& bodies, const QUrl& url, QTextStr
     const Run postgresThree = run(second, 3, bodies, url);
     const double threeRatio = postgresThree.rate / postgresOne.rate;
     out << "    PostgreSQL, 3 workers                " << qRound64(postgresThree.rate) << " statements/s  (ratio "
-        << QString::number(postgresThree.rate / sqliteOne.rate, 'f', 2) << "; "
-        << QString::number(threeRatio, 'f', 2) << " of 1 worker on PostgreSQL, target >= 2.50 "
-        << (threeRatio >= 2.5 ? "PASS" : "FAIL") << "; " << cpuText(postgresThree) << ")\n"
+        << QString::number(postgresThree.rate / sqliteOne.rate, 'f', 2) << "; " << QString::number(threeRatio, 'f', 2)
+        << " of 1 worker on PostgreSQL, target >= 2.50 " << (threeRatio >= 2.5 ? "PASS" : "FAIL") << "; "
+        << cpuText(postgresThree) << ")\n"
         << "    (the PostgreSQL server is started for this run on 127.0.0.1 as the tests start it: fsync, "
            "synchronous_commit and full_page_writes off; SQLite runs WAL with synchronous=NORMAL)\n"
         << Qt::flush;

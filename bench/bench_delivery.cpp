@@ -439,8 +439,8 @@ void reportPrune(const QList<QByteArray>& bodies, const QUrl& url)
         statements << statement;
     }
     QString error;
-    if (!DeliveryQueue(*store.store).enqueue(statements, {store.integrationId}, QDateTime::currentDateTimeUtc(),
-                                             &error))
+    if (!DeliveryQueue(*store.store)
+             .enqueue(statements, {store.integrationId}, QDateTime::currentDateTimeUtc(), &error))
         qFatal("cannot enqueue: %s", qPrintable(error));
     QProcess prune;
     prune.setProcessChannelMode(QProcess::MergedChannels);
@@ -462,11 +462,12 @@ void reportPrune(const QList<QByteArray>& bodies, const QUrl& url)
     if (!left.exec(QStringLiteral("SELECT COUNT(*) FROM deliveries")) || !left.next() ||
         left.value(0).toLongLong() != 2 * count)
         qFatal("the prune left %lld deliveries, not %lld", left.value(0).toLongLong(), 2 * count);
-    out() << "  delivery while `queue prune` removes " << rows << " delivered statements in another process: "
-          << figure(during) << " statements/s, without a prune " << figure(without) << " statements/s (ratio "
-          << QString::number(during / without, 'f', 2) << (pruneRunning ? "" : "; the prune ended first")
-          << "); the prune took " << QString::number(pruneSeconds, 'f', 1) << " s ("
-          << figure(double(rows) / pruneSeconds) << " statements/s)\n"
+    out() << "  delivery while `queue prune` removes " << rows
+          << " delivered statements in another process: " << figure(during) << " statements/s, without a prune "
+          << figure(without) << " statements/s (ratio " << QString::number(during / without, 'f', 2)
+          << (pruneRunning ? "" : "; the prune ended first") << "); the prune took "
+          << QString::number(pruneSeconds, 'f', 1) << " s (" << figure(double(rows) / pruneSeconds)
+          << " statements/s)\n"
           << Qt::flush;
 }
 
@@ -480,7 +481,9 @@ int main(int argc, char** argv)
     const int backlog = argc > 2 ? QByteArray(argv[2]).toInt() : 100000;
     // A third argument runs one part only, e.g. under a profiler.
     const QByteArray only = argc > 3 ? QByteArray(argv[3]) : QByteArray();
-    const auto runs = [&only](const char* part) { return only.isEmpty() || only == part; };
+    const auto runs = [&only](const char* part) {
+        return only.isEmpty() || only == part;
+    };
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     Receiver receiver;
@@ -550,8 +553,7 @@ int main(int argc, char** argv)
               << cpuText(bareBatched) << "; median of " << bareBatchedRange
               << "; the receiver's ceiling for arrays of 100)\n"
               << "  xAPI Courier, 100 per POST             " << figure(batched.rate) << " statements/s  ("
-              << cpuText(batched) << "; median of " << batchedRange
-              << ")\n"
+              << cpuText(batched) << "; median of " << batchedRange << ")\n"
               << "    ratio to the bare loop at 100 per POST: " << QString::number(batchRatio, 'f', 2)
               << " (target >= 0.50, ambition 0.80) " << (batchRatio >= 0.5 ? "PASS" : "FAIL") << '\n'
               << Qt::flush;

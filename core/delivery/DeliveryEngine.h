@@ -35,7 +35,8 @@ public:
     // OutcomeWriter while the engine goes on; a crash can leave UnrecordedAtMost answered but unrecorded, to be sent
     // again, besides what was in flight.
     static constexpr int GroupCommitAtMost = 512;
-    static constexpr int UnrecordedAtMost = GroupCommitAtMost + OutcomeWriter::MergeAtMost * (OutcomeWriter::QueueAtMost + 1);
+    static constexpr int UnrecordedAtMost =
+        GroupCommitAtMost + OutcomeWriter::MergeAtMost * (OutcomeWriter::QueueAtMost + 1);
     static constexpr int GroupCommitMs = 20;
     // A store that cannot be read or written (read-only, a full disk, a lost server) is tried again after 1 s, then
     // 2, 4, ... up to this long, with one log line per try, until it works again.
@@ -125,7 +126,7 @@ private:
     QHash<qint64, Integration> m_known;
     QList<DeliveryQueue::Outcome> m_pending;
     std::unique_ptr<OutcomeWriter> m_writer;
-    int m_writing = 0; // groups handed to the writer and not collected yet
+    int m_writing = 0;                // groups handed to the writer and not collected yet
     QHash<qint64, qint64> m_unmarked; // in flight and not marked 'sending' yet: delivery -> sent at (ms)
     qint64 m_requests = 0;            // answered so far: numbers the outcomes of one request
     QTimer m_tick;

@@ -34,8 +34,8 @@ public:
         QList<DeliveryQueue::Outcome> outcomes;
         QList<qint64> hanging; // in flight for long: marked 'sending'
         QDateTime now;
-        QString error;      // after writing: empty when committed, else why not (nothing of it was recorded)
-        int handedIn = 1;   // the write() calls it joins
+        QString error;    // after writing: empty when committed, else why not (nothing of it was recorded)
+        int handedIn = 1; // the write() calls it joins
     };
 
     explicit OutcomeWriter(StoreLocation location, QObject* parent = nullptr);
