@@ -53,18 +53,6 @@ struct MachineCpu
     }
 };
 
-// CPU time, in seconds, a process spent so far (user and system), from /proc/PID/stat.
-double processCpu(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray line = stat.readAll();
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    static const double tick = double(sysconf(_SC_CLK_TCK));
-    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / tick;
-}
-
 // Waits, polling the store, until `done` says so; false after `seconds`.
 bool waitFor(const std::function<bool()>& done, int seconds)
 {
@@ -154,7 +142,7 @@ Run run(const QString& db, int workers, const QList<QByteArray>& bodies, const Q
     const auto workersCpu = [&processes] {
         double seconds = 0;
         for (const auto& worker : processes)
-            seconds += processCpu(worker->processId());
+            seconds += processCpuSeconds(worker->processId());
         return seconds;
     };
     const MachineCpu machineBefore = MachineCpu::now();
@@ -199,6 +187,18 @@ QString cpuText(const Run& run)
 }
 
 } // namespace
+
+double processCpuSeconds(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    // After the command name in parentheses: state is field 3, utime and stime fields 14 and 15.
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    static const double tick = double(sysconf(_SC_CLK_TCK));
+    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / tick;
+}
 
 void reportWorkerRuns(const QList<QByteArray>& bodies, const QUrl& url, QTextStream& out)
 {

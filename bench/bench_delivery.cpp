@@ -108,18 +108,8 @@ public:
         m_process.waitForFinished();
     }
     QUrl statementsUrl() const { return QUrl(m_base + QStringLiteral("/xapi/statements")); }
-    // CPU time the receiver spent so far (user and system), in microseconds, from /proc/PID/stat.
-    double cpuMicroseconds() const
-    {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(m_process.processId()));
-        if (!stat.open(QIODevice::ReadOnly))
-            return 0;
-        // After the command name in parentheses: state is field 3, utime and stime fields 14 and 15.
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        static const double tick = double(sysconf(_SC_CLK_TCK));
-        return (fields.value(11).toDouble() + fields.value(12).toDouble()) * 1e6 / tick;
-    }
+    // CPU time the receiver spent so far (user and system), in microseconds.
+    double cpuMicroseconds() const { return processCpuSeconds(m_process.processId()) * 1e6; }
     // Statements the receiver accepted so far.
     qint64 statements() { return get(QStringLiteral("/count")).split(' ').value(1).toLongLong(); }
     void answer(int status) { get(QStringLiteral("/status?code=%1").arg(status), true); }
