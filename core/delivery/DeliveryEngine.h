@@ -74,8 +74,8 @@ public:
     const QString& storeError() const { return m_storeError; }
 
 Q_SIGNALS:
-    // After each commit of this engine's: the outcomes it recorded, 0 when it only marked hanging requests 'sending'
-    // (a window showing the store reloads; the engine's own writes reach no StoreNotifier).
+    // After each commit of this engine's writer: the outcomes it recorded, 0 when it only marked hanging requests
+    // 'sending' (a window showing the store reloads at once, without waiting for its StoreNotifier's next look).
     void recorded(int outcomes);
     // The same commit's outcomes themselves (for the metrics).
     void outcomesRecorded(const QList<DeliveryQueue::Outcome>& outcomes);
