@@ -26,7 +26,7 @@ class OutcomeWriter final : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int QueueAtMost = 2;
+    static constexpr int QueueAtMost = 1;
     static constexpr int MergeAtMost = 512;
 
     struct Group
