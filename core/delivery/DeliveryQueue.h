@@ -78,6 +78,20 @@ public:
         // Outcomes with the same non-zero request answered one request (a batch): its attempt is written once, from
         // the first of them, and linked to each.
         qint64 request = 0;
+
+        // Whether this outcome carries its request's response time: it has an attempt and is the first of its request
+        // met so far (a batch's request is timed once). `timed` keeps the requests met.
+        bool timesRequest(QSet<qint64>& timed) const
+        {
+            if (!attempt.startedAt.isValid())
+                return false;
+            if (request == 0)
+                return true;
+            if (timed.contains(request))
+                return false;
+            timed.insert(request);
+            return true;
+        }
     };
     // One transaction for all of them (group commit).
     bool record(const QList<Outcome>& outcomes, const QDateTime& now, QString* error);

@@ -156,14 +156,8 @@ bool DeliveryAggregates::add(const QList<DeliveryQueue::Outcome>& outcomes, cons
     for (const DeliveryQueue::Outcome& outcome : outcomes) {
         Row& row = rows[outcome.attempt.integrationId];
         ++row.outcomes[size_t(outcomeOf(outcome.state))];
-        if (!outcome.attempt.startedAt.isValid())
-            continue;
-        if (outcome.request != 0) {
-            if (requests.contains(outcome.request))
-                continue;
-            requests.insert(outcome.request);
-        }
-        ++row.buckets[size_t(bucketOf(outcome.attempt.durationMs))];
+        if (outcome.timesRequest(requests))
+            ++row.buckets[size_t(bucketOf(outcome.attempt.durationMs))];
     }
     static const QString minutes = minuteSql();
     static const QString rollups = rollupSql();

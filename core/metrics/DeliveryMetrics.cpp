@@ -56,13 +56,8 @@ void DeliveryMetrics::count(const QList<DeliveryQueue::Outcome>& outcomes)
     for (const DeliveryQueue::Outcome& outcome : outcomes) {
         const qint64 integrationId = outcome.attempt.integrationId;
         ++m_outcomes[integrationId][outcomeName(outcome.state)];
-        if (!outcome.attempt.startedAt.isValid())
+        if (!outcome.timesRequest(requests))
             continue;
-        if (outcome.request != 0) {
-            if (requests.contains(outcome.request))
-                continue;
-            requests.insert(outcome.request);
-        }
         Histogram& histogram = m_durations[integrationId];
         const double seconds = outcome.attempt.durationMs / 1000.0;
         for (size_t i = 0; i < Buckets.size(); ++i) {
