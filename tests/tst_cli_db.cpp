@@ -54,14 +54,8 @@ private:
         QCOMPARE(claimed.size(), 3);
         QList<DeliveryQueue::Outcome> outcomes;
         for (const Delivery& delivery : claimed) {
-            DeliveryQueue::Outcome outcome;
-            outcome.deliveryId = delivery.id;
-            outcome.state = Delivery::State::Delivered;
-            outcome.status = 200;
-            outcome.attempt.startedAt = m_now;
-            outcome.attempt.integrationId = first;
+            DeliveryQueue::Outcome outcome = StoreFixtures::acceptedOutcome(delivery.id, first, m_now);
             outcome.attempt.requestLine = QStringLiteral("POST https://lrs.example.com/Acme LRS");
-            outcome.attempt.status = 200;
             outcome.attempt.responseBody = QStringLiteral("[\"ok\"] – ünïcode");
             outcomes << outcome;
         }

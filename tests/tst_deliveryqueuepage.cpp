@@ -18,12 +18,11 @@
 #include "queue/ReplayDialog.h"
 
 #include <QAbstractItemModelTester>
-#include <QLineSeries>
-#include <QValueAxis>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -34,6 +33,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
+#include <QValueAxis>
 
 #include <algorithm>
 
@@ -451,14 +451,9 @@ private Q_SLOTS:
         QVERIFY(queue.enqueue(statements, {quiet}, QDateTime::currentDateTimeUtc(), &error));
         QList<DeliveryQueue::Outcome> outcomes;
         for (const Delivery& delivery : queue.claim(quiet, 3, QDateTime::currentDateTimeUtc(), &error)) {
-            DeliveryQueue::Outcome outcome;
-            outcome.deliveryId = delivery.id;
-            outcome.state = Delivery::State::Delivered;
-            outcome.status = 200;
-            outcome.attempt.integrationId = quiet;
-            outcome.attempt.startedAt = QDateTime::currentDateTimeUtc();
+            DeliveryQueue::Outcome outcome =
+                StoreFixtures::acceptedOutcome(delivery.id, quiet, QDateTime::currentDateTimeUtc());
             outcome.attempt.durationMs = 40;
-            outcome.attempt.status = 200;
             outcomes << outcome;
         }
         QCOMPARE(outcomes.size(), 3);

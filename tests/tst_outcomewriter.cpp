@@ -36,13 +36,8 @@ private:
 
     OutcomeWriter::Group delivered(const Delivery& delivery)
     {
-        DeliveryQueue::Outcome outcome;
-        outcome.deliveryId = delivery.id;
-        outcome.state = Delivery::State::Delivered;
-        outcome.status = 200;
-        outcome.attempt.integrationId = m_integration;
-        outcome.attempt.startedAt = QDateTime::currentDateTimeUtc();
-        outcome.attempt.status = 200;
+        DeliveryQueue::Outcome outcome =
+            StoreFixtures::acceptedOutcome(delivery.id, m_integration, QDateTime::currentDateTimeUtc());
         outcome.attempt.requestLine = QStringLiteral("POST https://lrs.example.com/xapi/statements");
         return {{outcome}, {}, QDateTime::currentDateTimeUtc(), {}};
     }

@@ -31,4 +31,18 @@ inline int countDeliveries(Store& store, Delivery::State state)
     return DeliveryQueue(store).count(filter, &error);
 }
 
+// The outcome of a delivery its receiver accepted (200) at `at`, with the attempt that says so; callers add what
+// their test reads (duration, request line, response body).
+inline DeliveryQueue::Outcome acceptedOutcome(qint64 deliveryId, qint64 integrationId, const QDateTime& at)
+{
+    DeliveryQueue::Outcome outcome;
+    outcome.deliveryId = deliveryId;
+    outcome.state = Delivery::State::Delivered;
+    outcome.status = 200;
+    outcome.attempt.integrationId = integrationId;
+    outcome.attempt.startedAt = at;
+    outcome.attempt.status = 200;
+    return outcome;
+}
+
 } // namespace StoreFixtures
