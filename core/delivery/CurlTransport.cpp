@@ -37,6 +37,7 @@ struct CurlTransfer
     QByteArray responseBody;
     qint64 responseSize = 0;
     int bodyCap = 0;
+    bool largeUpload = false; // sent through a handle with CurlTransport::LargeUploadBuffer
     char errorText[CURL_ERROR_SIZE] = {};
 };
 
@@ -109,6 +110,8 @@ CurlTransport::~CurlTransport()
 {
     for (CURL* easy : m_idle)
         curl_easy_cleanup(easy);
+    for (CURL* easy : m_idleLarge)
+        curl_easy_cleanup(easy);
 }
 
 void CurlTransport::deliver(const Integration& integration, const QByteArray& body, QObject* context,
@@ -150,13 +153,19 @@ std::shared_ptr<const CurlRequestHeaders> CurlTransport::headersFor(const QByteA
     return m_headers;
 }
 
-// A handle used before keeps its options: send() sets every option it uses on every request.
-CURL* CurlTransport::takeHandle()
+// A handle used before keeps its options: send() sets every option it uses on every request, except the upload
+// buffer, which curl frees on every setopt: set once, when the handle is made, and kept apart in m_idleLarge.
+CURL* CurlTransport::takeHandle(bool largeUpload)
 {
-    if (m_idle.empty())
-        return curl_easy_init();
-    CURL* easy = m_idle.back();
-    m_idle.pop_back();
+    std::vector<CURL*>& idle = largeUpload ? m_idleLarge : m_idle;
+    if (!idle.empty()) {
+        CURL* easy = idle.back();
+        idle.pop_back();
+        return easy;
+    }
+    CURL* easy = curl_easy_init();
+    if (largeUpload)
+        curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, LargeUploadBuffer);
     return easy;
 }
 
@@ -172,6 +181,7 @@ void CurlTransport::send(const Integration& integration, const QByteArray& body,
     transfer->done = std::move(done);
     transfer->bodyCap = m_responseBodyCap;
     transfer->startedAt = m_clock.now();
+    transfer->largeUpload = body.size() > 64 * 1024; // curl's default upload buffer
 
     const QString statementId = m_usePut ? statementIdForPut(body) : QString();
     transfer->method = statementId.isEmpty() ? QStringLiteral("POST") : QStringLiteral("PUT");
@@ -186,7 +196,7 @@ void CurlTransport::send(const Integration& integration, const QByteArray& body,
     }
     transfer->headers = headersFor(authorization, integration.effectiveXapiVersion());
 
-    CURL* easy = takeHandle();
+    CURL* easy = takeHandle(transfer->largeUpload);
     curl_easy_setopt(easy, CURLOPT_URL, transfer->url.toUtf8().constData());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
@@ -216,7 +226,7 @@ void CurlTransport::finish(CurlTransfer* transfer, CURL* easy, CURLcode code)
     curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &firstByteUs);
     curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &totalUs);
     curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connectUs);
-    m_idle.push_back(easy);
+    (transfer->largeUpload ? m_idleLarge : m_idle).push_back(easy);
     if (!transfer->context)
         return;
     const Integration& integration = transfer->integration;
