@@ -380,7 +380,7 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
     const qint64 request = ++m_requests; // one attempt in the log for the whole batch
     for (const Delivery& delivery : batch) {
         m_unmarked.remove(delivery.id);
-        DeliveryQueue::Outcome outcome;
+        DeliveryQueue::Outcome& outcome = m_pending.emplace_back();
         outcome.request = request;
         outcome.deliveryId = delivery.id;
         outcome.state = stateFor(result.verdict);
@@ -388,7 +388,6 @@ void DeliveryEngine::onResult(qint64 integrationId, const QList<Delivery>& batch
         outcome.error = result.error;
         outcome.attempt = result.attempt;
         outcome.attempt.integrationId = integrationId;
-        m_pending << outcome;
     }
     // When the lane's health changes, the store shows the outcome that changed it first (so nobody reads "held"
     // next to a delivery still "sending"); otherwise outcomes are recorded together.

@@ -31,8 +31,8 @@ void OutcomeWriter::write(Group group)
     QMutexLocker lock(&m_mutex);
     if (!m_waiting.empty() && m_waiting.back().outcomes.size() + group.outcomes.size() <= MergeAtMost) {
         Group& last = m_waiting.back();
-        last.outcomes << group.outcomes;
-        last.hanging << group.hanging;
+        last.outcomes.append(std::move(group.outcomes));
+        last.hanging.append(std::move(group.hanging));
         last.now = group.now;
         last.handedIn += group.handedIn;
         return;
