@@ -75,20 +75,29 @@ private:
     int count(Delivery::State state) { return StoreFixtures::countDeliveries(m_fixture->store(), state); }
     // Waits in a real event loop: QTRY_* sleeps between batches of events, which would throttle the receiver that
     // lives in this process to a few hundred requests a second.
+    // A check may itself wait in an event loop (runCli): the timer does not start another one meanwhile, and the
+    // answer is the check that ended the wait, not a fresh one (what it looks at may have changed since).
     static bool waitUntil(const std::function<bool()>& done, int timeoutMs)
     {
         QEventLoop loop;
         QTimer check;
         QElapsedTimer elapsed;
         elapsed.start();
+        bool met = done();
+        bool checking = false;
         QObject::connect(&check, &QTimer::timeout, &loop, [&] {
-            if (done() || elapsed.elapsed() > timeoutMs)
+            if (checking || met)
+                return;
+            checking = true;
+            met = done();
+            checking = false;
+            if (met || elapsed.elapsed() > timeoutMs)
                 loop.quit();
         });
         check.start(20);
-        if (!done())
+        if (!met)
             loop.exec();
-        return done();
+        return met;
     }
 
 private Q_SLOTS:
