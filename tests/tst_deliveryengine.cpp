@@ -204,9 +204,9 @@ private Q_SLOTS:
     {
         // The sandbox already holds these ids with other content: 409.
         QString error;
-        QVERIFY(m_receiver->statements().insert({statement(statementId(QStringLiteral("s"), 0), 1),
-                                                 statement(statementId(QStringLiteral("s"), 1), 1)},
-                                                QDateTime::currentDateTimeUtc(), &error));
+        QVERIFY(m_receiver->statements().insert(
+            {statement(statementId(QStringLiteral("s"), 0), 1), statement(statementId(QStringLiteral("s"), 1), 1)},
+            QDateTime::currentDateTimeUtc(), &error));
         enqueue(2);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Duplicate), 2, 20000);
         QCOMPARE(stored().health(), Integration::Health::Healthy);
@@ -356,6 +356,41 @@ private Q_SLOTS:
         QCOMPARE(m_receiver->requests().size(), 2);
         QVERIFY(m_receiver->requests().first().body.startsWith('['));
         QCOMPARE(m_receiver->receivedIds(), ids(10));
+    }
+
+    // While every request of a lane is out, the engine reads the next statements ahead (more than one read's worth
+    // here, several times over): each statement goes once, and each batch carries statements next to each other in
+    // the queue's order, sent in that order.
+    void readingAheadTakesNoStatementTwice()
+    {
+        Integration wide = stored();
+        wide.concurrency = 2;
+        wide.batchSize = 5;
+        FieldIssues issues;
+        QString error;
+        QVERIFY(IntegrationRepository(m_fixture->store()).update(wide, &issues, &error));
+        faults(QStringLiteral("delay=5"));
+        enqueue(500);
+        QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 500, 30000);
+        QCOMPARE(m_receiver->requests().size(), 100);
+        const QStringList expected = ids(500);
+        QStringList received = m_receiver->receivedIds();
+        QCOMPARE(received.size(), 500);
+        qsizetype previous = 0;
+        for (const auto& request : m_receiver->requests()) {
+            const QStringList& batch = request.statementIds;
+            QCOMPARE(batch.size(), 5);
+            const qsizetype first = expected.indexOf(batch.first());
+            QCOMPARE(expected.mid(first, 5), batch);
+            // Sent in order; with two in flight, one may overtake the other.
+            QVERIFY2(first >= previous - 5,
+                     qPrintable(QStringLiteral("statement %1 after %2").arg(first).arg(previous)));
+            previous = first;
+        }
+        received.sort();
+        QStringList sorted = expected;
+        sorted.sort();
+        QCOMPARE(received, sorted);
     }
 
     // Two engines on one store (two connections, as a desktop app and a worker would have): they share the lanes

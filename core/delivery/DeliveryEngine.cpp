@@ -334,6 +334,17 @@ bool DeliveryEngine::fill(const Integration& integration, Lane& lane, const QDat
 {
     const int batchSize = std::max(1, integration.batchSize);
     const int concurrency = std::max(1, integration.concurrency);
+    const int readAtMost = std::min(ClaimAtMost, concurrency * batchSize * 16);
+    const auto read = [&] {
+        QString error;
+        const QList<Delivery> more = m_queue.pending(integration.id, lane.cursor, readAtMost, now, &error);
+        lane.moreAfterCursor = more.size() == readAtMost;
+        if (more.isEmpty())
+            return false;
+        lane.cursor = more.last().id;
+        lane.buffer << more;
+        return true;
+    };
     bool dispatched = false;
     while (lane.inFlight < concurrency) {
         if (lane.buffer.isEmpty()) {
@@ -343,18 +354,18 @@ bool DeliveryEngine::fill(const Integration& integration, Lane& lane, const QDat
                 flushAndWait();
                 lane.cursor = 0;
             }
-            QString error;
-            lane.buffer = m_queue.pending(integration.id, lane.cursor,
-                                          std::min(ClaimAtMost, concurrency * batchSize * 16), now, &error);
-            if (lane.buffer.isEmpty())
+            if (!read())
                 break;
-            lane.cursor = lane.buffer.last().id;
         }
         const QList<Delivery> batch = lane.buffer.mid(0, batchSize);
         lane.buffer.remove(0, batch.size());
         send(integration, batch, false);
         dispatched = true;
     }
+    // Every request of the lane is out: read on now, while the receiver works, so that the next answers find their
+    // statements here rather than wait for the read with a request fewer in flight.
+    if (lane.inFlight >= concurrency && lane.buffer.size() < concurrency * batchSize && lane.moreAfterCursor)
+        read();
     return dispatched;
 }
 

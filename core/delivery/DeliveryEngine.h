@@ -90,8 +90,9 @@ private:
     struct Lane
     {
         int inFlight = 0;
-        QList<Delivery> buffer; // taken from the queue, not yet sent
-        qint64 cursor = 0;      // the last id taken: in flight or buffered ones are not taken twice
+        QList<Delivery> buffer;       // taken from the queue, not yet sent
+        qint64 cursor = 0;            // the last id taken: in flight or buffered ones are not taken twice
+        bool moreAfterCursor = false; // the last read was full: more may be queued after the cursor
     };
 
     void tick();
