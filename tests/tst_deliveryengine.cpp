@@ -39,6 +39,16 @@ private:
         QString error;
         return *IntegrationRepository(m_fixture->store()).byId(m_integration.id, &error);
     }
+    // Saves the stored integration with `change` made to it (an edit, as a person would save it).
+    void edit(const std::function<void(Integration&)>& change = {})
+    {
+        Integration integration = stored();
+        if (change)
+            change(integration);
+        FieldIssues issues;
+        QString error;
+        QVERIFY2(IntegrationRepository(m_fixture->store()).update(integration, &issues, &error), qPrintable(error));
+    }
     // A valid statement (the sandbox refuses others) with a stable id per prefix and number.
     static QString statementId(const QString& prefix, int i)
     {
@@ -247,10 +257,7 @@ private Q_SLOTS:
         advance(3600);
         expectQuiet(1);
 
-        Integration edited = stored();
-        FieldIssues issues;
-        QString error;
-        QVERIFY(IntegrationRepository(m_fixture->store()).update(edited, &issues, &error));
+        edit();
         m_engine->poke();
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 3, 20000);
         QCOMPARE(m_receiver->receivedIds(), ids(1) + ids(3));
@@ -305,11 +312,7 @@ private Q_SLOTS:
 
     void concurrencySendsSeveralAtOnce()
     {
-        Integration wide = stored();
-        wide.concurrency = 4;
-        FieldIssues issues;
-        QString error;
-        QVERIFY(IntegrationRepository(m_fixture->store()).update(wide, &issues, &error));
+        edit([](Integration& integration) { integration.concurrency = 4; });
         faults(QStringLiteral("delay=100"));
         enqueue(8);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 8, 20000);
@@ -346,11 +349,7 @@ private Q_SLOTS:
 
     void batchesPostArrays()
     {
-        Integration batched = stored();
-        batched.batchSize = 5;
-        FieldIssues issues;
-        QString error;
-        QVERIFY(IntegrationRepository(m_fixture->store()).update(batched, &issues, &error));
+        edit([](Integration& integration) { integration.batchSize = 5; });
         enqueue(10);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 10, 20000);
         QCOMPARE(m_receiver->requests().size(), 2);
@@ -363,12 +362,10 @@ private Q_SLOTS:
     // the queue's order, sent in that order.
     void readingAheadTakesNoStatementTwice()
     {
-        Integration wide = stored();
-        wide.concurrency = 2;
-        wide.batchSize = 5;
-        FieldIssues issues;
-        QString error;
-        QVERIFY(IntegrationRepository(m_fixture->store()).update(wide, &issues, &error));
+        edit([](Integration& integration) {
+            integration.concurrency = 2;
+            integration.batchSize = 5;
+        });
         faults(QStringLiteral("delay=5"));
         enqueue(500);
         QTRY_COMPARE_WITH_TIMEOUT(count(Delivery::State::Delivered), 500, 30000);
@@ -504,11 +501,7 @@ private Q_SLOTS:
     // attempts, beside those that carried it alone (the probe).
     void batchAttemptIsLoggedOnceForEveryStatement()
     {
-        Integration batched = stored();
-        batched.batchSize = 5;
-        FieldIssues issues;
-        QString error;
-        QVERIFY(IntegrationRepository(m_fixture->store()).update(batched, &issues, &error));
+        edit([](Integration& integration) { integration.batchSize = 5; });
         faults(QStringLiteral("503*1"));
         enqueue(10);
         QTRY_COMPARE_WITH_TIMEOUT(stored().health(), Integration::Health::Retrying, 20000);
@@ -526,6 +519,7 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(DISTINCT batch_attempt_id) FROM deliveries")), 2);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM attempt_links")), 5 + 5 + 4);
 
+        QString error;
         QHash<QString, QList<AttemptRecord>> byStatement;
         for (const Delivery& delivery : DeliveryQueue(m_fixture->store()).list({}, 100, 0, &error)) {
             QCOMPARE(delivery.attempts, AttemptLog(m_fixture->store()).forDelivery(delivery.id, &error).size());
