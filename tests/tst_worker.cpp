@@ -57,8 +57,14 @@ private:
         process.write(input);
         process.closeWriteChannel();
         QSignalSpy finished(&process, &QProcess::finished);
-        if (!finished.wait(60000))
+        if (!finished.wait(60000)) {
+            // Say which it was (never started, or started and did not end) and what it printed so far.
+            qWarning("xapi-courier %s: %s after 60 s (%s); it printed:\n%s%s", qPrintable(arguments.join(u' ')),
+                     process.state() == QProcess::NotRunning ? "not running" : "still running",
+                     qPrintable(process.errorString()), process.readAllStandardOutput().constData(),
+                     process.readAllStandardError().constData());
             return -1;
+        }
         if (output)
             *output = process.readAllStandardOutput();
         return process.exitCode();
